@@ -1,0 +1,270 @@
+//! Adapters: one module per tool format, each turning a tool's output into
+//! normalized [`Benchmark`]s. `load` dispatches on [`Format`]; `detect`
+//! recognizes a format from content when the suite says `format = "auto"`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Benchmark, ResultSet, RESULTS_SCHEMA};
+
+pub mod bencher;
+pub mod bmf;
+pub mod criterion;
+pub mod detect;
+pub mod hyperfine;
+pub mod jmeter;
+pub mod k6;
+pub mod k6_summary;
+pub mod latency;
+
+/// Every input format perfgate reads. The kebab-case names are what
+/// `format = "..."` in `perf-budget.toml` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Recognize the format from the content.
+    Auto,
+    /// perfgate's own normalized results JSON (what `perfgate run` writes).
+    Perfgate,
+    /// A criterion `target/criterion` folder (or one benchmark's folder).
+    Criterion,
+    /// libtest / criterion `--output-format bencher` text.
+    Bencher,
+    /// hyperfine `--export-json`.
+    Hyperfine,
+    /// Bencher Metric Format JSON.
+    Bmf,
+    /// k6 `--out json` NDJSON.
+    K6,
+    /// k6 `--summary-export` or `handleSummary` JSON.
+    K6Summary,
+    /// Generic per-request latency CSV.
+    LatencyCsv,
+    /// Generic per-request latency NDJSON.
+    LatencyNdjson,
+    /// JMeter JTL CSV.
+    Jmeter,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Perfgate => "perfgate",
+            Format::Criterion => "criterion",
+            Format::Bencher => "bencher",
+            Format::Hyperfine => "hyperfine",
+            Format::Bmf => "bmf",
+            Format::K6 => "k6",
+            Format::K6Summary => "k6-summary",
+            Format::LatencyCsv => "latency-csv",
+            Format::LatencyNdjson => "latency-ndjson",
+            Format::Jmeter => "jmeter",
+        }
+    }
+
+    /// Where the tool writes its results when a suite names no `input`.
+    pub fn default_input(self) -> Option<&'static str> {
+        match self {
+            Format::Criterion => Some("target/criterion"),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Field/column names of the generic row formats (latency CSV and NDJSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct FieldMap {
+    pub route: String,
+    pub method: String,
+    pub status: String,
+    pub latency: String,
+    /// Unit of the latency column: `ns`, `us`, `ms` or `s`.
+    pub latency_unit: String,
+    /// Optional timestamp column (RFC 3339 or epoch ms), for throughput.
+    pub timestamp: Option<String>,
+}
+
+impl Default for FieldMap {
+    fn default() -> Self {
+        FieldMap {
+            route: "route".into(),
+            method: "method".into(),
+            status: "status".into(),
+            latency: "latency_ms".into(),
+            latency_unit: "ms".into(),
+            timestamp: None,
+        }
+    }
+}
+
+/// Adapter options that come from a `[[suite]]` table.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputOptions {
+    pub fields: FieldMap,
+    /// Column delimiter for CSV formats (default `,`).
+    pub delimiter: Option<u8>,
+    /// Suite name, used to pick a suite out of a normalized results file.
+    pub suite: Option<String>,
+}
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    Whole,
+    Line(u64),
+    LineColumn(u64, u64),
+    JsonPath(String),
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Whole => Ok(()),
+            Location::Line(line) => write!(f, ":{line}"),
+            Location::LineColumn(line, column) => write!(f, ":{line}:{column}"),
+            Location::JsonPath(path) => write!(f, " at {path}"),
+        }
+    }
+}
+
+/// A problem with an input file: names the file, the place and what was expected.
+#[derive(Debug, thiserror::Error)]
+#[error("{}{location}: {message}", path.display())]
+pub struct InputError {
+    pub path: PathBuf,
+    pub location: Location,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(path: &Path, location: Location, message: impl Into<String>) -> Self {
+        InputError { path: path.to_path_buf(), location, message: message.into() }
+    }
+
+    pub fn whole(path: &Path, message: impl Into<String>) -> Self {
+        Self::new(path, Location::Whole, message)
+    }
+
+    pub fn io(path: &Path, error: &std::io::Error) -> Self {
+        Self::whole(path, format!("cannot read: {error}"))
+    }
+
+    /// A serde_json error, located by line and column.
+    pub fn json(path: &Path, error: &serde_json::Error) -> Self {
+        let location = if error.line() == 0 {
+            Location::Whole
+        } else {
+            Location::LineColumn(error.line() as u64, error.column() as u64)
+        };
+        Self::new(path, location, format!("invalid JSON: {error}"))
+    }
+}
+
+/// Load one input in the given format.
+pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let format = match format {
+        Format::Auto => detect::detect(path)?,
+        other => other,
+    };
+    let benchmarks = match format {
+        Format::Auto => unreachable!("detect never answers auto"),
+        Format::Perfgate => load_normalized(path, options.suite.as_deref())?,
+        Format::Criterion => criterion::load(path)?,
+        Format::Bencher => bencher::load(path)?,
+        Format::Hyperfine => hyperfine::load(path)?,
+        Format::Bmf => bmf::load(path)?,
+        Format::K6 => k6::load(path)?,
+        Format::K6Summary => k6_summary::load(path)?,
+        Format::LatencyCsv => latency::load_csv(path, options)?,
+        Format::LatencyNdjson => latency::load_ndjson(path, options)?,
+        Format::Jmeter => jmeter::load(path, options)?,
+    };
+    if benchmarks.is_empty() {
+        return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
+    }
+    Ok(benchmarks)
+}
+
+/// Read a normalized results file (what `perfgate run` writes).
+pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
+    let set: ResultSet = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    if set.schema != RESULTS_SCHEMA {
+        return Err(InputError::new(
+            path,
+            Location::JsonPath("$.schema".into()),
+            format!("results schema {} is not supported (this perfgate reads schema {RESULTS_SCHEMA})", set.schema),
+        ));
+    }
+    for (suite_index, suite) in set.suites.iter().enumerate() {
+        for (bench_index, bench) in suite.benchmarks.iter().enumerate() {
+            let json_path = format!("$.suites[{suite_index}].benchmarks[{bench_index}]");
+            validate_benchmark(path, &json_path, bench)?;
+        }
+    }
+    Ok(set)
+}
+
+fn load_normalized(path: &Path, suite: Option<&str>) -> Result<Vec<Benchmark>, InputError> {
+    let set = read_result_set(path)?;
+    let names: Vec<&str> = set.suites.iter().map(|s| s.name.as_str()).collect();
+    let chosen = match (suite, set.suites.len()) {
+        (_, 1) => set.suites.into_iter().next(),
+        (Some(name), _) => set.suites.into_iter().find(|s| s.name == name),
+        (None, _) => None,
+    };
+    chosen.map(|s| s.benchmarks).ok_or_else(|| {
+        InputError::new(
+            path,
+            Location::JsonPath("$.suites".into()),
+            format!("expected a suite named {:?}; this file has: {}", suite.unwrap_or("?"), names.join(", ")),
+        )
+    })
+}
+
+/// Checks every adapter's output obeys: finite, non-negative samples; rounds aligned.
+pub fn validate_benchmark(path: &Path, json_path: &str, bench: &Benchmark) -> Result<(), InputError> {
+    let at = |suffix: String| Location::JsonPath(format!("{json_path}{suffix}"));
+    for (i, value) in bench.samples.iter().enumerate() {
+        if !value.is_finite() || *value < 0.0 {
+            return Err(InputError::new(
+                path,
+                at(format!(".samples[{i}]")),
+                format!("benchmark {:?}: expected a finite, non-negative sample, found {value}", bench.id),
+            ));
+        }
+    }
+    if let Some(rounds) = &bench.rounds {
+        if rounds.len() != bench.samples.len() {
+            return Err(InputError::new(
+                path,
+                at(".rounds".into()),
+                format!("benchmark {:?}: {} rounds for {} samples", bench.id, rounds.len(), bench.samples.len()),
+            ));
+        }
+    }
+    if bench.samples.is_empty() && bench.summary.is_empty() {
+        return Err(InputError::new(
+            path,
+            at(String::new()),
+            format!("benchmark {:?} has neither samples nor summary statistics", bench.id),
+        ));
+    }
+    Ok(())
+}
+
+/// Summary statistics map from `(name, value)` pairs, skipping missing values.
+pub fn summary_of<const N: usize>(pairs: [(&str, Option<f64>); N]) -> BTreeMap<String, f64> {
+    pairs.into_iter().filter_map(|(name, value)| value.map(|v| (name.to_string(), v))).collect()
+}

@@ -1,0 +1,7 @@
+//! perfgate: a performance-regression gate. Config + inputs -> model ->
+//! statistics -> verdicts -> reports; `main.rs` only parses arguments and
+//! maps the outcome to an exit code.
+
+pub mod input;
+pub mod model;
+pub mod stats;

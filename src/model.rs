@@ -1,0 +1,152 @@
+//! Normalized results: what every adapter produces and every later stage reads.
+//!
+//! A [`ResultSet`] holds the benchmarks of one or more suites. Each
+//! [`Benchmark`] is one measured series (a criterion benchmark, a hyperfine
+//! command, a load-test metric for one tag combination) with its unit,
+//! direction, tags and — wherever the tool provides them — the raw samples.
+//! Durations are always stored in nanoseconds, whatever the tool printed, so
+//! budgets like `max = "2ms"` work for every input.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the JSON form of [`ResultSet`]; bumped on incompatible changes.
+pub const RESULTS_SCHEMA: u32 = 1;
+
+/// The results of one or more suites, as `perfgate run` writes them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultSet {
+    pub schema: u32,
+    /// Where these results came from (commit, tool); informational.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meta: BTreeMap<String, String>,
+    pub suites: Vec<SuiteResults>,
+}
+
+/// The benchmarks collected for one `[[suite]]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteResults {
+    pub name: String,
+    pub benchmarks: Vec<Benchmark>,
+}
+
+/// One measured series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Benchmark {
+    /// Benchmark id as the tool names it (`parse/small`, a hyperfine command,
+    /// a k6 metric name). Globs in a KPI's `bench` match this.
+    pub id: String,
+    /// What is measured: `time` for microbenchmarks, the metric name for
+    /// load-test data (`http_req_duration`, `latency`, `errors`, ...).
+    pub metric: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    /// Tags of the series (route, method, status, ...); `where` filters match these.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Raw samples in `unit` (per-iteration times, per-request latencies, 0/1 flags).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub samples: Vec<f64>,
+    /// Round of each sample when base and head ran in interleaved rounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<Vec<u32>>,
+    /// Statistics reported by the tool itself, keyed by statistic name
+    /// (`mean`, `median`, `p95`, `min`, `max`, `count`, `rate`, `throughput`,
+    /// `lower`, `upper`, ...). Used when there are no raw samples.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub summary: BTreeMap<String, f64>,
+    /// Counts, bytes, instructions: the same code gives the same value, so
+    /// comparisons are exact instead of statistical.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deterministic: bool,
+    /// Work done per iteration, for throughput KPIs (criterion `Throughput`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<Throughput>,
+}
+
+/// Units perfgate understands. Durations are normalized to nanoseconds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// A duration in nanoseconds.
+    Ns,
+    Bytes,
+    /// A plain count (queries, allocations, requests).
+    Count,
+    /// A fraction in [0, 1] (error flags, rates).
+    Ratio,
+    /// Events per second (requests/s, ops/s, elements/s).
+    PerSecond,
+    BytesPerSecond,
+    /// Anything else, named as the tool named it (e.g. `instructions`).
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl Unit {
+    /// The direction a metric in this unit improves in, when nothing says otherwise.
+    pub fn default_direction(&self) -> Direction {
+        match self {
+            Unit::PerSecond | Unit::BytesPerSecond => Direction::HigherIsBetter,
+            _ => Direction::LowerIsBetter,
+        }
+    }
+
+    /// Short label for reports.
+    pub fn label(&self) -> &str {
+        match self {
+            Unit::Ns => "ns",
+            Unit::Bytes => "B",
+            Unit::Count => "count",
+            Unit::Ratio => "ratio",
+            Unit::PerSecond => "/s",
+            Unit::BytesPerSecond => "B/s",
+            Unit::Other(name) => name,
+        }
+    }
+}
+
+/// Which way is better for a metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    LowerIsBetter,
+    HigherIsBetter,
+}
+
+/// Amount of work in one iteration of a benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Throughput {
+    Bytes(f64),
+    Elements(f64),
+}
+
+impl Benchmark {
+    /// A benchmark with raw samples and the unit's default direction.
+    pub fn with_samples(id: impl Into<String>, metric: impl Into<String>, unit: Unit, samples: Vec<f64>) -> Self {
+        let direction = unit.default_direction();
+        Benchmark {
+            id: id.into(),
+            metric: metric.into(),
+            unit,
+            direction,
+            tags: BTreeMap::new(),
+            samples,
+            rounds: None,
+            summary: BTreeMap::new(),
+            deterministic: false,
+            throughput: None,
+        }
+    }
+}
+
+impl ResultSet {
+    pub fn new(suites: Vec<SuiteResults>) -> Self {
+        ResultSet { schema: RESULTS_SCHEMA, meta: BTreeMap::new(), suites }
+    }
+}
