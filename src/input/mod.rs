@@ -218,7 +218,7 @@ pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
 
 fn load_normalized(path: &Path, suite: Option<&str>) -> Result<Vec<Benchmark>, InputError> {
     let set = read_result_set(path)?;
-    let names: Vec<&str> = set.suites.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<String> = set.suites.iter().map(|s| s.name.clone()).collect();
     let chosen = match (suite, set.suites.len()) {
         (_, 1) => set.suites.into_iter().next(),
         (Some(name), _) => set.suites.into_iter().find(|s| s.name == name),
