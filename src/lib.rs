@@ -2,6 +2,8 @@
 //! statistics -> verdicts -> reports; `main.rs` only parses arguments and
 //! maps the outcome to an exit code.
 
+pub mod config;
 pub mod input;
 pub mod model;
+pub mod report;
 pub mod stats;

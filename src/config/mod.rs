@@ -1,0 +1,300 @@
+//! `perf-budget.toml`: the model of the budget file, strict parsing with
+//! file:line:column errors and "did you mean" hints, and validation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::input::{FieldMap, Format, InputOptions};
+use crate::model::Direction;
+
+mod error;
+pub mod statistic;
+pub mod units;
+
+pub use error::ConfigError;
+pub use statistic::Statistic;
+pub use units::{Percent, Quantity, Ratio};
+
+/// Default file name, searched upward from the working directory.
+pub const CONFIG_FILE_NAME: &str = "perf-budget.toml";
+
+/// A parsed and validated budget file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; relative paths inside are relative to its folder.
+    pub path: PathBuf,
+    pub gate: Gate,
+    pub baseline: Baseline,
+    pub suites: Vec<Suite>,
+    pub kpis: Vec<Kpi>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct BudgetFile {
+    #[serde(default)]
+    gate: Gate,
+    #[serde(default)]
+    baseline: Baseline,
+    #[serde(default)]
+    suite: Vec<Spanned<Suite>>,
+    #[serde(default)]
+    kpi: Vec<Spanned<KpiTable>>,
+}
+
+/// How serious a failed KPI is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// Reported only; never affects the verdict.
+    Off,
+    /// Reported as a warning; never fails the check (gradual rollout).
+    Warn,
+    /// A failure fails the check (exit code 1).
+    Error,
+}
+
+/// `[gate]`: how the whole check decides.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Gate {
+    pub level: Level,
+    /// PR label that turns failures into warnings (kill switch).
+    pub override_label: Option<String>,
+    /// Level of every confidence interval.
+    pub confidence: f64,
+    /// False discovery rate across all relative comparisons of one check.
+    pub fdr: f64,
+    /// Assumed run-to-run noise (standard deviation of one run's shift per
+    /// benchmark) when it cannot be estimated from the suite itself.
+    pub run_noise: Percent,
+    /// Seed of the bootstrap resampling (reported; results are reproducible).
+    pub seed: u64,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            level: Level::Error,
+            override_label: None,
+            confidence: 0.95,
+            fdr: 0.05,
+            run_noise: Percent(0.02),
+            seed: 0x5EED,
+        }
+    }
+}
+
+/// Where baseline results come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaselineSource {
+    Rerun,
+    Notes,
+    File,
+    None,
+}
+
+/// `[baseline]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Baseline {
+    pub source: BaselineSource,
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    pub rounds: u32,
+    /// `source = "file"`: a normalized results file, or a tool output when there is one suite.
+    pub path: Option<PathBuf>,
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Baseline { source: BaselineSource::Rerun, git_ref: None, rounds: 10, path: None }
+    }
+}
+
+/// `[[suite]]`: one set of results and how to obtain it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Suite {
+    pub name: String,
+    /// Command that produces the results; omitted means `input` is read as-is.
+    pub command: Option<String>,
+    #[serde(default = "auto_format")]
+    pub format: Format,
+    /// Where the results are; a default exists for some formats (criterion: `target/criterion`).
+    pub input: Option<PathBuf>,
+    /// `source = "file"`: this suite's baseline in the suite's own format (overrides `[baseline] path`).
+    pub baseline: Option<PathBuf>,
+    /// Column/field names of generic latency CSV and NDJSON inputs.
+    #[serde(default)]
+    pub fields: FieldMap,
+    /// Column delimiter of CSV inputs (one character).
+    pub delimiter: Option<char>,
+}
+
+fn auto_format() -> Format {
+    Format::Auto
+}
+
+/// One `[[kpi]]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct KpiTable {
+    name: String,
+    suite: Spanned<String>,
+    bench: Option<String>,
+    metric: Option<String>,
+    #[serde(rename = "where", default)]
+    tag_filters: BTreeMap<String, String>,
+    statistic: Spanned<Statistic>,
+    max: Option<Quantity>,
+    min: Option<Quantity>,
+    max_regression: Option<Percent>,
+    min_ratio: Option<Ratio>,
+    level: Option<Level>,
+    #[serde(default)]
+    primary: bool,
+    direction: Option<Direction>,
+}
+
+/// A KPI: which series, which statistic, which budgets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kpi {
+    pub name: String,
+    pub suite: String,
+    /// Glob over benchmark ids; each match is judged.
+    pub bench: Option<String>,
+    /// Metric name (glob); matching tagged series are pooled into one comparison.
+    pub metric: Option<String>,
+    /// Tag filters, globs allowed.
+    pub tag_filters: BTreeMap<String, String>,
+    pub statistic: Statistic,
+    pub max: Option<Quantity>,
+    pub min: Option<Quantity>,
+    pub max_regression: Option<Percent>,
+    pub min_ratio: Option<Ratio>,
+    /// Effective level (the KPI's own, else the gate's).
+    pub level: Level,
+    pub primary: bool,
+    pub direction: Option<Direction>,
+    /// 1-based line of the `[[kpi]]` table in the budget file (for annotations).
+    pub line: usize,
+}
+
+impl Config {
+    /// Read and validate a budget file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::unreadable(path, &e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parse budget-file text; `path` names the file in errors and anchors relative paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file: BudgetFile = toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
+        let at = |span: std::ops::Range<usize>, message: String| ConfigError::at(path, text, span.start, message);
+        validate_gate(&file.gate).map_err(|message| ConfigError::at(path, text, 0, message))?;
+
+        let mut suites: Vec<Suite> = Vec::new();
+        for suite in &file.suite {
+            if suites.iter().any(|known| known.name == suite.get_ref().name) {
+                return Err(at(suite.span(), format!("suite {:?} is defined twice", suite.get_ref().name)));
+            }
+            suites.push(suite.get_ref().clone());
+        }
+
+        let mut kpis = Vec::new();
+        for table in &file.kpi {
+            let kpi = table.get_ref();
+            let suite_name = kpi.suite.get_ref();
+            if !suites.iter().any(|s| &s.name == suite_name) {
+                let known: Vec<&str> = suites.iter().map(|s| s.name.as_str()).collect();
+                let mut error = at(
+                    kpi.suite.span(),
+                    format!("KPI {:?} names suite {suite_name:?}, which no [[suite]] defines", kpi.name),
+                );
+                error.hint = Some(match error::closest(suite_name, &known) {
+                    Some(close) => format!("did you mean {close:?}?"),
+                    None if known.is_empty() => "add a [[suite]] table with this name".to_string(),
+                    None => format!("defined suites: {}", known.join(", ")),
+                });
+                return Err(error);
+            }
+            if kpi.max.is_none() && kpi.min.is_none() && kpi.max_regression.is_none() && kpi.min_ratio.is_none() {
+                let mut error = at(table.span(), format!("KPI {:?} has no budget", kpi.name));
+                error.hint = Some("set at least one of max, min, max-regression, min-ratio".into());
+                return Err(error);
+            }
+            kpis.push(Kpi {
+                name: kpi.name.clone(),
+                suite: suite_name.clone(),
+                bench: kpi.bench.clone(),
+                metric: kpi.metric.clone(),
+                tag_filters: kpi.tag_filters.clone(),
+                statistic: *kpi.statistic.get_ref(),
+                max: kpi.max,
+                min: kpi.min,
+                max_regression: kpi.max_regression,
+                min_ratio: kpi.min_ratio,
+                level: kpi.level.unwrap_or(file.gate.level),
+                primary: kpi.primary,
+                direction: kpi.direction,
+                line: error::line_column(text, table.span().start).0,
+            });
+        }
+        Ok(Config { path: path.to_path_buf(), gate: file.gate, baseline: file.baseline, suites, kpis })
+    }
+
+    /// A path written in the budget file, resolved against the file's folder.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        match self.path.parent() {
+            Some(folder) if relative.is_relative() => folder.join(relative),
+            _ => relative.to_path_buf(),
+        }
+    }
+
+    pub fn suite(&self, name: &str) -> Option<&Suite> {
+        self.suites.iter().find(|s| s.name == name)
+    }
+}
+
+impl Suite {
+    /// Adapter options for this suite's inputs.
+    pub fn input_options(&self) -> InputOptions {
+        InputOptions {
+            fields: self.fields.clone(),
+            delimiter: self.delimiter.and_then(|c| u8::try_from(c).ok()),
+            suite: Some(self.name.clone()),
+        }
+    }
+}
+
+fn validate_gate(gate: &Gate) -> Result<(), String> {
+    if !(0.5..1.0).contains(&gate.confidence) {
+        return Err(format!("[gate] confidence must be in [0.5, 1), found {}", gate.confidence));
+    }
+    if !(gate.fdr > 0.0 && gate.fdr < 1.0) {
+        return Err(format!("[gate] fdr must be in (0, 1), found {}", gate.fdr));
+    }
+    Ok(())
+}
+
+/// Find `perf-budget.toml` in `start` or its parents, stopping at the git root.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    for folder in start.ancestors() {
+        let candidate = folder.join(CONFIG_FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if folder.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! Reports: one renderer per format.
+
+pub mod units;

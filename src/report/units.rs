@@ -1,0 +1,103 @@
+//! Human-readable numbers for reports: `812 ns`, `1.23 ms`, `4.5 MiB`, `+5.2%`.
+
+use crate::model::Unit;
+
+/// A value in its unit, scaled to the most readable prefix, three significant digits.
+pub fn format_value(value: f64, unit: &Unit) -> String {
+    if !value.is_finite() {
+        return if value > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    match unit {
+        Unit::Ns => scaled(value, &[(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]),
+        Unit::Bytes => scaled(value, &[(1073741824.0, "GiB"), (1048576.0, "MiB"), (1024.0, "KiB"), (1.0, "B")]),
+        Unit::BytesPerSecond => {
+            scaled(value, &[(1073741824.0, "GiB/s"), (1048576.0, "MiB/s"), (1024.0, "KiB/s"), (1.0, "B/s")])
+        }
+        Unit::PerSecond => scaled(value, &[(1e9, "G/s"), (1e6, "M/s"), (1e3, "k/s"), (1.0, "/s")]),
+        Unit::Ratio => format!("{}%", significant(value * 100.0)),
+        Unit::Count => significant(value),
+        Unit::Other(name) => format!("{} {name}", significant(value)),
+    }
+}
+
+fn scaled(value: f64, prefixes: &[(f64, &str)]) -> String {
+    let magnitude = value.abs();
+    let (factor, suffix) =
+        prefixes.iter().find(|(factor, _)| magnitude >= *factor).unwrap_or(&prefixes[prefixes.len() - 1]);
+    let sep = if suffix.starts_with('/') { "" } else { " " };
+    format!("{}{sep}{suffix}", significant(value / factor))
+}
+
+/// Three significant digits, no exponent, trailing zeros dropped.
+pub fn significant(value: f64) -> String {
+    if value == 0.0 {
+        return "0".into();
+    }
+    let magnitude = value.abs();
+    let decimals = if magnitude >= 100.0 {
+        0
+    } else if magnitude >= 10.0 {
+        1
+    } else if magnitude >= 1.0 {
+        2
+    } else {
+        (2 - magnitude.log10().floor() as i32).clamp(2, 9) as usize
+    };
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A relative change as a signed percent: `+5.2%`, `-0.31%`.
+pub fn format_change(fraction: f64) -> String {
+    if !fraction.is_finite() {
+        return if fraction > 0.0 { "+∞".into() } else { "-∞".into() };
+    }
+    let percent = fraction * 100.0;
+    let digits = if percent.abs() >= 10.0 { 1 } else { 2 };
+    let text = format!("{percent:+.digits$}%");
+    if text == "-0.00%" || text == "+0.00%" {
+        "±0.00%".into()
+    } else {
+        text
+    }
+}
+
+/// A relative interval: `[+1.2%, +4.8%]`.
+pub fn format_change_interval(interval: [f64; 2]) -> String {
+    format!("[{}, {}]", format_change(interval[0]), format_change(interval[1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_pick_a_readable_prefix() {
+        assert_eq!(format_value(812.0, &Unit::Ns), "812 ns");
+        assert_eq!(format_value(1234.0, &Unit::Ns), "1.23 µs");
+        assert_eq!(format_value(1.5e6, &Unit::Ns), "1.5 ms");
+        assert_eq!(format_value(2.0e9, &Unit::Ns), "2 s");
+        assert_eq!(format_value(0.148, &Unit::Ns), "0.148 ns");
+    }
+
+    #[test]
+    fn other_units() {
+        assert_eq!(format_value(0.0123, &Unit::Ratio), "1.23%");
+        assert_eq!(format_value(3.0 * 1048576.0, &Unit::Bytes), "3 MiB");
+        assert_eq!(format_value(1500.0, &Unit::PerSecond), "1.5k/s");
+        assert_eq!(format_value(42.0, &Unit::Count), "42");
+        assert_eq!(format_value(1.5e6, &Unit::Other("instructions".into())), "1500000 instructions");
+    }
+
+    #[test]
+    fn changes_are_signed_percents() {
+        assert_eq!(format_change(0.052), "+5.20%");
+        assert_eq!(format_change(-0.1234), "-12.3%");
+        assert_eq!(format_change(0.0), "±0.00%");
+        assert_eq!(format_change_interval([0.012, 0.048]), "[+1.20%, +4.80%]");
+    }
+}
