@@ -2,8 +2,13 @@
 //! statistics -> verdicts -> reports; `main.rs` only parses arguments and
 //! maps the outcome to an exit code.
 
+pub mod baseline;
+pub mod cli;
+pub mod collect;
+pub mod commands;
 pub mod config;
 pub mod input;
 pub mod model;
 pub mod report;
 pub mod stats;
+pub mod verdict;

@@ -1,1 +1,39 @@
-fn main() {}
+//! The `perfgate` binary: parse arguments, dispatch, map the outcome to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use perfgate::cli::Cli;
+use perfgate::commands::{dispatch, Outcome};
+use perfgate::verdict::CheckVerdict;
+
+/// Exit codes are a contract (README, `--help`): 0 pass, 1 a KPI failed, 2 nothing judged.
+const EXIT_FAIL: u8 = 1;
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
+        }
+    };
+    match dispatch(cli.command, &cli.global) {
+        Ok(Outcome::Judged(CheckVerdict::Fail)) => ExitCode::from(EXIT_FAIL),
+        Ok(_) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("perfgate: error: {}", error_chain(&error));
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn error_chain(error: &anyhow::Error) -> String {
+    let mut text = error.to_string();
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text
+}

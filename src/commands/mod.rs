@@ -1,0 +1,88 @@
+//! One module per command; each returns what `main` turns into an exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::{ColorChoice, Command, GlobalArgs};
+use crate::config::{find_config, Config};
+use crate::report::{self, OutputFormat};
+use crate::verdict::{CheckVerdict, Report};
+
+mod check;
+mod compare;
+mod render;
+mod run;
+
+/// What a command ended with.
+pub enum Outcome {
+    /// A judged check: its verdict decides the exit code.
+    Judged(CheckVerdict),
+    /// Work done, nothing judged.
+    Done,
+}
+
+pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
+    match command {
+        Command::Check(args) => check::run(&args, global),
+        Command::Compare(args) => compare::run(&args, global),
+        Command::Run => run::run(global),
+        Command::Report(args) => render::run(&args, global),
+    }
+}
+
+/// The budget file: `--config`, else found upward from the working directory.
+fn load_config(global: &GlobalArgs) -> Result<Config> {
+    let path = locate_config(global)?;
+    Ok(Config::load(&path)?)
+}
+
+fn locate_config(global: &GlobalArgs) -> Result<PathBuf> {
+    if let Some(path) = &global.config {
+        return Ok(path.clone());
+    }
+    let here = std::env::current_dir().context("cannot read the working directory")?;
+    find_config(&here).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no {} found in {} or its parents (up to the git root)\n  hint: pass --config PATH, or write one (see README)",
+            crate::config::CONFIG_FILE_NAME,
+            here.display()
+        )
+    })
+}
+
+/// Print or write a report as the global options ask, and return its verdict.
+fn emit_report(report: &Report, global: &GlobalArgs) -> Result<Outcome> {
+    let color = use_color(global.color);
+    let rendered = report::renderer(global.format, color && global.output.is_none()).render(report);
+    match &global.output {
+        Some(path) => {
+            write_atomically(path, &rendered)?;
+            if !global.quiet {
+                print!("{}", report::renderer(OutputFormat::Text, color).render(report));
+            }
+        }
+        None if !global.quiet => print!("{rendered}"),
+        None => {}
+    }
+    Ok(Outcome::Judged(report.verdict))
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Write a file so that readers never see half of it: a temporary file in the same folder, then a rename.
+pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("cannot create a file in {}", folder.display()))?;
+    std::io::Write::write_all(&mut file, contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

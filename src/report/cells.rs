@@ -1,0 +1,55 @@
+//! The cells every table shows for a comparison (baseline, head, change,
+//! interval, status), formatted once for the text and markdown renderers.
+
+use super::units::{format_change, format_change_interval, format_value};
+use crate::verdict::{Comparison, Verdict};
+
+/// Formatted cells of one comparison.
+pub struct Cells {
+    pub base: String,
+    pub head: String,
+    pub change: String,
+    /// The change's interval, or the head statistic's interval for absolute-only budgets.
+    pub interval: String,
+    pub status: &'static str,
+}
+
+impl Cells {
+    pub fn of(comparison: &Comparison) -> Cells {
+        let unit = &comparison.unit;
+        let interval = match (comparison.ci, comparison.head_ci) {
+            (Some(ci), _) => format_change_interval(ci),
+            (None, Some([lo, hi])) if lo != hi => format!("[{}, {}]", format_value(lo, unit), format_value(hi, unit)),
+            _ => String::new(),
+        };
+        Cells {
+            base: comparison.base.map(|v| format_value(v, unit)).unwrap_or_else(|| "—".into()),
+            head: format_value(comparison.head, unit),
+            change: comparison.change.map(format_change).unwrap_or_else(|| "—".into()),
+            interval,
+            status: comparison.verdict.name(),
+        }
+    }
+}
+
+/// A short symbol for a verdict.
+pub fn symbol(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Fail => "✗",
+        Verdict::Inconclusive => "?",
+        Verdict::NoBaseline => "∅",
+        Verdict::Pass => "✓",
+        Verdict::Improved => "↑",
+    }
+}
+
+/// An emoji for a verdict, for markdown.
+pub fn emoji(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Fail => "❌",
+        Verdict::Inconclusive => "⚠️",
+        Verdict::NoBaseline => "➖",
+        Verdict::Pass => "✅",
+        Verdict::Improved => "🚀",
+    }
+}

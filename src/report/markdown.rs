@@ -1,0 +1,162 @@
+//! Markdown report for job summaries and PR comments: the verdict first, one
+//! KPI table (baseline, head, delta with its interval, budget, status), the
+//! per-benchmark details collapsed, the sticky-comment marker, and a size cap
+//! under GitHub's 65 536-character comment limit (details are cut first).
+
+use std::fmt::Write;
+
+use super::cells::{emoji, Cells};
+use super::{deciding_comparison, headline, Render};
+use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
+
+/// Hidden marker that identifies perfgate's sticky PR comment.
+pub const MARKER: &str = "<!-- perfgate -->";
+/// GitHub's limit on a comment body.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+pub struct Markdown {
+    /// Link to the workflow run, shown in the footer.
+    pub run_url: Option<String>,
+    /// Longest output allowed, in characters.
+    pub max_chars: usize,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown { run_url: None, max_chars: GITHUB_COMMENT_LIMIT - 1_000 }
+    }
+}
+
+impl Render for Markdown {
+    fn render(&self, report: &Report) -> String {
+        let head = self.summary(report);
+        let footer = self.footer(report);
+        let mut details = String::new();
+        let mut omitted = 0;
+        for kpi in &report.kpis {
+            let section = kpi_details(kpi);
+            if head.chars().count() + details.chars().count() + section.chars().count() + footer.chars().count() + 200
+                > self.max_chars
+            {
+                omitted += 1;
+                continue;
+            }
+            details.push_str(&section);
+        }
+        let mut out = head;
+        if !details.is_empty() || omitted > 0 {
+            out.push_str("\n<details><summary>Details per benchmark</summary>\n\n");
+            out.push_str(&details);
+            if omitted > 0 {
+                let _ = writeln!(
+                    out,
+                    "_Details of {omitted} KPI(s) left out to stay under GitHub's comment size limit; the JSON report has everything._\n"
+                );
+            }
+            out.push_str("</details>\n");
+        }
+        out.push_str(&footer);
+        out
+    }
+}
+
+impl Markdown {
+    fn summary(&self, report: &Report) -> String {
+        let mut out = String::new();
+        let icon = match report.verdict {
+            CheckVerdict::Pass => "✅",
+            CheckVerdict::Warn => "⚠️",
+            CheckVerdict::Fail => "❌",
+        };
+        let _ = writeln!(out, "{MARKER}\n### {icon} perfgate: {}\n", headline(report));
+        let _ = writeln!(out, "| | KPI | baseline | head | Δ ({:.0}% CI) | budget | status |", report.settings.confidence * 100.0);
+        out.push_str("|---|---|---:|---:|---|---|---|\n");
+        for kpi in &report.kpis {
+            out.push_str(&kpi_row(kpi));
+        }
+        if !report.notes.is_empty() {
+            out.push('\n');
+            for note in &report.notes {
+                let _ = writeln!(out, "> {}", escape(note));
+            }
+        }
+        out
+    }
+
+    fn footer(&self, report: &Report) -> String {
+        let mut parts = vec![format!("baseline: {} ({})", escape(&report.baseline.description), report.baseline.source)];
+        if let (Some(base), Some(head)) = (&report.git.base_commit, &report.git.head_commit) {
+            let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
+            parts.push(format!("`{}` → `{}`{dirty}", short(base), short(head)));
+        }
+        parts.push(format!("FDR {}", report.settings.fdr));
+        if let Some(url) = &self.run_url {
+            parts.push(format!("[workflow run]({url})"));
+        }
+        format!("\n<sub>{}</sub>\n", parts.join(" · "))
+    }
+}
+
+fn kpi_row(kpi: &KpiOutcome) -> String {
+    let name = if kpi.primary { format!("**{}** ★", escape(&kpi.name)) } else { escape(&kpi.name) };
+    let level = match (kpi.overridden, kpi.level) {
+        (true, _) => " _(overridden)_",
+        (false, crate::config::Level::Warn) => " _(warn)_",
+        (false, crate::config::Level::Off) => " _(off)_",
+        _ => "",
+    };
+    let Some(deciding) = deciding_comparison(kpi) else {
+        return format!("| {} | {name}{level} | | | | {} | {} |\n", emoji(kpi.verdict), escape(&kpi.budget.text), kpi.verdict.name());
+    };
+    let cells = Cells::of(deciding);
+    let which = if kpi.comparisons.len() > 1 {
+        format!("<br>`{}` (of {})", escape(&deciding.bench), kpi.comparisons.len())
+    } else {
+        String::new()
+    };
+    let delta = if cells.interval.is_empty() { cells.change.clone() } else { format!("{} {}", cells.change, cells.interval) };
+    format!(
+        "| {} | {name}{level}{which} | {} | {} | {} | {} | {} |\n",
+        emoji(kpi.verdict),
+        cells.base,
+        cells.head,
+        delta,
+        escape(&kpi.budget.text),
+        kpi.verdict.name()
+    )
+}
+
+fn kpi_details(kpi: &KpiOutcome) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "**{}** — {}, budget {}\n", escape(&kpi.name), kpi.statistic, escape(&kpi.budget.text));
+    out.push_str("| bench | baseline | head | Δ | interval | status | method |\n|---|---:|---:|---:|---|---|---|\n");
+    for comparison in &kpi.comparisons {
+        let cells = Cells::of(comparison);
+        let status = match &comparison.settle {
+            Some(settle) if comparison.verdict == Verdict::Inconclusive => format!("{} ({})", cells.status, escape(settle)),
+            _ => cells.status.to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} {status} | {} |",
+            escape(&comparison.bench),
+            cells.base,
+            cells.head,
+            cells.change,
+            cells.interval,
+            emoji(comparison.verdict),
+            comparison.method
+        );
+    }
+    out.push('\n');
+    out
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(10)]
+}
+
+/// Keep table cells intact: pipes and newlines would break the row.
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,133 @@
+//! Terminal report: the verdict first, then each KPI with its comparisons in
+//! an aligned table; colored when writing to a terminal.
+
+use std::fmt::Write;
+
+use owo_colors::OwoColorize;
+
+use super::cells::{symbol, Cells};
+use super::units::{format_change, format_value};
+use super::{headline, Render};
+use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
+
+pub struct Text {
+    pub color: bool,
+}
+
+impl Render for Text {
+    fn render(&self, report: &Report) -> String {
+        let mut out = String::new();
+        let verdict_word = match report.verdict {
+            CheckVerdict::Pass => self.paint("PASS", Verdict::Pass),
+            CheckVerdict::Warn => self.paint("WARN", Verdict::Inconclusive),
+            CheckVerdict::Fail => self.paint("FAIL", Verdict::Fail),
+        };
+        let headline = headline(report);
+        let rest = headline.split_once(" — ").map_or(headline.as_str(), |(_, rest)| rest);
+        let _ = writeln!(out, "perfgate {verdict_word}: {rest}");
+        let _ = writeln!(out, "baseline: {} ({})", report.baseline.description, report.baseline.source);
+        for kpi in &report.kpis {
+            out.push('\n');
+            self.kpi(&mut out, kpi);
+        }
+        if !report.notes.is_empty() {
+            out.push_str("\nnotes:\n");
+            for note in &report.notes {
+                let _ = writeln!(out, "  - {note}");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\n{:.0}% intervals · FDR {} across {} relative comparisons · bootstrap seed {:#x}",
+            report.settings.confidence * 100.0,
+            report.settings.fdr,
+            report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| c.q_value.is_some()).count(),
+            report.settings.seed
+        );
+        out
+    }
+}
+
+impl Text {
+    fn paint(&self, text: &str, verdict: Verdict) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        match verdict {
+            Verdict::Fail => text.red().bold().to_string(),
+            Verdict::Inconclusive => text.yellow().to_string(),
+            Verdict::NoBaseline => text.dimmed().to_string(),
+            Verdict::Pass => text.green().to_string(),
+            Verdict::Improved => text.cyan().to_string(),
+        }
+    }
+
+    fn kpi(&self, out: &mut String, kpi: &KpiOutcome) {
+        let marker = if kpi.primary { " ★" } else { "" };
+        let level = match kpi.level {
+            crate::config::Level::Error => String::new(),
+            other => format!(" [level {}]", serde_plain(other)),
+        };
+        let overridden = if kpi.overridden { " (overridden by label)" } else { "" };
+        let _ = writeln!(
+            out,
+            "{} {}{marker}  {}, budget {}{level}{overridden}",
+            self.paint(&format!("{} {}", symbol(kpi.verdict), kpi.verdict.name()), kpi.verdict),
+            kpi.name,
+            kpi.statistic,
+            kpi.budget.text
+        );
+        if let Some(noise) = &kpi.run_noise {
+            if noise.from_suite {
+                let _ = writeln!(
+                    out,
+                    "  suite-wide shift {} removed; run-to-run noise ±{} per benchmark (from {} benchmarks)",
+                    format_change(noise.common_shift),
+                    format_value(noise.between_sd, &crate::model::Unit::Ratio),
+                    noise.benchmarks
+                );
+            }
+        }
+        let header = ["bench", "baseline", "head", "change", "interval", "status"];
+        let rows: Vec<([String; 6], Verdict)> = kpi
+            .comparisons
+            .iter()
+            .map(|c| {
+                let cells = Cells::of(c);
+                ([c.bench.clone(), cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()], c.verdict)
+            })
+            .collect();
+        let mut widths = header.map(|h| h.chars().count());
+        for (row, _) in &rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String; 6]| {
+            let mut text = String::from("   ");
+            for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+                let pad = width - cell.chars().count();
+                if i == 0 || i == 5 {
+                    text.push_str(&format!(" {cell}{}", " ".repeat(pad)));
+                } else {
+                    text.push_str(&format!(" {}{cell}", " ".repeat(pad)));
+                }
+                text.push(' ');
+            }
+            text.trim_end().to_string()
+        };
+        let _ = writeln!(out, "{}", line(&header.map(String::from)));
+        for (row, verdict) in &rows {
+            let text = line(row);
+            let _ = writeln!(out, "{}", if *verdict >= Verdict::NoBaseline { self.paint(&text, *verdict) } else { text });
+        }
+        for comparison in kpi.comparisons.iter().filter(|c| c.verdict >= Verdict::Inconclusive) {
+            let settle = comparison.settle.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
+            let _ = writeln!(out, "    {}: {}{settle}", comparison.bench, comparison.reason);
+        }
+    }
+}
+
+fn serde_plain<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}

@@ -1,0 +1,425 @@
+//! The check itself: every KPI's comparisons, run noise, FDR across the
+//! check, verdicts, and the report they make.
+
+use std::collections::BTreeMap;
+
+use super::outcome::{BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
+use super::select::{select, Selection};
+use super::series::{estimator, prepare, Series};
+use super::{judge_absolute, judge_min_ratio, judge_regression};
+use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
+use crate::config::{Config, Kpi, Level, Statistic};
+use crate::model::{Benchmark, Direction, Unit};
+use crate::report::units::format_change;
+use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
+
+/// Comparisons needed before the suite's own spread is trusted as its run-to-run noise.
+const MIN_SUITE_FOR_NOISE: usize = 5;
+/// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
+const NOISE_FLOOR: f64 = 0.005;
+/// A common-mode shift smaller than this is not worth a note.
+const NOTABLE_COMMON_SHIFT: f64 = 0.01;
+
+/// Results of every suite, for the head and (when there is one) the baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub head: BTreeMap<String, Vec<Benchmark>>,
+    pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
+    pub baseline: Option<BaselineInfo>,
+    pub git: GitInfo,
+}
+
+/// A KPI that cannot be evaluated: the budget and the data do not fit (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{config}:{line}: KPI {kpi:?}: {message}")]
+pub struct EvaluateError {
+    pub config: String,
+    pub line: usize,
+    pub kpi: String,
+    pub message: String,
+}
+
+/// A relative comparison waiting for the check-wide FDR adjustment.
+struct Relative {
+    ratio: LogRatio,
+    adjusted: Adjusted,
+    threshold: f64,
+    worse_is_up: bool,
+    p_value: f64,
+    noise: RunNoise,
+}
+
+struct Pending {
+    comparison: Comparison,
+    absolute: Option<Verdict>,
+    relative: Option<Result<Relative, String>>,
+}
+
+/// Evaluate every KPI of `config` on `inputs`.
+pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateError> {
+    let options =
+        CompareOptions { confidence: config.gate.confidence, resamples: 2000, seed: config.gate.seed };
+    let mut notes = Vec::new();
+    if inputs.base.is_none() && config.kpis.iter().any(has_relative_budget) {
+        notes.push("No baseline: relative budgets are reported as no-baseline (never a silent pass); absolute budgets are judged.".to_string());
+    }
+
+    let mut kpis = Vec::new();
+    let mut pending_by_kpi = Vec::new();
+    for kpi in &config.kpis {
+        let fail = |message: String| EvaluateError {
+            config: config.path.display().to_string(),
+            line: kpi.line,
+            kpi: kpi.name.clone(),
+            message,
+        };
+        let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
+        let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
+        let selections = select(kpi, head, base).map_err(fail)?;
+        let (outcome, pending, note) = evaluate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?;
+        notes.extend(note);
+        kpis.push(outcome);
+        pending_by_kpi.push(pending);
+    }
+
+    let p_values: Vec<f64> = pending_by_kpi
+        .iter()
+        .flatten()
+        .filter_map(|p| p.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.p_value))
+        .collect();
+    let mut q_values = stats::benjamini_hochberg(&p_values).into_iter();
+    for (outcome, pending) in kpis.iter_mut().zip(pending_by_kpi) {
+        let kpi = config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
+        for item in pending {
+            let q = item.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|_| q_values.next().unwrap_or(1.0));
+            outcome.comparisons.push(finish(kpi, item, q, config));
+        }
+        outcome.verdict = outcome.comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
+        if outcome.comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
+            outcome.verdict = Verdict::Improved;
+        }
+        if let Some(noise) = &outcome.run_noise {
+            if common_shift_beyond_budget(kpi, noise, outcome.direction) && outcome.verdict < Verdict::Inconclusive {
+                outcome.verdict = Verdict::Inconclusive;
+            }
+        }
+    }
+
+    let baseline = inputs.baseline.clone().unwrap_or(BaselineInfo {
+        source: "none".into(),
+        description: "no baseline".into(),
+    });
+    Ok(Report {
+        schema: REPORT_SCHEMA,
+        verdict: check_verdict(&kpis),
+        git: inputs.git.clone(),
+        baseline,
+        settings: Settings {
+            confidence: config.gate.confidence,
+            fdr: config.gate.fdr,
+            seed: config.gate.seed,
+            run_noise: config.gate.run_noise.0,
+        },
+        kpis,
+        notes,
+    })
+}
+
+/// The check's verdict: fail when an error-level KPI failed, warn when anything needs a look.
+pub fn check_verdict(kpis: &[KpiOutcome]) -> CheckVerdict {
+    let mut verdict = CheckVerdict::Pass;
+    for kpi in kpis.iter().filter(|k| k.level != Level::Off) {
+        match kpi.verdict {
+            Verdict::Fail if kpi.level == Level::Error && !kpi.overridden => return CheckVerdict::Fail,
+            Verdict::Fail | Verdict::Inconclusive | Verdict::NoBaseline => verdict = CheckVerdict::Warn,
+            Verdict::Pass | Verdict::Improved => {}
+        }
+    }
+    verdict
+}
+
+fn has_relative_budget(kpi: &Kpi) -> bool {
+    kpi.max_regression.is_some() || kpi.min_ratio.is_some()
+}
+
+type KpiParts = (KpiOutcome, Vec<Pending>, Option<String>);
+
+fn evaluate_kpi(
+    config: &Config,
+    kpi: &Kpi,
+    selections: &[Selection],
+    have_baseline: bool,
+    options: &CompareOptions,
+) -> Result<KpiParts, String> {
+    let mut prepared = Vec::new();
+    for selection in selections {
+        let head = prepare(&selection.head, kpi.statistic).map_err(|e| format!("{}: {e}", selection.label))?;
+        let base = if selection.base.is_empty() {
+            None
+        } else {
+            Some(prepare(&selection.base, kpi.statistic).map_err(|e| format!("{} (baseline): {e}", selection.label))?)
+        };
+        prepared.push((selection, head, base));
+    }
+    let unit = prepared[0].1.unit.clone();
+    let direction = kpi.direction.unwrap_or_else(|| {
+        if kpi.statistic == Statistic::Throughput {
+            Direction::HigherIsBetter
+        } else {
+            selections[0].head[0].direction
+        }
+    });
+    let budget = budget_of(kpi, &unit)?;
+
+    // Sample-based log ratios first: together they estimate the run-to-run noise.
+    let ratios: Vec<Option<Result<LogRatio, String>>> = prepared
+        .iter()
+        .map(|(_, head, base)| base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, options)))
+        .collect();
+    let sampled: Vec<LogRatio> = ratios
+        .iter()
+        .flatten()
+        .filter_map(|r| r.as_ref().ok())
+        .filter(|r| r.method != stats::Method::Exact)
+        .cloned()
+        .collect();
+    let prior = config.gate.run_noise.0;
+    let noise = stats::estimate_run_noise(&sampled, MIN_SUITE_FOR_NOISE, prior, NOISE_FLOOR.min(prior));
+    let single_value_noise = RunNoise { common_shift: 0.0, between_sd: prior, from_suite: false, benchmarks: 0 };
+
+    let mut pending = Vec::new();
+    for ((selection, head, base), ratio) in prepared.iter().zip(ratios) {
+        let absolute = (budget.max.is_some() || budget.min.is_some())
+            .then(|| absolute_interval(head, kpi.statistic, config.gate.confidence))
+            .transpose()?;
+        let relative = match (has_relative_budget(kpi), ratio) {
+            (true, Some(ratio)) => Some(ratio.map(|ratio| {
+                let noise = match ratio.method {
+                    stats::Method::Exact if !(head.deterministic && base.as_ref().is_some_and(|b| b.deterministic)) => {
+                        single_value_noise.clone()
+                    }
+                    stats::Method::Exact => RunNoise::none(),
+                    _ => noise.clone(),
+                };
+                relative_part(kpi, direction, ratio, noise, config.gate.confidence)
+            })),
+            _ => None,
+        };
+        let comparison = Comparison {
+            bench: selection.label.clone(),
+            verdict: Verdict::Pass,
+            unit: head.unit.clone(),
+            base: base.as_ref().map(|b| b.value),
+            head: head.value,
+            head_ci: absolute,
+            change: None,
+            ci: None,
+            p_value: None,
+            q_value: None,
+            n_base: base.as_ref().map_or(0, |b| b.samples.len()),
+            n_head: head.samples.len(),
+            method: String::new(),
+            settle: None,
+            reason: String::new(),
+        };
+        let absolute = absolute.map(|interval| judge_absolute(interval, budget.max, budget.min));
+        pending.push(Pending { comparison, absolute, relative });
+    }
+
+    let from_suite = noise.from_suite && !sampled.is_empty();
+    let mut note = None;
+    if from_suite && noise.common_shift.abs() >= NOTABLE_COMMON_SHIFT.ln_1p() {
+        note = Some(format!(
+            "Suite {:?} moved {} as a whole between the runs (KPI {:?}). With one run per side a slower machine \
+             looks like slower code, so each benchmark is judged against the rest of the suite; \
+             re-run base and head in interleaved rounds to measure a suite-wide change.",
+            kpi.suite,
+            format_change(noise.common_shift.exp_m1()),
+            kpi.name
+        ));
+    }
+    let outcome = KpiOutcome {
+        name: kpi.name.clone(),
+        suite: kpi.suite.clone(),
+        verdict: Verdict::Pass,
+        level: kpi.level,
+        primary: kpi.primary,
+        statistic: kpi.statistic.to_string(),
+        direction,
+        budget,
+        line: kpi.line,
+        config: config.path.display().to_string(),
+        overridden: false,
+        comparisons: Vec::new(),
+        run_noise: (have_baseline && !sampled.is_empty()).then(|| NoiseInfo {
+            common_shift: noise.common_shift.exp_m1(),
+            between_sd: noise.between_sd,
+            from_suite: noise.from_suite,
+            benchmarks: noise.benchmarks,
+        }),
+    };
+    Ok((outcome, pending, note))
+}
+
+fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<LogRatio, String> {
+    if base.samples.is_empty() || head.samples.is_empty() || (base.deterministic && head.deterministic) {
+        return stats::exact_log_ratio(base.value, head.value).map_err(|e| e.to_string());
+    }
+    stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
+}
+
+/// The relative budget a comparison is tested against, as a log-ratio threshold.
+fn relative_threshold(kpi: &Kpi, direction: Direction) -> (f64, bool) {
+    match (kpi.max_regression, kpi.min_ratio, direction) {
+        (Some(tau), _, Direction::LowerIsBetter) => (tau.0.ln_1p(), true),
+        (Some(tau), _, Direction::HigherIsBetter) => ((-tau.0).ln_1p(), false),
+        (None, Some(ratio), Direction::LowerIsBetter) => (-ratio.0.ln(), true),
+        (None, Some(ratio), Direction::HigherIsBetter) => (ratio.0.ln(), false),
+        (None, None, _) => (0.0, true),
+    }
+}
+
+fn relative_part(kpi: &Kpi, direction: Direction, ratio: LogRatio, noise: RunNoise, confidence: f64) -> Relative {
+    let adjusted = stats::adjust(&ratio, &noise, confidence);
+    let (threshold, worse_is_up) = relative_threshold(kpi, direction);
+    let p_value = stats::p_value_beyond(&adjusted, threshold, worse_is_up);
+    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise }
+}
+
+fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
+    if series.samples.is_empty() || series.deterministic {
+        return Ok([series.value, series.value]);
+    }
+    let (lo, hi) = if statistic == Statistic::Rate {
+        let flagged: f64 = series.samples.iter().sum();
+        stats::proportion_interval(flagged, series.samples.len() as f64, confidence)
+    } else {
+        stats::statistic_interval(&series.samples, estimator(statistic), confidence).map_err(|e| e.to_string())?
+    };
+    Ok([lo, hi])
+}
+
+fn budget_of(kpi: &Kpi, unit: &Unit) -> Result<Budget, String> {
+    let in_unit = |q: Option<crate::config::Quantity>, key: &str| {
+        q.map(|q| q.in_unit(unit).map_err(|e| format!("{key} = {q}: {e}"))).transpose()
+    };
+    let max = in_unit(kpi.max, "max")?;
+    let min = in_unit(kpi.min, "min")?;
+    let mut parts = Vec::new();
+    if let Some(q) = kpi.max {
+        parts.push(format!("≤ {q}"));
+    }
+    if let Some(q) = kpi.min {
+        parts.push(format!("≥ {q}"));
+    }
+    if let Some(tau) = kpi.max_regression {
+        parts.push(format!("+{tau}"));
+    }
+    if let Some(ratio) = kpi.min_ratio {
+        parts.push(format!("≥ {}x", ratio.0));
+    }
+    Ok(Budget {
+        max,
+        min,
+        max_regression: kpi.max_regression.map(|p| p.0),
+        min_ratio: kpi.min_ratio.map(|r| r.0),
+        text: parts.join(", "),
+    })
+}
+
+fn common_shift_beyond_budget(kpi: &Kpi, noise: &NoiseInfo, direction: Direction) -> bool {
+    if !noise.from_suite {
+        return false;
+    }
+    let Some(tau) = kpi.max_regression else { return false };
+    match direction {
+        Direction::LowerIsBetter => noise.common_shift > tau.0,
+        Direction::HigherIsBetter => noise.common_shift < -tau.0,
+    }
+}
+
+/// Final verdict of one comparison once its q-value is known.
+fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparison {
+    let mut comparison = item.comparison;
+    let mut verdicts: Vec<Verdict> = item.absolute.into_iter().collect();
+    let mut reasons = Vec::new();
+    if let Some(verdict) = item.absolute {
+        reasons.push(format!("absolute budget: {}", verdict.name()));
+    }
+    match item.relative {
+        None if has_relative_budget(kpi) => {
+            verdicts.push(Verdict::NoBaseline);
+            reasons.push("no baseline for this series".into());
+        }
+        None => {}
+        Some(Err(message)) => {
+            verdicts.push(Verdict::Inconclusive);
+            reasons.push(format!("relative change undefined: {message}"));
+        }
+        Some(Ok(relative)) => {
+            let q = q.unwrap_or(1.0);
+            let interval = [relative.adjusted.ci.0.exp(), relative.adjusted.ci.1.exp()];
+            let kpi_direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+            let mut relative_verdicts = Vec::new();
+            if let Some(tau) = kpi.max_regression {
+                relative_verdicts.push(judge_regression(interval, tau.0, kpi_direction, q, config.gate.fdr));
+            }
+            if let Some(ratio) = kpi.min_ratio {
+                relative_verdicts.push(judge_min_ratio(interval, ratio.0, kpi_direction, q, config.gate.fdr));
+            }
+            let verdict = Verdict::combine(&relative_verdicts);
+            comparison.change = Some(relative.adjusted.estimate.exp_m1());
+            comparison.ci = Some([interval[0] - 1.0, interval[1] - 1.0]);
+            comparison.p_value = Some(relative.p_value);
+            comparison.q_value = Some(q);
+            comparison.method = method_name(&relative);
+            if verdict == Verdict::Inconclusive {
+                comparison.settle = Some(settle_text(&relative, config.gate.confidence));
+            }
+            reasons.push(relative_reason(verdict, kpi, interval));
+            verdicts.push(verdict);
+        }
+    }
+    comparison.verdict = Verdict::combine(&verdicts);
+    comparison.reason = reasons.join("; ");
+    comparison
+}
+
+fn method_name(relative: &Relative) -> String {
+    let base = match relative.ratio.method {
+        stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
+        stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
+        stats::Method::Exact if relative.noise.between_sd > 0.0 => "single-value".to_string(),
+        stats::Method::Exact => "exact".to_string(),
+    };
+    if relative.noise.from_suite {
+        format!("{base}, suite-relative")
+    } else {
+        base
+    }
+}
+
+fn relative_reason(verdict: Verdict, kpi: &Kpi, interval: [f64; 2]) -> String {
+    let budget = match (kpi.max_regression, kpi.min_ratio) {
+        (Some(tau), _) => format!("the {tau} budget"),
+        (None, Some(ratio)) => format!("the {}x target", ratio.0),
+        (None, None) => "the budget".into(),
+    };
+    let change = format!("[{}, {}]", format_change(interval[0] - 1.0), format_change(interval[1] - 1.0));
+    match verdict {
+        Verdict::Fail => format!("interval {change} lies wholly beyond {budget}"),
+        Verdict::Pass => format!("interval {change} lies within {budget}"),
+        Verdict::Improved => format!("interval {change} is better than {budget}"),
+        _ => format!("interval {change} straddles {budget}"),
+    }
+}
+
+fn settle_text(relative: &Relative, confidence: f64) -> String {
+    match stats::samples_to_settle(&relative.ratio, &relative.noise, relative.threshold, confidence) {
+        Settle::Samples { per_side } => format!("about {per_side} samples per side would settle it"),
+        Settle::NeedsRounds => {
+            "run-to-run noise dominates: more samples won't settle it; re-run base and head in interleaved rounds".into()
+        }
+        Settle::TooClose => "the change sits at the budget; more data will barely move it".into(),
+    }
+}

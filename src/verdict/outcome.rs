@@ -1,0 +1,153 @@
+//! The outcome of a check: what every renderer shows and what `--format json`
+//! writes (`"schema": 1`). `perfgate report` reads it back, so it round-trips.
+
+use serde::{Deserialize, Serialize};
+
+use super::Verdict;
+use crate::config::Level;
+use crate::model::{Direction, Unit};
+
+/// Version of the JSON report.
+pub const REPORT_SCHEMA: u32 = 1;
+
+/// Verdict of a whole check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckVerdict {
+    /// Every KPI within budget.
+    Pass,
+    /// Nothing failed at level `error`, but something needs a look (a warn-level failure,
+    /// an inconclusive comparison, a missing baseline, an overridden failure).
+    Warn,
+    /// At least one KPI at level `error` failed: exit code 1.
+    Fail,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: u32,
+    pub verdict: CheckVerdict,
+    pub git: GitInfo,
+    pub baseline: BaselineInfo,
+    pub settings: Settings,
+    pub kpis: Vec<KpiOutcome>,
+    /// Things the reader must know: a missing baseline, a suite-wide shift, an override.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Commits compared (when known).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GitInfo {
+    pub base_commit: Option<String>,
+    pub head_commit: Option<String>,
+    /// The head includes uncommitted changes.
+    #[serde(default)]
+    pub head_dirty: bool,
+}
+
+/// Where the baseline came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineInfo {
+    /// `rerun`, `notes`, `file`, `none`.
+    pub source: String,
+    /// What was read (paths), or why there is none.
+    pub description: String,
+}
+
+/// Statistical settings of the check, so a report says how it was decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub confidence: f64,
+    pub fdr: f64,
+    pub seed: u64,
+    pub run_noise: f64,
+}
+
+/// One KPI's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiOutcome {
+    pub name: String,
+    pub suite: String,
+    pub verdict: Verdict,
+    pub level: Level,
+    #[serde(default)]
+    pub primary: bool,
+    pub statistic: String,
+    pub direction: Direction,
+    pub budget: Budget,
+    /// 1-based line of the KPI in the budget file (for annotations).
+    pub line: usize,
+    /// The configuration file the KPI is defined in.
+    pub config: String,
+    /// A failure turned into a warning by the override label.
+    #[serde(default)]
+    pub overridden: bool,
+    pub comparisons: Vec<Comparison>,
+    /// Run-to-run noise used for this KPI's relative comparisons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_noise: Option<NoiseInfo>,
+}
+
+/// The budgets of a KPI, as written and in the metric's unit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Upper bound of the statistic, in the comparisons' unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest allowed relative regression (0.03 = 3 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_regression: Option<f64>,
+    /// Smallest required improvement factor (2.0 = twice as good).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_ratio: Option<f64>,
+    /// Human form, e.g. `max 1 s, +5%`.
+    pub text: String,
+}
+
+/// How run-to-run noise was accounted for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoiseInfo {
+    /// Shift common to every benchmark of the run (relative, e.g. 0.02), removed before judging.
+    pub common_shift: f64,
+    /// Standard deviation of one benchmark's run-to-run change (relative).
+    pub between_sd: f64,
+    /// Estimated from the suite itself (else the configured `run-noise`).
+    pub from_suite: bool,
+    pub benchmarks: usize,
+}
+
+/// One judged series of a KPI: a benchmark, or a pooled selection of tagged series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub bench: String,
+    pub verdict: Verdict,
+    pub unit: Unit,
+    /// The statistic on the baseline.
+    pub base: Option<f64>,
+    /// The statistic on the head.
+    pub head: f64,
+    /// Interval of the head's statistic (absolute budgets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_ci: Option<[f64; 2]>,
+    /// Relative change head vs base (0.052 = +5.2 %), after removing a common-mode shift.
+    pub change: Option<f64>,
+    /// Interval of `change`.
+    pub ci: Option<[f64; 2]>,
+    /// One-sided p-value that the change is beyond the relative budget.
+    pub p_value: Option<f64>,
+    /// Benjamini–Hochberg adjusted p-value across all relative comparisons of the check.
+    pub q_value: Option<f64>,
+    pub n_base: usize,
+    pub n_head: usize,
+    /// How the change was estimated (`hodges-lehmann`, `bootstrap`, `exact`, `single-value`).
+    pub method: String,
+    /// For inconclusive comparisons: what would settle it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle: Option<String>,
+    /// Why this verdict, in a sentence.
+    pub reason: String,
+}
