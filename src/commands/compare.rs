@@ -23,7 +23,8 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let options = suite.input_options();
     let base = read_paths(&args.base, format, &options)?;
     let head = read_paths(&args.head, format, &options)?;
-    let describe = |paths: &[std::path::PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    let describe =
+        |paths: &[std::path::PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let inputs = Inputs {
         head: BTreeMap::from([(suite.name.clone(), head)]),
         base: Some(BTreeMap::from([(suite.name.clone(), base)])),

@@ -82,7 +82,8 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(folder)
         .with_context(|| format!("cannot create a file in {}", folder.display()))?;
-    std::io::Write::write_all(&mut file, contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut file, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

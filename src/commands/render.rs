@@ -16,11 +16,12 @@ pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<Outcome> {
 /// Read a JSON report, checking its schema.
 pub fn read_report(path: &std::path::Path) -> Result<Report> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| crate::input::InputError::json(path, &e))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| crate::input::InputError::json(path, &e))?;
     match value.get("schema").and_then(|s| s.as_u64()) {
         Some(schema) if schema == u64::from(REPORT_SCHEMA) => {}
-        Some(schema) => bail!("{}: report schema {schema} is not supported (this perfgate reads {REPORT_SCHEMA})", path.display()),
+        Some(schema) => {
+            bail!("{}: report schema {schema} is not supported (this perfgate reads {REPORT_SCHEMA})", path.display())
+        }
         None => bail!("{}: not a perfgate report (no \"schema\" field)", path.display()),
     }
     serde_json::from_value(value).map_err(|e| anyhow::anyhow!("{}: not a valid perfgate report: {e}", path.display()))

@@ -105,7 +105,8 @@ fn bad_units_are_located() {
 
 #[test]
 fn a_relative_budget_needs_a_percent() {
-    let text = "[[suite]]\nname = \"a\"\n[[kpi]]\nname = \"k\"\nsuite = \"a\"\nstatistic = \"p99\"\nmax-regression = 3\n";
+    let text =
+        "[[suite]]\nname = \"a\"\n[[kpi]]\nname = \"k\"\nsuite = \"a\"\nstatistic = \"p99\"\nmax-regression = 3\n";
     let error = parse(text).unwrap_err();
     assert_eq!(error.line, 7, "{error}");
     assert!(error.message.contains("expected a non-negative percent"), "{error}");

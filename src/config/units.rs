@@ -124,7 +124,9 @@ impl<'de> Deserialize<'de> for Quantity {
             Ok(Written::Integer(value)) => Ok(Quantity::Number(value as f64)),
             Ok(Written::Float(value)) => Ok(Quantity::Number(value)),
             Ok(Written::Text(text)) => Quantity::parse(&text).map_err(serde::de::Error::custom),
-            Err(_) => Err(serde::de::Error::custom("expected a number or a string such as \"1.5ms\", \"3%\", \"2MiB\"")),
+            Err(_) => {
+                Err(serde::de::Error::custom("expected a number or a string such as \"1.5ms\", \"3%\", \"2MiB\""))
+            }
         }
     }
 }
@@ -138,9 +140,9 @@ impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Quantity::deserialize(deserializer)? {
             Quantity::Percent(fraction) if fraction >= 0.0 => Ok(Percent(fraction)),
-            other => Err(serde::de::Error::custom(format!(
-                "expected a non-negative percent such as \"3%\", found {other}"
-            ))),
+            other => {
+                Err(serde::de::Error::custom(format!("expected a non-negative percent such as \"3%\", found {other}")))
+            }
         }
     }
 }

@@ -69,7 +69,11 @@ impl Markdown {
             CheckVerdict::Fail => "❌",
         };
         let _ = writeln!(out, "{MARKER}\n### {icon} perfgate: {}\n", headline(report));
-        let _ = writeln!(out, "| | KPI | baseline | head | Δ ({:.0}% CI) | budget | status |", report.settings.confidence * 100.0);
+        let _ = writeln!(
+            out,
+            "| | KPI | baseline | head | Δ ({:.0}% CI) | budget | status |",
+            report.settings.confidence * 100.0
+        );
         out.push_str("|---|---|---:|---:|---|---|---|\n");
         for kpi in &report.kpis {
             out.push_str(&kpi_row(kpi));
@@ -84,7 +88,8 @@ impl Markdown {
     }
 
     fn footer(&self, report: &Report) -> String {
-        let mut parts = vec![format!("baseline: {} ({})", escape(&report.baseline.description), report.baseline.source)];
+        let mut parts =
+            vec![format!("baseline: {} ({})", escape(&report.baseline.description), report.baseline.source)];
         if let (Some(base), Some(head)) = (&report.git.base_commit, &report.git.head_commit) {
             let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
             parts.push(format!("`{}` → `{}`{dirty}", short(base), short(head)));
@@ -106,7 +111,12 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
         _ => "",
     };
     let Some(deciding) = deciding_comparison(kpi) else {
-        return format!("| {} | {name}{level} | | | | {} | {} |\n", emoji(kpi.verdict), escape(&kpi.budget.text), kpi.verdict.name());
+        return format!(
+            "| {} | {name}{level} | | | | {} | {} |\n",
+            emoji(kpi.verdict),
+            escape(&kpi.budget.text),
+            kpi.verdict.name()
+        );
     };
     let cells = Cells::of(deciding);
     let which = if kpi.comparisons.len() > 1 {
@@ -114,7 +124,8 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
     } else {
         String::new()
     };
-    let delta = if cells.interval.is_empty() { cells.change.clone() } else { format!("{} {}", cells.change, cells.interval) };
+    let delta =
+        if cells.interval.is_empty() { cells.change.clone() } else { format!("{} {}", cells.change, cells.interval) };
     format!(
         "| {} | {name}{level}{which} | {} | {} | {} | {} | {} |\n",
         emoji(kpi.verdict),
@@ -133,7 +144,9 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
     for comparison in &kpi.comparisons {
         let cells = Cells::of(comparison);
         let status = match &comparison.settle {
-            Some(settle) if comparison.verdict == Verdict::Inconclusive => format!("{} ({})", cells.status, escape(settle)),
+            Some(settle) if comparison.verdict == Verdict::Inconclusive => {
+                format!("{} ({})", cells.status, escape(settle))
+            }
             _ => cells.status.to_string(),
         };
         let _ = writeln!(

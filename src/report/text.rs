@@ -94,7 +94,10 @@ impl Text {
             .iter()
             .map(|c| {
                 let cells = Cells::of(c);
-                ([c.bench.clone(), cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()], c.verdict)
+                (
+                    [c.bench.clone(), cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()],
+                    c.verdict,
+                )
             })
             .collect();
         let mut widths = header.map(|h| h.chars().count());
@@ -119,7 +122,8 @@ impl Text {
         let _ = writeln!(out, "{}", line(&header.map(String::from)));
         for (row, verdict) in &rows {
             let text = line(row);
-            let _ = writeln!(out, "{}", if *verdict >= Verdict::NoBaseline { self.paint(&text, *verdict) } else { text });
+            let _ =
+                writeln!(out, "{}", if *verdict >= Verdict::NoBaseline { self.paint(&text, *verdict) } else { text });
         }
         for comparison in kpi.comparisons.iter().filter(|c| c.verdict >= Verdict::Inconclusive) {
             let settle = comparison.settle.as_deref().map(|s| format!("; {s}")).unwrap_or_default();

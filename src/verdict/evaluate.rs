@@ -57,8 +57,7 @@ struct Pending {
 
 /// Evaluate every KPI of `config` on `inputs`.
 pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateError> {
-    let options =
-        CompareOptions { confidence: config.gate.confidence, resamples: 2000, seed: config.gate.seed };
+    let options = CompareOptions { confidence: config.gate.confidence, resamples: 2000, seed: config.gate.seed };
     let mut notes = Vec::new();
     if inputs.base.is_none() && config.kpis.iter().any(has_relative_budget) {
         notes.push("No baseline: relative budgets are reported as no-baseline (never a silent pass); absolute budgets are judged.".to_string());
@@ -76,7 +75,8 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
         let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
         let selections = select(kpi, head, base).map_err(fail)?;
-        let (outcome, pending, note) = evaluate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?;
+        let (outcome, pending, note) =
+            evaluate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?;
         notes.extend(note);
         kpis.push(outcome);
         pending_by_kpi.push(pending);
@@ -89,7 +89,8 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         .collect();
     let mut q_values = stats::benjamini_hochberg(&p_values).into_iter();
     for (outcome, pending) in kpis.iter_mut().zip(pending_by_kpi) {
-        let kpi = config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
+        let kpi =
+            config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
         for item in pending {
             let q = item.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|_| q_values.next().unwrap_or(1.0));
             outcome.comparisons.push(finish(kpi, item, q, config));
@@ -105,10 +106,8 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         }
     }
 
-    let baseline = inputs.baseline.clone().unwrap_or(BaselineInfo {
-        source: "none".into(),
-        description: "no baseline".into(),
-    });
+    let baseline =
+        inputs.baseline.clone().unwrap_or(BaselineInfo { source: "none".into(), description: "no baseline".into() });
     Ok(Report {
         schema: REPORT_SCHEMA,
         verdict: check_verdict(&kpis),
@@ -418,8 +417,13 @@ fn settle_text(relative: &Relative, confidence: f64) -> String {
     match stats::samples_to_settle(&relative.ratio, &relative.noise, relative.threshold, confidence) {
         Settle::Samples { per_side } => format!("about {per_side} samples per side would settle it"),
         Settle::NeedsRounds => {
-            "run-to-run noise dominates: more samples won't settle it; re-run base and head in interleaved rounds".into()
+            "run-to-run noise dominates: more samples won't settle it; re-run base and head in interleaved rounds"
+                .into()
         }
         Settle::TooClose => "the change sits at the budget; more data will barely move it".into(),
     }
 }
+
+#[cfg(test)]
+#[path = "evaluate_tests.rs"]
+mod tests;

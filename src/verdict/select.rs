@@ -47,7 +47,11 @@ fn glob(pattern: &str) -> Result<GlobMatcher, String> {
 }
 
 /// The comparisons of a KPI. Errors (exit 2) when nothing in the head matches.
-pub fn select<'a>(kpi: &Kpi, head: &'a [Benchmark], base: Option<&'a [Benchmark]>) -> Result<Vec<Selection<'a>>, String> {
+pub fn select<'a>(
+    kpi: &Kpi,
+    head: &'a [Benchmark],
+    base: Option<&'a [Benchmark]>,
+) -> Result<Vec<Selection<'a>>, String> {
     let filter = Filter::new(kpi).map_err(|e| format!("KPI {:?}: {e}", kpi.name))?;
     let head_matches: Vec<&Benchmark> = head.iter().filter(|b| filter.matches(b)).collect();
     if head_matches.is_empty() {
@@ -156,7 +160,8 @@ mod tests {
             series("d", "latency", &[("method", "GET"), ("route", "/health")]),
             series("e", "errors", &[("method", "GET"), ("route", "/api/users")]),
         ];
-        let selections = select(&kpi(None, Some("latency"), &[("method", "GET"), ("route", "/api/*")]), &head, None).unwrap();
+        let selections =
+            select(&kpi(None, Some("latency"), &[("method", "GET"), ("route", "/api/*")]), &head, None).unwrap();
         assert_eq!(selections.len(), 1);
         let ids: Vec<&str> = selections[0].head.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
