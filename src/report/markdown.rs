@@ -124,13 +124,16 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
     } else {
         String::new()
     };
-    let delta =
-        if cells.interval.is_empty() { cells.change.clone() } else { format!("{} {}", cells.change, cells.interval) };
+    let (head, delta) = match deciding.ci {
+        Some(_) => (cells.head, format!("{} {}", cells.change, cells.interval)),
+        None if cells.interval.is_empty() => (cells.head, cells.change),
+        None => (format!("{}<br><sub>{}</sub>", cells.head, cells.interval), cells.change),
+    };
     format!(
         "| {} | {name}{level}{which} | {} | {} | {} | {} | {} |\n",
         emoji(kpi.verdict),
         cells.base,
-        cells.head,
+        head,
         delta,
         escape(&kpi.budget.text),
         kpi.verdict.name()

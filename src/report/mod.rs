@@ -52,17 +52,14 @@ pub fn headline(report: &Report) -> String {
         (Verdict::Inconclusive, "inconclusive"),
         (Verdict::NoBaseline, "without baseline"),
         (Verdict::Improved, "improved"),
+        (Verdict::Pass, "passed"),
     ] {
         let n = count(verdict);
         if n > 0 {
             parts.push(format!("{n} {word}"));
         }
     }
-    let summary = if parts.is_empty() {
-        format!("all {total} KPI{} within budget", if total == 1 { "" } else { "s" })
-    } else {
-        format!("{} of {total} KPI{}", parts.join(", "), if total == 1 { "" } else { "s" })
-    };
+    let summary = format!("{total} KPI{}: {}", if total == 1 { "" } else { "s" }, parts.join(", "));
     format!("{verdict} — {summary}")
 }
 

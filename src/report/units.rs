@@ -8,10 +8,10 @@ pub fn format_value(value: f64, unit: &Unit) -> String {
         return if value > 0.0 { "∞".into() } else { "-∞".into() };
     }
     match unit {
-        Unit::Ns => scaled(value, &[(1e9, "s"), (1e6, "ms"), (1e3, "µs"), (1.0, "ns")]),
-        Unit::Bytes => scaled(value, &[(1073741824.0, "GiB"), (1048576.0, "MiB"), (1024.0, "KiB"), (1.0, "B")]),
+        Unit::Ns => scaled(value, &[(1e9, " s"), (1e6, " ms"), (1e3, " µs"), (1.0, " ns")]),
+        Unit::Bytes => scaled(value, &[(1073741824.0, " GiB"), (1048576.0, " MiB"), (1024.0, " KiB"), (1.0, " B")]),
         Unit::BytesPerSecond => {
-            scaled(value, &[(1073741824.0, "GiB/s"), (1048576.0, "MiB/s"), (1024.0, "KiB/s"), (1.0, "B/s")])
+            scaled(value, &[(1073741824.0, " GiB/s"), (1048576.0, " MiB/s"), (1024.0, " KiB/s"), (1.0, " B/s")])
         }
         Unit::PerSecond => scaled(value, &[(1e9, "G/s"), (1e6, "M/s"), (1e3, "k/s"), (1.0, "/s")]),
         Unit::Ratio => format!("{}%", significant(value * 100.0)),
@@ -24,8 +24,7 @@ fn scaled(value: f64, prefixes: &[(f64, &str)]) -> String {
     let magnitude = value.abs();
     let (factor, suffix) =
         prefixes.iter().find(|(factor, _)| magnitude >= *factor).unwrap_or(&prefixes[prefixes.len() - 1]);
-    let sep = if suffix.starts_with('/') { "" } else { " " };
-    format!("{}{sep}{suffix}", significant(value / factor))
+    format!("{}{suffix}", significant(value / factor))
 }
 
 /// Three significant digits, no exponent, trailing zeros dropped.
