@@ -189,6 +189,33 @@ mod tests {
         assert_eq!(ids, sorted, "benchmarks are sorted by id");
     }
 
+    /// Nearest-rank p99 of every successful GET route, in seconds.
+    fn get_route_p99s(path: &Path) -> BTreeMap<String, f64> {
+        let benchmarks = load_csv(path, &InputOptions::default()).unwrap();
+        let ok_gets = benchmarks.iter().filter(|b| b.metric == "latency" && b.id.contains("method=GET"));
+        ok_gets
+            .filter(|b| b.tags.get("status").is_some_and(|s| s == "200"))
+            .map(|b| {
+                let mut sorted = b.samples.clone();
+                sorted.sort_by(f64::total_cmp);
+                let rank = (0.99 * sorted.len() as f64).ceil() as usize - 1;
+                (b.tags["route"].clone(), sorted[rank] / 1e9)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn readme_example_exports_load_and_show_one_slower_get_route() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/api");
+        let (base, head) = (get_route_p99s(&examples.join("base.csv")), get_route_p99s(&examples.join("head.csv")));
+        assert_eq!(base.keys().collect::<Vec<_>>(), ["/api/orders/{id}", "/api/users", "/health"]);
+        assert!(base.values().all(|p99| *p99 < 1.0), "{base:?}");
+        assert!(head["/api/orders/{id}"] > 1.0, "{head:?}");
+        for route in ["/api/users", "/health"] {
+            assert!(head[route] < 1.0 && (head[route] / base[route] - 1.0).abs() < 0.2, "{route}: {base:?} {head:?}");
+        }
+    }
+
     #[test]
     fn csv_quoted_route_with_comma_and_err_status_are_kept() {
         let benchmarks = load_csv(&fixture("requests.csv"), &InputOptions::default()).unwrap();
