@@ -42,10 +42,6 @@ impl SeriesSet {
             .push(value);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.series.is_empty()
-    }
-
     /// One benchmark per series, sorted by id.
     pub fn into_benchmarks(self) -> Vec<Benchmark> {
         let mut benchmarks: Vec<Benchmark> = self
