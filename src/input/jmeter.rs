@@ -1,9 +1,174 @@
-//! Adapter stub: replaced by the real adapter.
+//! JMeter JTL CSV -> `latency` series per (label, responseCode) and `errors`
+//! series per label.
+//!
+//! Columns are found by name in the header row (JMeter lets users choose and
+//! reorder the saved fields): `label` and `elapsed` (ms) are required,
+//! `responseCode` and `success` are used when present. The label becomes the
+//! `route` tag so KPIs filter JMeter and other request logs the same way.
+
 use std::path::Path;
 
-use super::{InputError, InputOptions};
+use super::rows::csv_table::{Column, CsvTable, Row};
+use super::rows::{nanos_per_unit, parse_duration_ns, RequestRecord, SeriesSet};
+use super::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
 
-pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    Err(InputError::whole(path, "format not implemented yet"))
+/// Reads a JTL CSV (delimiter from the options: JMeter also writes `;` and tabs).
+pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let table = CsvTable::open(path, options.delimiter.unwrap_or(b','))?;
+    reject_headerless(path, &table)?;
+    let columns = JtlColumns::find(&table)?;
+    let mut series = SeriesSet::default();
+    table.for_each_row(|row| {
+        columns.record(row)?.add_to(&mut series);
+        Ok(())
+    })?;
+    Ok(series.into_benchmarks())
+}
+
+/// JMeter writes no header unless `print_field_names` is on; the first row is
+/// then data, starting with an epoch-ms timestamp.
+fn reject_headerless(path: &Path, table: &CsvTable) -> Result<(), InputError> {
+    let first = table.header().first().map(String::as_str).unwrap_or_default();
+    if !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(InputError::new(
+            path,
+            Location::Line(1),
+            "expected a header row (timeStamp,elapsed,label,...) but the first line is data; \
+             set jmeter.save.saveservice.print_field_names=true",
+        ));
+    }
+    Ok(())
+}
+
+struct JtlColumns {
+    label: Column,
+    elapsed: Column,
+    response_code: Option<Column>,
+    success: Option<Column>,
+}
+
+impl JtlColumns {
+    fn find(table: &CsvTable) -> Result<Self, InputError> {
+        Ok(JtlColumns {
+            label: table.required_column("label")?,
+            elapsed: table.required_column("elapsed")?,
+            response_code: table.optional_column("responseCode"),
+            success: table.optional_column("success"),
+        })
+    }
+
+    fn record(&self, row: &Row) -> Result<RequestRecord, String> {
+        let millis = nanos_per_unit("ms").unwrap_or(1e6);
+        Ok(RequestRecord {
+            route: row.non_empty(&self.label)?.to_string(),
+            method: None,
+            status: self.response_code.as_ref().map(|c| row.text(c).to_string()).filter(|s| !s.is_empty()),
+            latency_ns: row.parse(&self.elapsed, |text| parse_duration_ns(text, millis))?,
+            failed: self.success.as_ref().map(|c| row.parse(c, failed_from_success)).transpose()?,
+        })
+    }
+}
+
+/// JMeter's `success` column, turned into "did this request fail".
+fn failed_from_success(text: &str) -> Result<bool, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" => Ok(false),
+        "false" => Ok(true),
+        _ => Err(format!("expected true or false, found {text:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::input::validate_benchmark;
+    use crate::model::Unit;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/jmeter").join(name)
+    }
+
+    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
+        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id} in {ids:?}"))
+    }
+
+    fn load_text(content: &str, delimiter: Option<u8>) -> Result<Vec<Benchmark>, InputError> {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(content.as_bytes()).unwrap();
+        load(file.path(), &InputOptions { delimiter, ..InputOptions::default() })
+    }
+
+    #[test]
+    fn default_jtl_maps_label_code_and_success() {
+        let path = fixture("results.jtl");
+        let benchmarks = load(&path, &InputOptions::default()).unwrap();
+        for bench in &benchmarks {
+            validate_benchmark(&path, "$", bench).unwrap();
+        }
+        let total =
+            |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };
+        assert_eq!((total("latency"), total("errors")), (200, 200), "a multi-line failureMessage is one row");
+        // Line 2: 1710234900000,55,GET /api/orders/{id},200,OK,...
+        let orders = find(&benchmarks, "latency{route=GET /api/orders/{id},status=200}");
+        assert_eq!(orders.unit, Unit::Ns);
+        assert_eq!(orders.samples[0], 55e6);
+        assert!(!orders.tags.contains_key("method"), "JTL has no method column");
+        // Line 3: quoted label with a comma.
+        assert!(benchmarks.iter().any(|b| b.id == "latency{route=GET /api/search?tags=a,b,status=200}"));
+    }
+
+    #[test]
+    fn failed_samples_are_errors_including_non_http_codes() {
+        let benchmarks = load(&fixture("results.jtl"), &InputOptions::default()).unwrap();
+        // Line 164: 1710234907950,10002,GET /api/users,Non HTTP response code: java.net.SocketTimeoutException,...
+        let timeout = "latency{route=GET /api/users,status=Non HTTP response code: java.net.SocketTimeoutException}";
+        assert_eq!(find(&benchmarks, timeout).samples, [10_002e6]);
+        let errors: f64 = benchmarks.iter().filter(|b| b.metric == "errors").flat_map(|b| &b.samples).sum();
+        let failed_rows = std::fs::read_to_string(fixture("results.jtl")).unwrap().matches(",false,").count();
+        assert_eq!(errors as usize, failed_rows);
+        assert_eq!(find(&benchmarks, "errors{route=GET /health}").unit, Unit::Ratio);
+    }
+
+    #[test]
+    fn semicolon_jtl_with_reordered_columns_reads_by_header() {
+        let benchmarks =
+            load(&fixture("semicolon-reordered.csv"), &InputOptions { delimiter: Some(b';'), ..Default::default() })
+                .unwrap();
+        // Line 2: 1710234900000;GET /api/orders/{id};55;true;200;...
+        assert_eq!(find(&benchmarks, "latency{route=GET /api/orders/{id},status=200}").samples[0], 55e6);
+        let rows: usize = benchmarks.iter().filter(|b| b.metric == "latency").map(|b| b.samples.len()).sum();
+        assert_eq!(rows, 40);
+    }
+
+    #[test]
+    fn minimal_jtl_without_code_or_success_has_latency_only() {
+        let benchmarks = load_text("label\telapsed\nlogin\t12\n", Some(b'\t')).unwrap();
+        assert_eq!(benchmarks.len(), 1);
+        assert_eq!(benchmarks[0].id, "latency{route=login}");
+    }
+
+    #[test]
+    fn malformed_jtl_rows_are_located() {
+        let header = "timeStamp,elapsed,label,responseCode,success\n";
+        let bad_success = load_text(&format!("{header}1,5,a,200,true\n2,5,a,200,maybe\n"), None).unwrap_err();
+        assert_eq!(bad_success.location, Location::Line(3));
+        assert!(bad_success.message.contains("success") && bad_success.message.contains("true or false"));
+        let bad_elapsed = load_text(&format!("{header}1,-5,a,200,true\n"), None).unwrap_err();
+        assert_eq!(bad_elapsed.location, Location::Line(2));
+        assert!(bad_elapsed.message.contains("elapsed"), "{}", bad_elapsed.message);
+        let no_label = load_text("timeStamp,elapsed\n1,5\n", None).unwrap_err();
+        assert!(no_label.message.contains("\"label\"") && no_label.message.contains("timeStamp, elapsed"));
+    }
+
+    #[test]
+    fn headerless_jtl_explains_the_jmeter_setting() {
+        let error = load_text("1710234900000,55,GET /a,200,OK,t1,text,true,,936\n", None).unwrap_err();
+        assert_eq!(error.location, Location::Line(1));
+        assert!(error.message.contains("print_field_names"), "{}", error.message);
+    }
 }

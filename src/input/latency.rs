@@ -1,13 +1,374 @@
-//! Adapter stub: replaced by the real adapter.
+//! Generic per-request latency logs (CSV and NDJSON) -> `latency` series per
+//! (route, method, status) and `errors` series per (route, method).
+//!
+//! Field names and the latency unit come from the suite's [`FieldMap`]
+//! (defaults `route`, `method`, `status`, `latency_ms` in ms). `route` and the
+//! latency are required; `method` and `status` are optional. A request is an
+//! error when its status is not in 200..=399 or is missing or non-numeric
+//! (k6's convention); `errors` exists only when the log has a status field.
+//! The optional `timestamp` field is not used yet.
+
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{InputError, InputOptions};
+use serde_json::{Map, Value};
+
+use super::rows::csv_table::{Column, CsvTable, Row};
+use super::rows::{
+    duration_ns, nanos_per_unit, ndjson, parse_duration_ns, push_error_flag, request_tags, status_is_failure,
+    RequestRecord, SeriesSet, Tags,
+};
+use super::{FieldMap, InputError, InputOptions};
 use crate::model::Benchmark;
 
-pub fn load_csv(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    Err(InputError::whole(path, "format not implemented yet"))
+/// Reads a latency CSV (header row required; delimiter from the options).
+pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let nanos = latency_scale(path, &options.fields)?;
+    let table = CsvTable::open(path, options.delimiter.unwrap_or(b','))?;
+    let columns = RequestColumns::find(&table, &options.fields)?;
+    let mut series = SeriesSet::default();
+    table.for_each_row(|row| {
+        columns.record(row, nanos)?.add_to(&mut series);
+        Ok(())
+    })?;
+    Ok(series.into_benchmarks())
 }
 
-pub fn load_ndjson(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    Err(InputError::whole(path, "format not implemented yet"))
+/// Reads a latency NDJSON log (one object per line; status may be a number or a string).
+pub fn load_ndjson(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let fields = &options.fields;
+    let nanos = latency_scale(path, fields)?;
+    let mut series = SeriesSet::default();
+    let mut log_has_status = false;
+    // Requests logged without a status are errors only if the log records
+    // statuses at all, which is known only at the end.
+    let mut without_status: BTreeMap<Tags, usize> = BTreeMap::new();
+    ndjson::for_each_line(path, |_line, object: Map<String, Value>| {
+        let record = ndjson_record(&object, fields, nanos)?;
+        log_has_status |= record.status.is_some();
+        if record.status.is_none() {
+            let tags = request_tags(record.route.clone(), record.method.clone());
+            *without_status.entry(tags).or_default() += 1;
+        }
+        record.add_to(&mut series);
+        Ok(())
+    })?;
+    if log_has_status {
+        for (tags, count) in without_status {
+            (0..count).for_each(|_| push_error_flag(&mut series, tags.clone(), true));
+        }
+    }
+    Ok(series.into_benchmarks())
+}
+
+fn latency_scale(path: &Path, fields: &FieldMap) -> Result<f64, InputError> {
+    nanos_per_unit(&fields.latency_unit).ok_or_else(|| {
+        InputError::whole(
+            path,
+            format!("latency unit {:?} is not supported: expected ns, us, ms or s", fields.latency_unit),
+        )
+    })
+}
+
+/// The columns of a latency CSV, found by the configured names.
+struct RequestColumns {
+    route: Column,
+    latency: Column,
+    method: Option<Column>,
+    status: Option<Column>,
+}
+
+impl RequestColumns {
+    fn find(table: &CsvTable, fields: &FieldMap) -> Result<Self, InputError> {
+        Ok(RequestColumns {
+            route: table.required_column(&fields.route)?,
+            latency: table.required_column(&fields.latency)?,
+            method: table.optional_column(&fields.method),
+            status: table.optional_column(&fields.status),
+        })
+    }
+
+    fn record(&self, row: &Row, nanos: f64) -> Result<RequestRecord, String> {
+        let status = self.status.as_ref().map(|column| row.text(column).to_string());
+        Ok(RequestRecord {
+            route: row.non_empty(&self.route)?.to_string(),
+            method: self.method.as_ref().map(|column| row.text(column).to_string()).filter(|m| !m.is_empty()),
+            failed: status.as_ref().map(|s| status_is_failure(Some(s))),
+            status: status.filter(|s| !s.is_empty()),
+            latency_ns: row.parse(&self.latency, |text| parse_duration_ns(text, nanos))?,
+        })
+    }
+}
+
+fn ndjson_record(object: &Map<String, Value>, fields: &FieldMap, nanos: f64) -> Result<RequestRecord, String> {
+    let route = text_field(object, &fields.route)?
+        .filter(|route| !route.is_empty())
+        .ok_or_else(|| missing_field(&fields.route, object))?;
+    let latency =
+        object.get(&fields.latency).filter(|v| !v.is_null()).ok_or_else(|| missing_field(&fields.latency, object))?;
+    let latency_ns = match latency {
+        Value::Number(number) => duration_ns(number.as_f64().unwrap_or(f64::NAN), nanos),
+        Value::String(text) => parse_duration_ns(text, nanos),
+        other => Err(format!("expected a number, found {other}")),
+    }
+    .map_err(|message| format!("field {:?}: {message}", fields.latency))?;
+    let status = text_field(object, &fields.status)?;
+    Ok(RequestRecord {
+        route,
+        method: text_field(object, &fields.method)?,
+        failed: status.as_deref().map(|s| status_is_failure(Some(s))),
+        status,
+        latency_ns,
+    })
+}
+
+/// A string or number field as text; `None` when absent or null.
+fn text_field(object: &Map<String, Value>, name: &str) -> Result<Option<String>, String> {
+    match object.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.trim().to_string())),
+        Some(Value::Number(number)) => Ok(Some(number.to_string())),
+        Some(other) => Err(format!("field {name:?}: expected a string or a number, found {other}")),
+    }
+}
+
+fn missing_field(name: &str, object: &Map<String, Value>) -> String {
+    let found: Vec<&str> = object.keys().map(String::as_str).collect();
+    format!("expected a field named {name:?}; this object has: {}", found.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::input::{validate_benchmark, Location};
+    use crate::model::Unit;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/latency").join(name)
+    }
+
+    fn temp_file(content: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(content.as_bytes()).unwrap();
+        file
+    }
+
+    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
+        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id} in {ids:?}"))
+    }
+
+    fn csv_error(content: &str) -> InputError {
+        let file = temp_file(content);
+        let error = load_csv(file.path(), &InputOptions::default()).unwrap_err();
+        assert_eq!(error.path, file.path(), "errors name the file");
+        error
+    }
+
+    #[test]
+    fn csv_fixture_groups_by_route_method_status_and_converts_ms_to_ns() {
+        let path = fixture("requests.csv");
+        let benchmarks = load_csv(&path, &InputOptions::default()).unwrap();
+        for bench in &benchmarks {
+            validate_benchmark(&path, "$", bench).unwrap();
+        }
+        let latency_rows: usize = benchmarks.iter().filter(|b| b.metric == "latency").map(|b| b.samples.len()).sum();
+        let error_rows: usize = benchmarks.iter().filter(|b| b.metric == "errors").map(|b| b.samples.len()).sum();
+        assert_eq!((latency_rows, error_rows), (300, 300), "every data row counted once in each metric");
+        // First data row: 1710234900000,GET,/health,200,1.9,3931
+        let health = find(&benchmarks, "latency{method=GET,route=/health,status=200}");
+        assert_eq!(health.unit, Unit::Ns);
+        assert_eq!(health.samples[0], 1_900_000.0);
+        assert_eq!(health.tags.get("status").map(String::as_str), Some("200"));
+        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "benchmarks are sorted by id");
+    }
+
+    /// Nearest-rank p99 of every successful GET route, in seconds.
+    fn get_route_p99s(path: &Path) -> BTreeMap<String, f64> {
+        let benchmarks = load_csv(path, &InputOptions::default()).unwrap();
+        let ok_gets = benchmarks.iter().filter(|b| b.metric == "latency" && b.id.contains("method=GET"));
+        ok_gets
+            .filter(|b| b.tags.get("status").is_some_and(|s| s == "200"))
+            .map(|b| {
+                let mut sorted = b.samples.clone();
+                sorted.sort_by(f64::total_cmp);
+                let rank = (0.99 * sorted.len() as f64).ceil() as usize - 1;
+                (b.tags["route"].clone(), sorted[rank] / 1e9)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn readme_example_exports_load_and_show_one_slower_get_route() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/api");
+        let (base, head) = (get_route_p99s(&examples.join("base.csv")), get_route_p99s(&examples.join("head.csv")));
+        assert_eq!(base.keys().collect::<Vec<_>>(), ["/api/orders/{id}", "/api/users", "/health"]);
+        assert!(base.values().all(|p99| *p99 < 1.0), "{base:?}");
+        assert!(head["/api/orders/{id}"] > 1.0, "{head:?}");
+        for route in ["/api/users", "/health"] {
+            assert!(head[route] < 1.0 && (head[route] / base[route] - 1.0).abs() < 0.2, "{route}: {base:?} {head:?}");
+        }
+    }
+
+    #[test]
+    fn csv_quoted_route_with_comma_and_err_status_are_kept() {
+        let benchmarks = load_csv(&fixture("requests.csv"), &InputOptions::default()).unwrap();
+        // 1710234900259,GET,"/api/search?tags=a,b",ERR,30000.0,1019
+        let failed = find(&benchmarks, "latency{method=GET,route=/api/search?tags=a,b,status=ERR}");
+        assert_eq!(failed.samples, [30_000.0 * 1e6]);
+        let errors = find(&benchmarks, "errors{method=GET,route=/api/search?tags=a,b}");
+        assert_eq!(errors.unit, Unit::Ratio);
+        assert!(errors.samples.contains(&1.0) && errors.samples.contains(&0.0));
+    }
+
+    #[test]
+    fn csv_error_flags_follow_status_classes() {
+        let file = temp_file("route,method,status,latency_ms\r\n/a,GET,200,1\r\n/a,GET,302,1\r\n/a,GET,404,1\r\n/a,GET,ERR,1\r\n/a,GET,,1\r\n");
+        let benchmarks = load_csv(file.path(), &InputOptions::default()).unwrap();
+        let errors = find(&benchmarks, "errors{method=GET,route=/a}");
+        assert_eq!(errors.samples, [0.0, 0.0, 1.0, 1.0, 1.0], "missing status counts as an error");
+        assert_eq!(find(&benchmarks, "latency{method=GET,route=/a}").samples.len(), 1, "no status tag when empty");
+    }
+
+    #[test]
+    fn csv_without_status_column_has_no_errors_metric() {
+        let file = temp_file("route,latency_ms\n/a,1.5\n/b,2\n");
+        let benchmarks = load_csv(file.path(), &InputOptions::default()).unwrap();
+        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(ids, ["latency{route=/a}", "latency{route=/b}"]);
+    }
+
+    #[test]
+    fn csv_honours_field_map_unit_and_delimiter() {
+        let file = temp_file("path\tverb\tcode\tduration_us\n/a\tPUT\t500\t1500\n");
+        let options = InputOptions {
+            fields: FieldMap {
+                route: "path".into(),
+                method: "verb".into(),
+                status: "code".into(),
+                latency: "duration_us".into(),
+                latency_unit: "us".into(),
+                timestamp: None,
+            },
+            delimiter: Some(b'\t'),
+            suite: None,
+        };
+        let benchmarks = load_csv(file.path(), &options).unwrap();
+        assert_eq!(find(&benchmarks, "latency{method=PUT,route=/a,status=500}").samples, [1_500_000.0]);
+        assert_eq!(find(&benchmarks, "errors{method=PUT,route=/a}").samples, [1.0]);
+    }
+
+    #[test]
+    fn csv_missing_column_names_it_and_lists_the_header() {
+        let error = csv_error("route,method,latency\n/a,GET,1\n");
+        assert_eq!(error.location, Location::Line(1));
+        assert!(error.message.contains("\"latency_ms\""), "{}", error.message);
+        assert!(error.message.contains("route, method, latency"), "{}", error.message);
+    }
+
+    #[test]
+    fn csv_read_with_the_wrong_delimiter_hints_at_it() {
+        let error = csv_error("route;latency_ms\n/a;1\n");
+        assert!(error.message.contains("delimiter"), "{}", error.message);
+    }
+
+    #[test]
+    fn csv_non_numeric_latency_names_line_and_column() {
+        let error = csv_error("route,latency_ms\n/a,1\n/a,fast\n");
+        assert_eq!(error.location, Location::Line(3));
+        assert!(error.message.contains("latency_ms") && error.message.contains("\"fast\""), "{}", error.message);
+        assert!(error.to_string().contains(":3: "), "{error}");
+    }
+
+    #[test]
+    fn csv_negative_and_non_finite_latencies_are_rejected() {
+        assert_eq!(csv_error("route,latency_ms\n/a,-4\n").location, Location::Line(2));
+        assert!(csv_error("route,latency_ms\n/a,NaN\n").message.contains("non-negative"));
+        assert!(csv_error("route,latency_ms\n/a,inf\n").message.contains("finite"));
+    }
+
+    #[test]
+    fn csv_empty_route_short_row_empty_file_and_header_only_are_errors() {
+        assert!(csv_error("route,latency_ms\n,4\n").message.contains("\"route\""));
+        let short = csv_error("route,status,latency_ms\n/a,200,1\n/a,200\n");
+        assert_eq!(short.location, Location::Line(3));
+        assert!(short.message.contains("expected 3 fields"), "{}", short.message);
+        assert!(csv_error("").message.contains("empty"));
+        assert!(csv_error("route,latency_ms\n").message.contains("at least one data row"));
+    }
+
+    #[test]
+    fn unknown_latency_unit_is_an_error() {
+        let file = temp_file("route,latency_ms\n/a,1\n");
+        let mut options = InputOptions::default();
+        options.fields.latency_unit = "minutes".into();
+        let error = load_csv(file.path(), &options).unwrap_err();
+        assert!(error.message.contains("\"minutes\"") && error.message.contains("ms"), "{}", error.message);
+    }
+
+    #[test]
+    fn ndjson_fixture_accepts_number_and_string_statuses_and_blank_lines() {
+        let path = fixture("requests.ndjson");
+        let benchmarks = load_ndjson(&path, &InputOptions::default()).unwrap();
+        for bench in &benchmarks {
+            validate_benchmark(&path, "$", bench).unwrap();
+        }
+        let count =
+            |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };
+        assert_eq!((count("latency"), count("errors")), (200, 200));
+        // Line 1: {"route": "/api/orders/{id}", "method": "GET", "status": 200, "latency_ms": 35.668, ...}
+        let orders = find(&benchmarks, "latency{method=GET,route=/api/orders/{id},status=200}");
+        assert_eq!(orders.samples[0], 35.668 * 1e6);
+        let null_status = benchmarks.iter().filter(|b| b.metric == "latency" && !b.tags.contains_key("status"));
+        assert_eq!(null_status.map(|b| b.samples.len()).sum::<usize>(), 1, "the null status line");
+    }
+
+    #[test]
+    fn ndjson_missing_status_is_an_error_only_when_the_log_has_statuses() {
+        let file = temp_file(
+            "{\"route\":\"/a\",\"latency_ms\":1}\n{\"route\":\"/a\",\"status\":\"ERR\",\"latency_ms\":\"2.5\"}\n",
+        );
+        let benchmarks = load_ndjson(file.path(), &InputOptions::default()).unwrap();
+        assert_eq!(find(&benchmarks, "errors{route=/a}").samples, [1.0, 1.0]);
+        assert_eq!(find(&benchmarks, "latency{route=/a,status=ERR}").samples, [2_500_000.0]);
+        let file = temp_file("{\"route\":\"/a\",\"latency_ms\":1}\n");
+        let benchmarks = load_ndjson(file.path(), &InputOptions::default()).unwrap();
+        assert_eq!(benchmarks.len(), 1, "no errors metric without statuses");
+    }
+
+    fn ndjson_error(content: &str) -> InputError {
+        let file = temp_file(content);
+        let error = load_ndjson(file.path(), &InputOptions::default()).unwrap_err();
+        assert_eq!(error.path, file.path());
+        error
+    }
+
+    #[test]
+    fn ndjson_truncated_line_is_located_by_file_line() {
+        let error = ndjson_error("{\"route\":\"/a\",\"latency_ms\":1}\n\n{\"route\":\"/a\",\"late");
+        assert!(matches!(error.location, Location::LineColumn(3, _)), "{:?}", error.location);
+        assert!(error.message.contains("truncated"), "{}", error.message);
+    }
+
+    #[test]
+    fn ndjson_bad_fields_name_line_and_field() {
+        let missing = ndjson_error("{\"route\":\"/a\",\"latency\":1}\n");
+        assert_eq!(missing.location, Location::Line(1));
+        assert!(missing.message.contains("\"latency_ms\"") && missing.message.contains("latency, route"));
+        let text = ndjson_error("{\"route\":\"/a\",\"latency_ms\":1}\n{\"route\":\"/a\",\"latency_ms\":\"slow\"}\n");
+        assert_eq!(text.location, Location::Line(2));
+        assert!(text.message.contains("\"slow\""), "{}", text.message);
+        let negative = ndjson_error("{\"route\":\"/a\",\"latency_ms\":-1}\n");
+        assert!(negative.message.contains("non-negative"), "{}", negative.message);
+        let object_route = ndjson_error("{\"route\":{},\"latency_ms\":1}\n");
+        assert!(object_route.message.contains("string or a number"), "{}", object_route.message);
+        assert!(ndjson_error("[1, 2]\n").message.contains("line"));
+        assert!(ndjson_error("\n\n").message.contains("empty"));
+    }
 }

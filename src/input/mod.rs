@@ -19,6 +19,7 @@ pub mod jmeter;
 pub mod k6;
 pub mod k6_summary;
 pub mod latency;
+pub mod rows;
 
 /// Every input format perfgate reads. The kebab-case names are what
 /// `format = "..."` in `perf-budget.toml` accepts.
