@@ -163,7 +163,13 @@ fn markdown_stays_under_the_size_cap_by_dropping_details_first() {
         let mut kpi = template.clone();
         kpi.name = format!("kpi {i}");
         for j in 0..30 {
-            kpi.comparisons.push(comparison(&format!("bench/{j}/with/a/long/name"), Verdict::Pass, 1.0, 1.0, [0.0, 0.0]));
+            kpi.comparisons.push(comparison(
+                &format!("bench/{j}/with/a/long/name"),
+                Verdict::Pass,
+                1.0,
+                1.0,
+                [0.0, 0.0],
+            ));
         }
         report.kpis.push(kpi);
     }
