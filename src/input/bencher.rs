@@ -186,9 +186,8 @@ mod tests {
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).map_err(|error| {
+        load(file.path()).inspect_err(|error| {
             assert_eq!(error.path, file.path(), "the error names the file");
-            error
         })
     }
 
