@@ -67,11 +67,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
             return Err(InputError::new(
                 &folder.join("benchmark.json"),
                 Location::JsonPath("$.full_id".into()),
-                format!(
-                    "benchmark id {:?} also appears in {}; expected each id once",
-                    bench.id,
-                    first.display()
-                ),
+                format!("benchmark id {:?} also appears in {}; expected each id once", bench.id, first.display()),
             ));
         }
         benchmarks.push(bench);
@@ -91,23 +87,13 @@ fn find_new_measurements(root: &Path) -> Result<Vec<PathBuf>, InputError> {
         return Err(InputError::whole(root, message));
     }
     let mut folders = Vec::new();
-    let walker = WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.file_name() != "report");
+    let walker = WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| entry.file_name() != "report");
     for entry in walker {
         let entry = entry.map_err(|e| {
             let at = e.path().unwrap_or(root);
-            InputError::whole(
-                at,
-                format!("cannot read while walking the criterion folder: {e}"),
-            )
+            InputError::whole(at, format!("cannot read while walking the criterion folder: {e}"))
         })?;
-        let in_new_folder = entry
-            .path()
-            .parent()
-            .and_then(Path::file_name)
-            .is_some_and(|name| name == "new");
+        let in_new_folder = entry.path().parent().and_then(Path::file_name).is_some_and(|name| name == "new");
         if entry.file_type().is_file() && entry.file_name() == "benchmark.json" && in_new_folder {
             folders.push(entry.path().parent().unwrap_or(root).to_path_buf());
         }
@@ -141,14 +127,9 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, InputError> {
 
 /// `times[i] / iters[i]`: nanoseconds per iteration of each sample.
 fn per_iteration_times(path: &Path, sample: &Sample) -> Result<Vec<f64>, InputError> {
-    let at = |json_path: String, message: String| {
-        InputError::new(path, Location::JsonPath(json_path), message)
-    };
+    let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     if sample.times.is_empty() {
-        return Err(at(
-            "$.times".into(),
-            "expected at least one sample, found an empty array".into(),
-        ));
+        return Err(at("$.times".into(), "expected at least one sample, found an empty array".into()));
     }
     if sample.iters.len() != sample.times.len() {
         return Err(at(
@@ -165,16 +146,10 @@ fn per_iteration_times(path: &Path, sample: &Sample) -> Result<Vec<f64>, InputEr
         // serde_json only yields finite numbers; a zero or negative count would
         // divide into an infinite or negative time.
         if iters <= 0.0 {
-            return Err(at(
-                format!("$.iters[{i}]"),
-                format!("expected a positive iteration count, found {iters}"),
-            ));
+            return Err(at(format!("$.iters[{i}]"), format!("expected a positive iteration count, found {iters}")));
         }
         if time <= 0.0 {
-            return Err(at(
-                format!("$.times[{i}]"),
-                format!("expected a positive time in ns, found {time}"),
-            ));
+            return Err(at(format!("$.times[{i}]"), format!("expected a positive time in ns, found {time}")));
         }
         per_iteration.push(time / iters);
     }
@@ -197,15 +172,8 @@ fn throughput_of(value: &serde_json::Value) -> Option<Throughput> {
 }
 
 /// Point estimates as summary statistics, rejecting negative ones.
-fn summary_of_estimates(
-    path: &Path,
-    estimates: &Estimates,
-) -> Result<BTreeMap<String, f64>, InputError> {
-    let named = [
-        ("mean", &estimates.mean),
-        ("median", &estimates.median),
-        ("std_dev", &estimates.std_dev),
-    ];
+fn summary_of_estimates(path: &Path, estimates: &Estimates) -> Result<BTreeMap<String, f64>, InputError> {
+    let named = [("mean", &estimates.mean), ("median", &estimates.median), ("std_dev", &estimates.std_dev)];
     for (name, estimate) in named {
         if let Some(Estimate { point_estimate }) = estimate {
             if *point_estimate < 0.0 {
@@ -232,9 +200,7 @@ mod tests {
     const BENCHMARK_JSON: &str = r#"{"group_id":"g","function_id":"f","value_str":null,"throughput":null,"full_id":"g/f","directory_name":"g/f","title":"g/f"}"#;
 
     fn fixture(relative: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/criterion")
-            .join(relative)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion").join(relative)
     }
 
     fn ids(benchmarks: &[Benchmark]) -> Vec<&str> {
@@ -264,14 +230,7 @@ mod tests {
         let benchmarks = load(&fixture("aa-run1")).unwrap();
         assert_eq!(
             ids(&benchmarks),
-            [
-                "checksum/adler",
-                "fib 20",
-                "parse/100",
-                "parse/1000",
-                "sort/unstable",
-                "sum_vec"
-            ]
+            ["checksum/adler", "fib 20", "parse/100", "parse/1000", "sort/unstable", "sum_vec"]
         );
         for bench in &benchmarks {
             assert_eq!((bench.metric.as_str(), &bench.unit), ("time", &Unit::Ns));
@@ -304,36 +263,18 @@ mod tests {
 
     #[test]
     fn reads_a_group_folder_or_a_single_benchmark_folder() {
-        assert_eq!(
-            ids(&load(&fixture("aa-run1/parse")).unwrap()),
-            ["parse/100", "parse/1000"]
-        );
+        assert_eq!(ids(&load(&fixture("aa-run1/parse")).unwrap()), ["parse/100", "parse/1000"]);
         assert_eq!(ids(&load(&fixture("aa-run1/fib 20")).unwrap()), ["fib 20"]);
-        assert_eq!(
-            ids(&load(&fixture("aa-run1/fib 20/new")).unwrap()),
-            ["fib 20"]
-        );
+        assert_eq!(ids(&load(&fixture("aa-run1/fib 20/new")).unwrap()), ["fib 20"]);
     }
 
     #[test]
     fn ignores_base_saved_baselines_and_reports() {
-        let dir = criterion_dir(
-            r#"{"sampling_mode":"Flat","iters":[2.0],"times":[10.0]}"#,
-            None,
-        );
-        for other in [
-            "g/f/base",
-            "g/f/my-baseline",
-            "g/f/report/new",
-            "report/new",
-        ] {
+        let dir = criterion_dir(r#"{"sampling_mode":"Flat","iters":[2.0],"times":[10.0]}"#, None);
+        for other in ["g/f/base", "g/f/my-baseline", "g/f/report/new", "report/new"] {
             let folder = dir.path().join(other);
             std::fs::create_dir_all(&folder).unwrap();
-            std::fs::write(
-                folder.join("benchmark.json"),
-                BENCHMARK_JSON.replace("g/f", "other"),
-            )
-            .unwrap();
+            std::fs::write(folder.join("benchmark.json"), BENCHMARK_JSON.replace("g/f", "other")).unwrap();
             std::fs::write(folder.join("sample.json"), "not even JSON").unwrap();
         }
         let benchmarks = load(dir.path()).unwrap();
@@ -343,37 +284,44 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_has_one_clearly_slower_benchmark() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/micro");
+        let fastest = |side: &str| -> Vec<(String, f64)> {
+            let benchmarks = load(&examples.join(side)).unwrap();
+            benchmarks.into_iter().map(|b| (b.id, b.samples.iter().copied().fold(f64::MAX, f64::min))).collect()
+        };
+        let (base, head) = (fastest("base"), fastest("head"));
+        assert_eq!(base.len(), 6);
+        for ((id, base_min), (head_id, head_min)) in base.iter().zip(&head) {
+            assert_eq!(id, head_id);
+            let ratio = head_min / base_min;
+            if id == "fib 20" {
+                assert!(ratio > 1.2, "{id}: {ratio}");
+            } else {
+                assert!((0.95..1.05).contains(&ratio), "{id}: {ratio}");
+            }
+        }
+    }
+
+    #[test]
     fn reads_every_throughput_kind() {
         let kinds = [
             (r#"{"Bytes":64}"#, Some(Throughput::Bytes(64.0))),
             (r#"{"BytesDecimal":1000}"#, Some(Throughput::Bytes(1000.0))),
             (r#"{"Bits":64}"#, Some(Throughput::Bytes(8.0))),
             (r#"{"Elements":3}"#, Some(Throughput::Elements(3.0))),
-            (
-                r#"{"ElementsAndBytes":{"elements":3,"bytes":64}}"#,
-                Some(Throughput::Elements(3.0)),
-            ),
+            (r#"{"ElementsAndBytes":{"elements":3,"bytes":64}}"#, Some(Throughput::Elements(3.0))),
             (r#"{"Furlongs":3}"#, None),
         ];
         for (json, expected) in kinds {
-            assert_eq!(
-                throughput_of(&serde_json::from_str(json).unwrap()),
-                expected,
-                "{json}"
-            );
+            assert_eq!(throughput_of(&serde_json::from_str(json).unwrap()), expected, "{json}");
         }
     }
 
     #[test]
     fn missing_or_empty_folders_are_errors() {
-        let missing = load(Path::new("/no/such/target/criterion"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            missing.starts_with("/no/such/target/criterion: ")
-                && missing.contains("does not exist"),
-            "{missing}"
-        );
+        let missing = load(Path::new("/no/such/target/criterion")).unwrap_err().to_string();
+        assert!(missing.starts_with("/no/such/target/criterion: ") && missing.contains("does not exist"), "{missing}");
         let empty = tempfile::tempdir().unwrap();
         let message = load(empty.path()).unwrap_err().to_string();
         assert!(message.contains("found none"), "{message}");
@@ -389,10 +337,7 @@ mod tests {
     #[test]
     fn rejects_empty_arrays() {
         let message = load_error(r#"{"sampling_mode":"Linear","iters":[],"times":[]}"#);
-        assert!(
-            message.contains("sample.json at $.times: expected at least one sample"),
-            "{message}"
-        );
+        assert!(message.contains("sample.json at $.times: expected at least one sample"), "{message}");
     }
 
     #[test]
@@ -400,20 +345,14 @@ mod tests {
         // serde_json refuses a bare NaN, so NaN reaches us as a string or null.
         for bad in [r#""NaN""#, "null"] {
             let message = load_error(&format!(r#"{{"iters":[1.0,1.0],"times":[5.0,{bad}]}}"#));
-            assert!(
-                message.contains("sample.json:1:") && message.contains("expected f64"),
-                "{message}"
-            );
+            assert!(message.contains("sample.json:1:") && message.contains("expected f64"), "{message}");
         }
     }
 
     #[test]
     fn rejects_negative_and_zero_times() {
         let message = load_error(r#"{"iters":[1.0,1.0,1.0],"times":[5.0,6.0,-7.0]}"#);
-        assert!(
-            message.contains("sample.json at $.times[2]: expected a positive time in ns, found -7"),
-            "{message}"
-        );
+        assert!(message.contains("sample.json at $.times[2]: expected a positive time in ns, found -7"), "{message}");
         let message = load_error(r#"{"iters":[1.0],"times":[0.0]}"#);
         assert!(message.contains("at $.times[0]"), "{message}");
     }
@@ -422,9 +361,7 @@ mod tests {
     fn rejects_zero_iterations() {
         let message = load_error(r#"{"iters":[1.0,0.0],"times":[5.0,6.0]}"#);
         assert!(
-            message.contains(
-                "sample.json at $.iters[1]: expected a positive iteration count, found 0"
-            ),
+            message.contains("sample.json at $.iters[1]: expected a positive iteration count, found 0"),
             "{message}"
         );
     }
@@ -433,8 +370,7 @@ mod tests {
     fn rejects_mismatched_lengths() {
         let message = load_error(r#"{"iters":[1.0,2.0,3.0],"times":[5.0,6.0]}"#);
         assert!(
-            message
-                .contains("at $.iters: expected one iteration count per time: 3 iters for 2 times"),
+            message.contains("at $.iters: expected one iteration count per time: 3 iters for 2 times"),
             "{message}"
         );
     }
@@ -442,44 +378,25 @@ mod tests {
     #[test]
     fn rejects_missing_keys_and_files() {
         let message = load_error(r#"{"sampling_mode":"Linear","iters":[1.0]}"#);
-        assert!(
-            message.contains("sample.json:1:") && message.contains("missing field `times`"),
-            "{message}"
-        );
+        assert!(message.contains("sample.json:1:") && message.contains("missing field `times`"), "{message}");
 
         let dir = criterion_dir(r#"{"iters":[1.0],"times":[5.0]}"#, None);
-        std::fs::write(
-            dir.path().join("g/f/new/benchmark.json"),
-            r#"{"group_id":"g"}"#,
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("g/f/new/benchmark.json"), r#"{"group_id":"g"}"#).unwrap();
         let message = load(dir.path()).unwrap_err().to_string();
-        assert!(
-            message.contains("benchmark.json:1:") && message.contains("missing field `full_id`"),
-            "{message}"
-        );
+        assert!(message.contains("benchmark.json:1:") && message.contains("missing field `full_id`"), "{message}");
 
         std::fs::remove_file(dir.path().join("g/f/new/sample.json")).unwrap();
         std::fs::write(dir.path().join("g/f/new/benchmark.json"), BENCHMARK_JSON).unwrap();
         let message = load(dir.path()).unwrap_err().to_string();
-        assert!(
-            message.contains("g/f/new/sample.json: cannot read"),
-            "{message}"
-        );
+        assert!(message.contains("g/f/new/sample.json: cannot read"), "{message}");
     }
 
     #[test]
     fn rejects_a_malformed_or_negative_estimate() {
         let sample = r#"{"iters":[1.0],"times":[5.0]}"#;
-        let dir = criterion_dir(
-            sample,
-            Some(r#"{"mean":{"point_estimate":5.0},"median":{"point_estimate":-1.0}}"#),
-        );
+        let dir = criterion_dir(sample, Some(r#"{"mean":{"point_estimate":5.0},"median":{"point_estimate":-1.0}}"#));
         let message = load(dir.path()).unwrap_err().to_string();
-        assert!(
-            message.contains("estimates.json at $.median.point_estimate"),
-            "{message}"
-        );
+        assert!(message.contains("estimates.json at $.median.point_estimate"), "{message}");
         let dir = criterion_dir(sample, Some(r#"{"mean":{"point_estimate":"#));
         let message = load(dir.path()).unwrap_err().to_string();
         assert!(message.contains("estimates.json:1:"), "{message}");
@@ -494,9 +411,6 @@ mod tests {
             std::fs::copy(dir.path().join("g/f/new").join(file), copy.join(file)).unwrap();
         }
         let message = load(dir.path()).unwrap_err().to_string();
-        assert!(
-            message.contains("benchmark id \"g/f\" also appears in"),
-            "{message}"
-        );
+        assert!(message.contains("benchmark id \"g/f\" also appears in"), "{message}");
     }
 }
