@@ -50,25 +50,19 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
                 }
                 continue;
             }
-            (None, Some(name)) if line.trim_start().starts_with(BENCH_MARKER) => {
-                parse_measurement(&name, line)
-            }
+            (None, Some(name)) if line.trim_start().starts_with(BENCH_MARKER) => parse_measurement(&name, line),
             (None, pending) => {
                 // Warnings between `test NAME ... ` and its `bench:` keep the name pending.
                 unfinished_name = pending.filter(|_| !line.trim().is_empty());
                 continue;
             }
         };
-        let bench_line = parsed
-            .map_err(|message| InputError::new(path, Location::Line(line_number), message))?;
+        let bench_line = parsed.map_err(|message| InputError::new(path, Location::Line(line_number), message))?;
         if let Some(first) = first_line_of.get(&bench_line.name) {
             return Err(InputError::new(
                 path,
                 Location::Line(line_number),
-                format!(
-                    "benchmark {:?} already appeared on line {first}; expected each name once",
-                    bench_line.name
-                ),
+                format!("benchmark {:?} already appeared on line {first}; expected each name once", bench_line.name),
             ));
         }
         first_line_of.insert(bench_line.name.clone(), line_number);
@@ -94,9 +88,7 @@ fn to_benchmark(line: BenchLine) -> Benchmark {
 fn split_result_line(line: &str) -> Option<(&str, &str)> {
     let body = line.strip_prefix("test ")?;
     let searchable = body.find(BENCH_MARKER).map_or(body, |at| &body[..at]);
-    let split = searchable
-        .rfind(RESULT_MARKER)
-        .or_else(|| searchable.strip_suffix(" ...").map(str::len))?;
+    let split = searchable.rfind(RESULT_MARKER).or_else(|| searchable.strip_suffix(" ...").map(str::len))?;
     let name = body[..split].trim();
     if name.is_empty() {
         return None;
@@ -108,31 +100,20 @@ fn split_result_line(line: &str) -> Option<(&str, &str)> {
 /// Parse `bench: 1,234.5 ns/iter (+/- 56) [= 12 MB/s]` for benchmark `name`.
 fn parse_measurement(name: &str, rest: &str) -> Result<BenchLine, String> {
     let expected = "expected `bench: <number> <ns|us|µs|ms|s>/iter (+/- <number>)`";
-    let after_marker = rest
-        .split_once(BENCH_MARKER)
-        .map(|(_, after)| after.trim())
-        .unwrap_or_default();
+    let after_marker = rest.split_once(BENCH_MARKER).map(|(_, after)| after.trim()).unwrap_or_default();
     let mut words = after_marker.split_whitespace();
     let (Some(value), Some(unit)) = (words.next(), words.next()) else {
-        return Err(format!(
-            "benchmark {name:?}: {expected}, found {after_marker:?}"
-        ));
+        return Err(format!("benchmark {name:?}: {expected}, found {after_marker:?}"));
     };
     let scale = unit
         .strip_suffix("/iter")
         .and_then(nanoseconds_per)
         .ok_or_else(|| format!("benchmark {name:?}: unknown unit {unit:?}; {expected}"))?;
-    let median = parse_number(value).ok_or_else(|| {
-        format!("benchmark {name:?}: cannot read {value:?} as a number; {expected}")
-    })?;
-    let range = parse_range(after_marker).map_err(|()| {
-        format!("benchmark {name:?}: cannot read the `(+/- ...)` part; {expected}")
-    })?;
-    Ok(BenchLine {
-        name: name.to_string(),
-        median_ns: median * scale,
-        range_ns: range.map(|range| range * scale),
-    })
+    let median = parse_number(value)
+        .ok_or_else(|| format!("benchmark {name:?}: cannot read {value:?} as a number; {expected}"))?;
+    let range = parse_range(after_marker)
+        .map_err(|()| format!("benchmark {name:?}: cannot read the `(+/- ...)` part; {expected}"))?;
+    Ok(BenchLine { name: name.to_string(), median_ns: median * scale, range_ns: range.map(|range| range * scale) })
 }
 
 /// The `+/-` figure, in the same unit as the value; hand-made logs may leave it out.
@@ -148,8 +129,7 @@ fn parse_range(after_marker: &str) -> Result<Option<f64>, ()> {
 /// signs, `NaN` and `inf` are refused, which keeps every value finite and non-negative.
 fn parse_number(text: &str) -> Option<f64> {
     let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
-    let looks_decimal =
-        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
+    let looks_decimal = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
     let value: f64 = if looks_decimal {
         digits.parse().ok()?
     } else {
@@ -174,9 +154,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/bencher")
-            .join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bencher").join(name)
     }
 
     fn summary(bench: &Benchmark) -> (f64, f64) {
@@ -200,17 +178,7 @@ mod tests {
     fn reads_criterion_bencher_output() {
         let benchmarks = load(&fixture("criterion-bencher.txt")).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "fib 20",
-                "sum_vec",
-                "checksum/adler",
-                "parse/100",
-                "parse/1000",
-                "sort/unstable"
-            ]
-        );
+        assert_eq!(ids, ["fib 20", "sum_vec", "checksum/adler", "parse/100", "parse/1000", "sort/unstable"]);
         // `test fib 20 ... bench:       23631 ns/iter (+/- 7541)`
         assert_eq!(summary(&benchmarks[0]), (23631.0, 7541.0));
         for bench in &benchmarks {
@@ -223,14 +191,7 @@ mod tests {
     fn reads_real_libtest_output_with_decimals_commas_and_throughput() {
         let benchmarks = load(&fixture("libtest-nightly.txt")).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(
-            ids,
-            [
-                "tests::bench_add_two",
-                "tests::bench_copy_64k",
-                "tests::bench_sort_10k"
-            ]
-        );
+        assert_eq!(ids, ["tests::bench_add_two", "tests::bench_copy_64k", "tests::bench_sort_10k"]);
         assert_eq!(summary(&benchmarks[0]), (0.55, 0.08));
         assert_eq!(summary(&benchmarks[1]), (1475.52, 909.97));
         assert_eq!(summary(&benchmarks[2]), (100_893.19, 132_299.56));
@@ -246,10 +207,8 @@ mod tests {
     #[test]
     fn converts_units_and_survives_interleaved_warnings() {
         let benchmarks = load(&fixture("handwritten-mixed.txt")).unwrap();
-        let found: Vec<(&str, f64, f64)> = benchmarks
-            .iter()
-            .map(|b| (b.id.as_str(), b.summary["median"], b.summary["range"]))
-            .collect();
+        let found: Vec<(&str, f64, f64)> =
+            benchmarks.iter().map(|b| (b.id.as_str(), b.summary["median"], b.summary["range"])).collect();
         assert_eq!(
             found,
             [
@@ -265,14 +224,10 @@ mod tests {
 
     #[test]
     fn duplicate_names_cite_both_lines() {
-        let text =
-            "test a ... bench: 1 ns/iter (+/- 0)\nnoise\ntest a ... bench: 2 ns/iter (+/- 0)\n";
+        let text = "test a ... bench: 1 ns/iter (+/- 0)\nnoise\ntest a ... bench: 2 ns/iter (+/- 0)\n";
         let (location, message) = error_of(text);
         assert_eq!(location, Location::Line(3));
-        assert!(
-            message.contains("\"a\" already appeared on line 1"),
-            "{message}"
-        );
+        assert!(message.contains("\"a\" already appeared on line 1"), "{message}");
     }
 
     #[test]
@@ -280,31 +235,21 @@ mod tests {
         let cases = [
             ("bench: NaN ns/iter (+/- 1)", "cannot read \"NaN\""),
             ("bench: -5 ns/iter (+/- 1)", "cannot read \"-5\""),
-            (
-                "bench: 5 parsecs/iter (+/- 1)",
-                "unknown unit \"parsecs/iter\"",
-            ),
-            (
-                "bench: 5 ns/iter (+/- oops)",
-                "cannot read the `(+/- ...)` part",
-            ),
+            ("bench: 5 parsecs/iter (+/- 1)", "unknown unit \"parsecs/iter\""),
+            ("bench: 5 ns/iter (+/- oops)", "cannot read the `(+/- ...)` part"),
             ("bench:", "expected `bench: <number>"),
         ];
         for (measurement, expected) in cases {
             let text = format!("running 1 test\r\ntest broken one ... {measurement}\r\n");
             let (location, message) = error_of(&text);
             assert_eq!(location, Location::Line(2), "{measurement}");
-            assert!(
-                message.contains("\"broken one\"") && message.contains(expected),
-                "{message}"
-            );
+            assert!(message.contains("\"broken one\"") && message.contains(expected), "{message}");
         }
     }
 
     #[test]
     fn a_file_without_results_is_an_error() {
-        let (location, message) =
-            error_of("running 0 tests\n\ntest result: ok. 0 passed\ntest t ... ok\n");
+        let (location, message) = error_of("running 0 tests\n\ntest result: ok. 0 passed\ntest t ... ok\n");
         assert_eq!(location, Location::Whole);
         assert!(message.contains("found none"), "{message}");
         assert!(load_text("").is_err());
@@ -316,21 +261,26 @@ mod tests {
         let benchmarks = load_text(text).unwrap();
         assert_eq!(benchmarks.len(), 1);
         assert_eq!(benchmarks[0].summary.get("median"), Some(&7.0));
-        assert_eq!(
-            benchmarks[0].summary.get("range"),
-            None,
-            "no `+/-`, no range"
-        );
+        assert_eq!(benchmarks[0].summary.get("range"), None, "no `+/-`, no range");
     }
 
     #[test]
     fn missing_file_names_the_path() {
-        let message = load(Path::new("/no/such/bench.txt"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            message.starts_with("/no/such/bench.txt: cannot read"),
-            "{message}"
-        );
+        let message = load(Path::new("/no/such/bench.txt")).unwrap_err().to_string();
+        assert!(message.starts_with("/no/such/bench.txt: cannot read"), "{message}");
+    }
+
+    #[test]
+    fn truncated_or_garbled_text_never_panics() {
+        let full = std::fs::read(fixture("handwritten-mixed.txt")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cut = dir.path().join("cut.txt");
+        for end in 0..full.len() {
+            let mut garbled = full[..end].to_vec();
+            // A stray invalid UTF-8 byte, as from a binary tool's output.
+            garbled.push(0xff);
+            std::fs::write(&cut, &garbled).unwrap();
+            let _ = load(&cut);
+        }
     }
 }

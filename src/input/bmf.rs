@@ -84,10 +84,7 @@ fn check_bounds(path: &Path, json_path: &str, metric: &Metric) -> Result<(), Inp
         InputError::new(
             path,
             Location::JsonPath(format!("{json_path}.{field}")),
-            format!(
-                "expected {field} {relation} value ({}), found {bound}",
-                metric.value
-            ),
+            format!("expected {field} {relation} value ({}), found {bound}", metric.value),
         )
     };
     if let Some(lower) = metric.lower_value.filter(|lower| *lower > metric.value) {
@@ -123,8 +120,7 @@ mod tests {
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path())
-            .inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
+        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
     }
 
     fn error_of(json: &str) -> String {
@@ -133,44 +129,19 @@ mod tests {
 
     #[test]
     fn reads_one_benchmark_per_measure_with_units_and_directions() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
         let benchmarks = load(&path).unwrap();
-        let found: Vec<(&str, &str, Unit, Direction)> = benchmarks
-            .iter()
-            .map(|b| {
-                (
-                    b.id.as_str(),
-                    b.metric.as_str(),
-                    b.unit.clone(),
-                    b.direction,
-                )
-            })
-            .collect();
+        let found: Vec<(&str, &str, Unit, Direction)> =
+            benchmarks.iter().map(|b| (b.id.as_str(), b.metric.as_str(), b.unit.clone(), b.direction)).collect();
         use Direction::*;
         assert_eq!(
             found,
             [
-                (
-                    "/bin/sh -c ./my_build_script.sh",
-                    "build-time",
-                    Unit::Ns,
-                    LowerIsBetter
-                ),
+                ("/bin/sh -c ./my_build_script.sh", "build-time", Unit::Ns, LowerIsBetter),
                 ("benchmark_name", "latency", Unit::Ns, LowerIsBetter),
-                (
-                    "benchmark_name",
-                    "throughput",
-                    Unit::PerSecond,
-                    HigherIsBetter
-                ),
+                ("benchmark_name", "throughput", Unit::PerSecond, HigherIsBetter),
                 ("my_binary", "file-size", Unit::Bytes, LowerIsBetter),
-                (
-                    "parse/large input",
-                    "instructions",
-                    Unit::Other("instructions".into()),
-                    LowerIsBetter
-                ),
+                ("parse/large input", "instructions", Unit::Other("instructions".into()), LowerIsBetter),
                 ("parse/large input", "latency", Unit::Ns, LowerIsBetter),
             ]
         );
@@ -179,18 +150,10 @@ mod tests {
 
     #[test]
     fn value_and_bounds_go_to_the_summary() {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
         let benchmarks = load(&path).unwrap();
         let throughput = &benchmarks[2].summary;
-        assert_eq!(
-            (
-                throughput["value"],
-                throughput["mean"],
-                throughput["median"]
-            ),
-            (5.55, 5.55, 5.55)
-        );
+        assert_eq!((throughput["value"], throughput["mean"], throughput["median"]), (5.55, 5.55, 5.55));
         assert_eq!((throughput["lower"], throughput["upper"]), (3.25, 6.30));
         // build-time is in seconds; durations are stored in ns.
         assert_eq!(benchmarks[0].summary["median"], 87.0e9);
@@ -200,10 +163,7 @@ mod tests {
     #[test]
     fn rejects_truncated_json_and_missing_value() {
         let message = error_of("{\"a\": {\"latency\": {\"value\": 1.0,");
-        assert!(
-            message.contains(":1:") && message.contains("invalid JSON"),
-            "{message}"
-        );
+        assert!(message.contains(":1:") && message.contains("invalid JSON"), "{message}");
         let message = error_of(r#"{"a": {"latency": {"lower_value": 1.0}}}"#);
         assert!(message.contains("missing field `value`"), "{message}");
     }
@@ -211,32 +171,21 @@ mod tests {
     #[test]
     fn rejects_non_numbers_where_values_belong() {
         for not_a_number in [r#""NaN""#, "null", "[]"] {
-            let message = error_of(&format!(
-                r#"{{"a": {{"latency": {{"value": {not_a_number}}}}}}}"#
-            ));
-            assert!(
-                message.contains(":1:") && message.contains("expected f64"),
-                "{message}"
-            );
+            let message = error_of(&format!(r#"{{"a": {{"latency": {{"value": {not_a_number}}}}}}}"#));
+            assert!(message.contains(":1:") && message.contains("expected f64"), "{message}");
         }
     }
 
     #[test]
     fn rejects_a_benchmark_without_measures() {
         let message = error_of(r#"{"a b": {}}"#);
-        assert!(
-            message.contains(r#" at $["a b"]: expected at least one measure"#),
-            "{message}"
-        );
+        assert!(message.contains(r#" at $["a b"]: expected at least one measure"#), "{message}");
     }
 
     #[test]
     fn rejects_negative_latency_but_not_a_custom_measure() {
         let message = error_of(r#"{"a": {"latency": {"value": -3.0}}}"#);
-        assert!(
-            message.contains(r#" at $["a"]["latency"].value: expected a non-negative latency"#),
-            "{message}"
-        );
+        assert!(message.contains(r#" at $["a"]["latency"].value: expected a non-negative latency"#), "{message}");
         let custom = load_json(r#"{"a": {"score delta": {"value": -3.0}}}"#).unwrap();
         assert_eq!(custom[0].summary["value"], -3.0);
     }
@@ -245,24 +194,28 @@ mod tests {
     fn rejects_bounds_on_the_wrong_side_of_the_value() {
         let message = error_of(r#"{"a": {"latency": {"value": 5.0, "lower_value": 6.0}}}"#);
         assert!(
-            message.contains(
-                r#" at $["a"]["latency"].lower_value: expected lower_value <= value (5)"#
-            ),
+            message.contains(r#" at $["a"]["latency"].lower_value: expected lower_value <= value (5)"#),
             "{message}"
         );
         let message = error_of(r#"{"a": {"latency": {"value": 5.0, "upper_value": 4.0}}}"#);
-        assert!(
-            message.contains(r#" at $["a"]["latency"].upper_value"#),
-            "{message}"
-        );
+        assert!(message.contains(r#" at $["a"]["latency"].upper_value"#), "{message}");
     }
 
     #[test]
     fn rejects_a_top_level_that_is_not_an_object() {
         let message = error_of(r#"[{"a": 1}]"#);
-        assert!(
-            message.contains("invalid JSON") && message.contains("expected a map"),
-            "{message}"
-        );
+        assert!(message.contains("invalid JSON") && message.contains("expected a map"), "{message}");
+    }
+
+    #[test]
+    fn every_truncation_of_a_real_file_is_an_error() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
+        let full = std::fs::read_to_string(path).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cut = dir.path().join("cut.json");
+        for end in 0..full.trim_end().len() {
+            std::fs::write(&cut, &full[..end]).unwrap();
+            assert!(load(&cut).is_err(), "accepted a file cut at byte {end}");
+        }
     }
 }

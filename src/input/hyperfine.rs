@@ -70,11 +70,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
     Ok(benchmarks)
 }
 
-fn to_benchmark(
-    path: &Path,
-    json_path: &str,
-    result: &CommandResult,
-) -> Result<Benchmark, InputError> {
+fn to_benchmark(path: &Path, json_path: &str, result: &CommandResult) -> Result<Benchmark, InputError> {
     let samples = match &result.times {
         Some(times) => run_times_in_ns(path, &format!("{json_path}.times"), times)?,
         None => Vec::new(),
@@ -98,13 +94,8 @@ fn to_benchmark(
         }
     }
     let mut bench = Benchmark::with_samples(result.command.clone(), "time", Unit::Ns, samples);
-    bench.summary =
-        summary_of(statistics.map(|(name, seconds)| (name, seconds.map(|s| s * NANOS_PER_SECOND))));
-    bench.tags = result
-        .parameters
-        .iter()
-        .map(|(name, value)| (name.clone(), parameter_text(value)))
-        .collect();
+    bench.summary = summary_of(statistics.map(|(name, seconds)| (name, seconds.map(|s| s * NANOS_PER_SECOND))));
+    bench.tags = result.parameters.iter().map(|(name, value)| (name.clone(), parameter_text(value))).collect();
     Ok(bench)
 }
 
@@ -145,19 +136,14 @@ mod tests {
     use std::path::PathBuf;
 
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/hyperfine")
-            .join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hyperfine").join(name)
     }
 
     fn error_of(json: &str) -> String {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
         let message = load(file.path()).unwrap_err().to_string();
-        assert!(
-            message.starts_with(&file.path().display().to_string()),
-            "names the file: {message}"
-        );
+        assert!(message.starts_with(&file.path().display().to_string()), "names the file: {message}");
         message
     }
 
@@ -172,10 +158,7 @@ mod tests {
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["sleep 0.02", "sleep 0.03"]);
         let sleep_30ms = &benchmarks[1];
-        assert_eq!(
-            (sleep_30ms.metric.as_str(), &sleep_30ms.unit),
-            ("time", &Unit::Ns)
-        );
+        assert_eq!((sleep_30ms.metric.as_str(), &sleep_30ms.unit), ("time", &Unit::Ns));
         assert_eq!(sleep_30ms.samples.len(), 15);
         // times[3] = 0.036528641 s in the file.
         assert!((sleep_30ms.samples[3] - 36_528_641.0).abs() < 1e-3);
@@ -191,44 +174,33 @@ mod tests {
     fn the_slow_head_is_slower_than_its_base() {
         let median = |name: &str| load(&fixture(name)).unwrap()[0].summary["median"];
         let ratio = median("slow-head.json") / median("aa-base.json");
-        assert!(
-            ratio > 1.1,
-            "sleep 0.024 named `sleep 0.02` should be ~20 % slower, got {ratio}"
-        );
+        assert!(ratio > 1.1, "sleep 0.024 named `sleep 0.02` should be ~20 % slower, got {ratio}");
     }
 
     #[test]
     fn parameters_become_tags() {
         let benchmarks = load(&fixture("parameterized.json")).unwrap();
-        let found: Vec<(&str, &str)> = benchmarks
-            .iter()
-            .map(|b| (b.id.as_str(), b.tags["n"].as_str()))
-            .collect();
+        let found: Vec<(&str, &str)> = benchmarks.iter().map(|b| (b.id.as_str(), b.tags["n"].as_str())).collect();
         assert_eq!(found, [("sleep 0.01", "1"), ("sleep 0.02", "2")]);
     }
 
     #[test]
     fn an_export_without_times_loads_as_summary_only() {
-        let json = r#"{"results":[{"command":"old","mean":0.5,"stddev":null,"min":0.25,"max":1.0,"user":0.1,"system":0.0}]}"#;
+        let json =
+            r#"{"results":[{"command":"old","mean":0.5,"stddev":null,"min":0.25,"max":1.0,"user":0.1,"system":0.0}]}"#;
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
         let bench = &load(file.path()).unwrap()[0];
         assert!(bench.samples.is_empty());
         assert_eq!(bench.summary["mean"], 5e8);
         assert_eq!(bench.summary["min"], 2.5e8);
-        assert!(
-            !bench.summary.contains_key("stddev"),
-            "null stddev (one run) is left out"
-        );
+        assert!(!bench.summary.contains_key("stddev"), "null stddev (one run) is left out");
     }
 
     #[test]
     fn rejects_truncated_json_with_line_and_column() {
         let message = error_of("{\"results\":[{\"command\":\"a\",\n\"times\":[0.1,");
-        assert!(
-            message.contains(":2:") && message.contains("invalid JSON"),
-            "{message}"
-        );
+        assert!(message.contains(":2:") && message.contains("invalid JSON"), "{message}");
     }
 
     #[test]
@@ -238,65 +210,54 @@ mod tests {
         let message = error_of(r#"{"benchmarks":[]}"#);
         assert!(message.contains("missing field `results`"), "{message}");
         let message = error_of(r#"{"results":[]}"#);
-        assert!(
-            message.contains(" at $.results: expected at least one result"),
-            "{message}"
-        );
+        assert!(message.contains(" at $.results: expected at least one result"), "{message}");
     }
 
     #[test]
     fn rejects_empty_negative_zero_and_non_numeric_times() {
         let message = error_of(&export_with_times("[]"));
-        assert!(
-            message.contains(" at $.results[0].times: expected at least one run time"),
-            "{message}"
-        );
+        assert!(message.contains(" at $.results[0].times: expected at least one run time"), "{message}");
         let message = error_of(&export_with_times("[0.1, 0.2, -0.3]"));
         assert!(
-            message.contains(
-                " at $.results[0].times[2]: expected a positive run time in seconds, found -0.3"
-            ),
+            message.contains(" at $.results[0].times[2]: expected a positive run time in seconds, found -0.3"),
             "{message}"
         );
         let message = error_of(&export_with_times("[0.1, 0]"));
         assert!(message.contains(" at $.results[0].times[1]"), "{message}");
         for not_a_number in [r#"["NaN"]"#, "[null]"] {
             let message = error_of(&export_with_times(not_a_number));
-            assert!(
-                message.contains(":1:") && message.contains("expected f64"),
-                "{message}"
-            );
+            assert!(message.contains(":1:") && message.contains("expected f64"), "{message}");
         }
     }
 
     #[test]
     fn rejects_negative_statistics() {
-        let message = error_of(
-            r#"{"results":[{"command":"a","mean":1.0},{"command":"b","median":-1.0,"times":[0.1]}]}"#,
-        );
-        assert!(
-            message.contains(" at $.results[1].median: expected a non-negative number of seconds"),
-            "{message}"
-        );
+        let message =
+            error_of(r#"{"results":[{"command":"a","mean":1.0},{"command":"b","median":-1.0,"times":[0.1]}]}"#);
+        assert!(message.contains(" at $.results[1].median: expected a non-negative number of seconds"), "{message}");
     }
 
     #[test]
     fn rejects_a_result_with_neither_times_nor_statistics() {
         let message = error_of(r#"{"results":[{"command":"a","exit_codes":[0]}]}"#);
-        assert!(
-            message.contains(" at $.results[0]: benchmark \"a\" has neither samples nor summary"),
-            "{message}"
-        );
+        assert!(message.contains(" at $.results[0]: benchmark \"a\" has neither samples nor summary"), "{message}");
     }
 
     #[test]
     fn rejects_a_command_that_appears_twice() {
-        let message =
-            error_of(r#"{"results":[{"command":"a","mean":1.0},{"command":"a","mean":2.0}]}"#);
-        assert!(
-            message
-                .contains(" at $.results[1].command: command \"a\" also appears at $.results[0]"),
-            "{message}"
-        );
+        let message = error_of(r#"{"results":[{"command":"a","mean":1.0},{"command":"a","mean":2.0}]}"#);
+        assert!(message.contains(" at $.results[1].command: command \"a\" also appears at $.results[0]"), "{message}");
+    }
+
+    #[test]
+    fn every_truncation_of_a_real_export_is_an_error() {
+        let full = std::fs::read_to_string(fixture("parameterized.json")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cut = dir.path().join("cut.json");
+        // The closing `}` is the last byte that matters; cutting before it must fail.
+        for end in 0..full.trim_end().len() {
+            std::fs::write(&cut, &full[..end]).unwrap();
+            assert!(load(&cut).is_err(), "accepted a file cut at byte {end}");
+        }
     }
 }
