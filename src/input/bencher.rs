@@ -153,6 +153,13 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    /// - `criterion-bencher.txt`: stdout of `cargo bench -- --output-format bencher`, criterion 0.5.1
+    ///   (no thousands separators; its `+/-` is a standard deviation);
+    /// - `libtest-nightly.txt`: stdout and stderr of `cargo +nightly bench` on `#[bench]` functions,
+    ///   and `libtest-nightly-crlf.txt` the same with Windows line endings;
+    /// - `handwritten-mixed.txt`: written by hand; its header says which cases it gathers.
+    ///
+    /// (Notes live here: every file in a fixture folder must be an input of its format.)
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bencher").join(name)
     }

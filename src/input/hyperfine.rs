@@ -135,6 +135,13 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    /// Exports made by hyperfine 1.15.0 (`-N --warmup 2 --runs 15 --export-json`):
+    /// - `aa-base.json`, `aa-head.json`: two runs of identical `sleep 0.02` and `sleep 0.03`;
+    /// - `slow-head.json`: `sleep 0.024` named `sleep 0.02` with `-n` (~20 % slower, same id),
+    ///   and an unchanged `sleep 0.03`;
+    /// - `parameterized.json`: `-P n 1 2 'sleep 0.0{n}'`, 5 runs each.
+    ///
+    /// (Notes live here: every file in a fixture folder must be an input of its format.)
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hyperfine").join(name)
     }
