@@ -30,6 +30,7 @@ impl Render for Text {
             out.push('\n');
             self.kpi(&mut out, kpi);
         }
+        let relative = report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| c.q_value.is_some()).count();
         if !report.notes.is_empty() {
             out.push_str("\nnotes:\n");
             for note in &report.notes {
@@ -38,10 +39,10 @@ impl Render for Text {
         }
         let _ = writeln!(
             out,
-            "\n{:.0}% intervals · FDR {} across {} relative comparisons · bootstrap seed {:#x}",
+            "\n{:.0}% intervals · FDR {} across {relative} relative comparison{} · bootstrap seed {:#x}",
             report.settings.confidence * 100.0,
             report.settings.fdr,
-            report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| c.q_value.is_some()).count(),
+            if relative == 1 { "" } else { "s" },
             report.settings.seed
         );
         out

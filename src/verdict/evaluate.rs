@@ -10,7 +10,7 @@ use super::{judge_absolute, judge_min_ratio, judge_regression};
 use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
 use crate::config::{Config, Kpi, Level, Statistic};
 use crate::model::{Benchmark, Direction, Unit};
-use crate::report::units::format_change;
+use crate::report::units::{format_change, format_value};
 use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 
 /// Comparisons needed before the suite's own spread is trusted as its run-to-run noise.
@@ -342,8 +342,24 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
     let mut comparison = item.comparison;
     let mut verdicts: Vec<Verdict> = item.absolute.into_iter().collect();
     let mut reasons = Vec::new();
-    if let Some(verdict) = item.absolute {
-        reasons.push(format!("absolute budget: {}", verdict.name()));
+    if let (Some(verdict), Some([lo, hi])) = (item.absolute, comparison.head_ci) {
+        let unit = &comparison.unit;
+        let bounds = [(kpi.max, "≤"), (kpi.min, "≥")]
+            .iter()
+            .filter_map(|(q, sign)| q.map(|q| format!("{sign} {q}")))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let interval = if lo == hi {
+            format_value(lo, unit)
+        } else {
+            format!("interval [{}, {}]", format_value(lo, unit), format_value(hi, unit))
+        };
+        let relation = match verdict {
+            Verdict::Fail => "lies beyond",
+            Verdict::Pass => "lies within",
+            _ => "straddles",
+        };
+        reasons.push(format!("{} {interval} {relation} {bounds}", kpi.statistic));
     }
     match item.relative {
         None if has_relative_budget(kpi) => {
