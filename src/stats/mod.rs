@@ -33,17 +33,23 @@
 //!   induces (Benjamini & Yekutieli 2001).
 
 mod bootstrap;
+mod fdr;
 mod hodges_lehmann;
+mod noise;
 mod proportion;
 mod quantile;
+mod settle;
 
 #[cfg(test)]
 mod test_support;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
+pub use fdr::benjamini_hochberg;
+pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
 pub use proportion::proportion_interval;
 pub use quantile::{quantile_interval, quantile_sorted, statistic, statistic_interval};
+pub use settle::{samples_to_settle, Settle};
 
 /// What a KPI compares.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,7 +102,6 @@ pub struct LogRatio {
 
 impl LogRatio {
     /// A deterministic comparison, which carries no sampling error.
-    #[allow(dead_code)] // used by the run-noise code that follows
     pub(crate) fn is_exact(&self) -> bool {
         self.method == Method::Exact && self.se == 0.0
     }
