@@ -41,6 +41,8 @@ mod quantile;
 mod settle;
 
 #[cfg(test)]
+mod accuracy;
+#[cfg(test)]
 mod test_support;
 
 use statrs::distribution::{ContinuousCDF, Normal};
