@@ -4,7 +4,7 @@ use rand::distributions::{Distribution, Uniform};
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
-use super::quantile::{quantile_select, statistic_in_place};
+use super::quantile::{quantile_select, quantile_sorted, statistic_in_place, type7_position};
 use super::{se_from_interval, CompareOptions, Estimator, LogRatio, Method, StatsError};
 
 /// Percentile bootstrap (Efron & Tibshirani 1993, §13.3) of
@@ -66,44 +66,89 @@ pub(crate) fn bootstrap_log_ratio(
     })
 }
 
-/// One side of the bootstrap: its samples, the estimator and a reusable buffer.
+/// One side of the bootstrap: its samples and the estimator, plus, for
+/// quantiles, the sorted samples and a buffer of resampling counts.
 struct Resampler<'a> {
     samples: &'a [f64],
     estimator: Estimator,
     index: Uniform<usize>,
-    buf: Vec<f64>,
+    sorted: Vec<f64>,
+    counts: Vec<u32>,
 }
 
 impl<'a> Resampler<'a> {
     fn new(samples: &'a [f64], estimator: Estimator) -> Self {
-        Resampler { samples, estimator, index: Uniform::new(0, samples.len()), buf: Vec::with_capacity(samples.len()) }
+        let (sorted, counts) = match estimator {
+            Estimator::Median | Estimator::Quantile(_) => {
+                let mut sorted = samples.to_vec();
+                sorted.sort_unstable_by(f64::total_cmp);
+                (sorted, vec![0; samples.len()])
+            }
+            Estimator::Mean | Estimator::Min | Estimator::Max => (Vec::new(), Vec::new()),
+        };
+        Resampler { samples, estimator, index: Uniform::new(0, samples.len()), sorted, counts }
     }
 
-    fn full_statistic(&mut self) -> f64 {
-        self.buf.clear();
-        self.buf.extend_from_slice(self.samples);
-        statistic_in_place(&mut self.buf, self.samples, self.estimator)
+    fn full_statistic(&self) -> f64 {
+        match self.estimator {
+            Estimator::Median => quantile_sorted(&self.sorted, 0.5),
+            Estimator::Quantile(p) => quantile_sorted(&self.sorted, p),
+            _ => statistic_in_place(&mut [], self.samples, self.estimator),
+        }
     }
 
-    /// The statistic of one resample with replacement; only quantiles need
-    /// the resample materialized, the others accumulate on the fly.
+    /// The statistic of one resample with replacement. Means and extremes
+    /// accumulate on the fly. A quantile only needs how often each sorted
+    /// sample was drawn: its order statistics are found by walking those
+    /// counts from the nearer end — O(n) without comparisons, and a few steps
+    /// for a p99 (the resample is the multinomial reweighting of the sorted
+    /// data; Efron & Tibshirani 1993, §6.2).
     fn resampled_statistic(&mut self, rng: &mut Pcg64Mcg) -> f64 {
         let n = self.samples.len();
-        let mut draw = || self.samples[self.index.sample(rng)];
-        match self.estimator {
-            Estimator::Mean => (0..n).map(|_| draw()).sum::<f64>() / n as f64,
-            Estimator::Min => (0..n).map(|_| draw()).fold(f64::INFINITY, f64::min),
-            Estimator::Max => (0..n).map(|_| draw()).fold(f64::NEG_INFINITY, f64::max),
-            Estimator::Median | Estimator::Quantile(_) => {
-                self.buf.clear();
-                for _ in 0..n {
-                    let x = self.samples[self.index.sample(rng)];
-                    self.buf.push(x);
-                }
-                statistic_in_place(&mut self.buf, self.samples, self.estimator)
+        let (samples, index) = (self.samples, self.index);
+        let draws = (0..n).map(|_| samples[index.sample(rng)]);
+        let p = match self.estimator {
+            Estimator::Mean => return draws.sum::<f64>() / n as f64,
+            Estimator::Min => return draws.fold(f64::INFINITY, f64::min),
+            Estimator::Max => return draws.fold(f64::NEG_INFINITY, f64::max),
+            Estimator::Median => 0.5,
+            Estimator::Quantile(p) => p,
+        };
+        self.counts.fill(0);
+        for _ in 0..n {
+            self.counts[index.sample(rng)] += 1;
+        }
+        let (k, frac) = type7_position(n, p);
+        let low = order_statistic(&self.sorted, &self.counts, k);
+        if frac == 0.0 {
+            return low;
+        }
+        low + frac * (order_statistic(&self.sorted, &self.counts, k + 1) - low)
+    }
+}
+
+/// The 0-based `rank`-th order statistic of the resample that drew sorted
+/// sample `j` `counts[j]` times.
+fn order_statistic(sorted: &[f64], counts: &[u32], rank: usize) -> f64 {
+    let n = sorted.len();
+    let mut seen = 0usize;
+    if rank < n / 2 {
+        for (x, &c) in sorted.iter().zip(counts) {
+            seen += c as usize;
+            if seen > rank {
+                return *x;
+            }
+        }
+    } else {
+        let rank_from_top = n - 1 - rank;
+        for (x, &c) in sorted.iter().zip(counts).rev() {
+            seen += c as usize;
+            if seen > rank_from_top {
+                return *x;
             }
         }
     }
+    unreachable!("the counts sum to the number of samples")
 }
 
 #[cfg(test)]

@@ -88,3 +88,24 @@ fn coverage_is_roughly_nominal_for_n_200() {
         assert!(rate >= floor && rate <= 0.99, "{estimator:?}: coverage {rate}");
     }
 }
+
+#[test]
+fn order_statistics_from_counts_match_a_sorted_resample() {
+    use rand::Rng;
+    let mut g = rng(5);
+    for n in [1, 2, 7, 50] {
+        let mut sorted = lognormal(&mut g, n, 0.0, 1.0);
+        sorted.sort_by(f64::total_cmp);
+        let mut counts = vec![0u32; n];
+        let mut resample = Vec::new();
+        for _ in 0..n {
+            let j = g.gen_range(0..n);
+            counts[j] += 1;
+            resample.push(sorted[j]);
+        }
+        resample.sort_by(f64::total_cmp);
+        for (rank, want) in resample.iter().enumerate() {
+            assert_eq!(order_statistic(&sorted, &counts, rank), *want, "n={n} rank={rank}");
+        }
+    }
+}

@@ -62,7 +62,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// 0-based index of the lower order statistic and the interpolation weight.
-fn type7_position(n: usize, p: f64) -> (usize, f64) {
+pub(crate) fn type7_position(n: usize, p: f64) -> (usize, f64) {
     let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
     let h = (n - 1) as f64 * p;
     let k = (h.floor() as usize).min(n - 1);
