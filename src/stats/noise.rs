@@ -111,9 +111,13 @@ pub fn adjust(ratio: &LogRatio, noise: &RunNoise, confidence: f64) -> Adjusted {
 /// (Wellek 2010, ch. 2, on non-inferiority tests): H0 `change <= threshold`
 /// when `worse_is_up`, else H0 `change >= threshold`; normal approximation
 /// from the adjusted estimate and se. For `se == 0` (exact): 0 when strictly
-/// beyond, else 1. An infinite se gives 0.5 (no information).
+/// beyond, else 1. An infinite se gives 0.5 (no information); NaN input
+/// gives 1 (no evidence), never NaN.
 pub fn p_value_beyond(adjusted: &Adjusted, threshold: f64, worse_is_up: bool) -> f64 {
     let excess = if worse_is_up { adjusted.estimate - threshold } else { threshold - adjusted.estimate };
+    if excess.is_nan() || adjusted.se.is_nan() {
+        return 1.0;
+    }
     if adjusted.se == 0.0 {
         return if excess > 0.0 { 0.0 } else { 1.0 };
     }

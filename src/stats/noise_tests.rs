@@ -83,4 +83,5 @@ fn p_values_match_scipy() {
     assert_eq!(p_value_beyond(&at(0.05), -thr, false), 1.0);
     let unbounded = Adjusted { estimate: 1.0, se: f64::INFINITY, ci: (f64::NEG_INFINITY, f64::INFINITY) };
     assert_eq!(p_value_beyond(&unbounded, thr, true), 0.5);
+    assert_eq!(p_value_beyond(&at(0.05), f64::NAN, true), 1.0);
 }

@@ -48,9 +48,10 @@ pub(crate) fn quantile_select(buf: &mut [f64], p: f64) -> f64 {
 }
 
 /// Hyndman & Fan (1996) type 7 quantile of already sorted data (numpy's
-/// default `'linear'`). `p` is clamped to [0, 1]; empty input gives NaN.
+/// default `'linear'`). `p` is clamped to [0, 1]; empty input or a NaN `p`
+/// gives NaN ([`statistic`] checks both and is the safer entry point).
 pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
+    if sorted.is_empty() || p.is_nan() {
         return f64::NAN;
     }
     let (k, frac) = type7_position(sorted.len(), p);
@@ -63,8 +64,7 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// 0-based index of the lower order statistic and the interpolation weight.
 pub(crate) fn type7_position(n: usize, p: f64) -> (usize, f64) {
-    let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
-    let h = (n - 1) as f64 * p;
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
     let k = (h.floor() as usize).min(n - 1);
     (k, h - k as f64)
 }
@@ -78,12 +78,14 @@ pub(crate) fn type7_position(n: usize, p: f64) -> (usize, f64) {
 /// other bound does not exist, so that a `fail` resting on one bound has the
 /// same error rate at every sample size. A bound the sample cannot provide
 /// is -inf / +inf: p99 of 50 samples has no finite upper bound, and `p = 0`
-/// (`1`) gives `(-inf, min)` (`(max, +inf)`). Empty input gives `(-inf, +inf)`.
+/// (`1`) gives `(-inf, min)` (`(max, +inf)`). Empty input or a NaN
+/// `p` gives `(-inf, +inf)`; `p` and `confidence` are clamped to [0, 1], a
+/// NaN confidence counts as 1.
 pub fn quantile_interval(sorted: &[f64], p: f64, confidence: f64) -> (f64, f64) {
     let n = sorted.len();
-    let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
+    let p = p.clamp(0.0, 1.0);
     let tail = if confidence.is_nan() { 0.0 } else { (1.0 - confidence.clamp(0.0, 1.0)) / 2.0 };
-    if n == 0 {
+    if n == 0 || p.is_nan() {
         return (f64::NEG_INFINITY, f64::INFINITY);
     }
     let binom = Binomial::new(p, n as u64).expect("p is in [0, 1]");

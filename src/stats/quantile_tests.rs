@@ -70,6 +70,8 @@ fn quantile_interval_edges() {
     let inf = f64::INFINITY;
     assert_eq!(quantile_interval(&[], 0.5, 0.95), (-inf, inf));
     assert_eq!(quantile_interval(&[3.0], 0.5, 0.95), (-inf, inf));
+    assert_eq!(quantile_interval(&[1.0, 2.0], f64::NAN, 0.95), (-inf, inf));
+    assert!(quantile_sorted(&[1.0, 2.0], f64::NAN).is_nan());
     assert_eq!(quantile_interval(&[2.0; 40], 0.5, 0.95), (2.0, 2.0));
     let data = [1.0, 2.0, 3.0, 4.0];
     assert_eq!(quantile_interval(&data, 0.0, 0.95), (-inf, 1.0));
