@@ -30,7 +30,11 @@
 //! - **Many comparisons.** p-values are one-sided against the budget, not
 //!   against zero, and adjusted with Benjamini–Hochberg (1995), which keeps the
 //!   false discovery rate under the positive dependence that a shared machine
-//!   induces (Benjamini & Yekutieli 2001).
+//!   induces (Benjamini & Yekutieli 2001). With one regression among many
+//!   benchmarks this penalty, not the interval, limits power.
+//! - **Advice.** An inconclusive comparison gets a sample size aimed at 80 %
+//!   power, or "rerun in rounds" when run-to-run noise alone is too large —
+//!   more samples from the same run cannot average that away.
 
 mod bootstrap;
 mod fdr;
