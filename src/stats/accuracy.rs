@@ -158,6 +158,6 @@ fn run_noise_beyond_the_target_needs_rounds() {
     let base = lognormal(&mut rng, 30, 5.0, sigma);
     let head = lognormal(&mut rng, 30, 5.0 + 0.06, sigma);
     let r = log_ratio(&base, &head, Estimator::Median, &CompareOptions::default()).unwrap();
-    let noise = RunNoise { common_shift: 0.0, between_sd: 0.02, from_suite: true, benchmarks: 100 };
+    let noise = RunNoise { common_shift: 0.0, between_sd: 0.02, from_suite: true, benchmarks: 100, ..RunNoise::none() };
     assert_eq!(samples_to_settle(&r, &noise, threshold(), 0.95), Settle::NeedsRounds);
 }

@@ -20,6 +20,27 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
     q
 }
 
+/// Conditional Benjamini–Hochberg for interval null hypotheses (Ellis, Pecanka
+/// & Goeman 2020, "Gaining power in multiple testing of interval hypotheses
+/// via conditionalization", Biostatistics 21(2)). perfgate's nulls are
+/// intervals ("the change is within the budget"); an unchanged benchmark sits
+/// deep inside its null and its p-value is far from uniform — close to 1.
+/// Plain BH still counts it, paying for tests that could never have been
+/// discoveries. Conditioning on `p <= lambda` keeps only tests that carry some
+/// evidence: their `p / lambda` are valid p-values (uniform at the null's
+/// boundary, conservative inside), and BH among those `m'` controls the FDR.
+/// Tests with `p > lambda` get q = 1. `lambda = 1` is plain BH.
+pub fn conditional_benjamini_hochberg(p_values: &[f64], lambda: f64) -> Vec<f64> {
+    let lambda = if lambda > 0.0 && lambda <= 1.0 { lambda } else { 1.0 };
+    let selected: Vec<usize> = (0..p_values.len()).filter(|&i| p_values[i] <= lambda).collect();
+    let conditional: Vec<f64> = selected.iter().map(|&i| p_values[i] / lambda).collect();
+    let mut q = vec![1.0; p_values.len()];
+    for (&i, qi) in selected.iter().zip(benjamini_hochberg(&conditional)) {
+        q[i] = qi;
+    }
+    q
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,6 +56,45 @@ mod tests {
         let p = [0.01, 0.04, 0.03, 0.2, 0.001, 0.5, 0.04, 0.9];
         let expected = [0.04, 0.064, 0.064, 0.26666666666666666, 0.008, 0.5714285714285714, 0.064, 0.9];
         assert!(close(&benjamini_hochberg(&p), &expected), "{:?}", benjamini_hochberg(&p));
+    }
+
+    #[test]
+    fn conditional_bh_matches_bh_on_the_selected_rescaled_p_values() {
+        // scipy.stats.false_discovery_control(np.array([0.001, 0.01, 0.2, 0.3]) / 0.5, method='bh')
+        //   -> [0.008, 0.04, 0.5333333333333333, 0.6]   (p > 0.5 are set aside)
+        let p = [0.001, 0.9, 0.01, 0.2, 0.97, 0.3, 0.6];
+        let q = conditional_benjamini_hochberg(&p, 0.5);
+        let expected = [0.008, 1.0, 0.04, 0.5333333333333333, 1.0, 0.6, 1.0];
+        assert!(close(&q, &expected), "{q:?}");
+        assert!(close(&conditional_benjamini_hochberg(&p, 1.0), &benjamini_hochberg(&p)));
+        assert!(conditional_benjamini_hochberg(&[0.7, 0.8], 0.5).iter().all(|q| *q == 1.0));
+    }
+
+    #[test]
+    fn conditional_bh_controls_the_fdr_with_nulls_at_the_boundary() {
+        // Worst case for the conditioning: every null p-value uniform (a change exactly at the budget).
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(17);
+        let normal = statrs::distribution::Normal::new(0.0, 1.0).unwrap();
+        let (mut false_discoveries, mut repetitions) = (0.0, 0);
+        for _ in 0..2000 {
+            // 90 nulls at the boundary, 10 true effects of 3 standard errors.
+            let p: Vec<f64> = (0..100)
+                .map(|i| {
+                    let z: f64 = rng.sample(normal) + if i < 10 { 3.0 } else { 0.0 };
+                    1.0 - statrs::distribution::ContinuousCDF::cdf(&normal, z)
+                })
+                .collect();
+            let q = conditional_benjamini_hochberg(&p, 0.5);
+            let discoveries = q.iter().filter(|q| **q < 0.05).count();
+            let false_ones = q.iter().skip(10).filter(|q| **q < 0.05).count();
+            if discoveries > 0 {
+                false_discoveries += false_ones as f64 / discoveries as f64;
+            }
+            repetitions += 1;
+        }
+        let fdr = false_discoveries / repetitions as f64;
+        assert!(fdr <= 0.05, "FDR {fdr}");
     }
 
     #[test]

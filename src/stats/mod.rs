@@ -51,7 +51,7 @@ mod test_support;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
-pub use fdr::benjamini_hochberg;
+pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
 pub use proportion::proportion_interval;
 pub use quantile::{quantile_interval, quantile_sorted, statistic, statistic_interval};
@@ -73,8 +73,14 @@ pub enum Estimator {
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum Method {
     HodgesLehmann,
-    Bootstrap { resamples: usize, seed: u64 },
+    Bootstrap {
+        resamples: usize,
+        seed: u64,
+    },
     Exact,
+    /// One value per side (summary-only inputs): the ratio itself, whose
+    /// uncertainty is all run-to-run noise.
+    SingleValue,
 }
 
 /// Options of a relative comparison.
@@ -165,6 +171,17 @@ pub fn log_ratio(
 /// [`Method::Exact`]. Equal values (also `0` and `0`) are no change; otherwise
 /// a zero on either side has no log ratio.
 pub fn exact_log_ratio(base: f64, head: f64) -> Result<LogRatio, StatsError> {
+    value_log_ratio(base, head, Method::Exact)
+}
+
+/// One value per side from a noisy measurement (a tool's own summary): the
+/// same ratio as [`exact_log_ratio`], but `Method::SingleValue`, so that run
+/// noise is added to it instead of it being taken as exact.
+pub fn single_value_log_ratio(base: f64, head: f64) -> Result<LogRatio, StatsError> {
+    value_log_ratio(base, head, Method::SingleValue)
+}
+
+fn value_log_ratio(base: f64, head: f64, method: Method) -> Result<LogRatio, StatsError> {
     for (value, side) in [(base, "base"), (head, "head")] {
         if !value.is_finite() || value < 0.0 {
             return Err(StatsError::Invalid(format!("the {side} value {value} is not a finite non-negative number")));
@@ -179,7 +196,7 @@ pub fn exact_log_ratio(base: f64, head: f64) -> Result<LogRatio, StatsError> {
     } else {
         (head / base).ln()
     };
-    Ok(LogRatio { estimate, se: 0.0, ci: (estimate, estimate), method: Method::Exact, n_base: 1, n_head: 1 })
+    Ok(LogRatio { estimate, se: 0.0, ci: (estimate, estimate), method, n_base: 1, n_head: 1 })
 }
 
 /// Standard normal distribution.

@@ -1,6 +1,6 @@
 //! Run-to-run noise from the suite (empirical null) and tests against a budget.
 
-use statrs::distribution::ContinuousCDF;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::quantile::quantile_select;
 use super::{std_normal, z_two_sided, LogRatio};
@@ -16,9 +16,14 @@ const MIN_FOR_SPREAD: usize = 3;
 pub struct RunNoise {
     /// Shift shared by all benchmarks of the run ("the machine was slower").
     pub common_shift: f64,
+    /// Standard error of `common_shift` itself (it is estimated from the suite).
+    pub common_shift_se: f64,
     /// Standard deviation of the independent per-benchmark run shifts.
     pub between_sd: f64,
-    /// Whether the two values above were estimated from the suite.
+    /// Degrees of freedom of the spread estimate (infinite for a prior):
+    /// intervals use Student's t with these, so a small suite is not overtrusted.
+    pub degrees_of_freedom: f64,
+    /// Whether the values above were estimated from the suite.
     pub from_suite: bool,
     /// Comparisons the estimate used (exact ones excluded).
     pub benchmarks: usize,
@@ -27,17 +32,41 @@ pub struct RunNoise {
 impl RunNoise {
     /// Zero run noise, for exact comparisons or paired (interleaved) data.
     pub fn none() -> Self {
-        RunNoise { common_shift: 0.0, between_sd: 0.0, from_suite: false, benchmarks: 0 }
+        RunNoise {
+            common_shift: 0.0,
+            common_shift_se: 0.0,
+            between_sd: 0.0,
+            degrees_of_freedom: f64::INFINITY,
+            from_suite: false,
+            benchmarks: 0,
+        }
+    }
+
+    /// A known (assumed) per-benchmark run noise, nothing estimated.
+    pub fn prior(between_sd: f64) -> Self {
+        RunNoise { between_sd, ..RunNoise::none() }
     }
 }
+
+/// Changes further than this many robust standard deviations from the
+/// suite's centre are taken as real changes, not noise, when the spread is estimated.
+const OUTLIER_CUTOFF: f64 = 3.5;
 
 /// Empirical null (Efron 2004, "Large-scale simultaneous hypothesis testing";
 /// Efron 2010, ch. 6): with one run per side each log ratio `d_i` carries a
 /// common-mode shift plus an independent per-benchmark run shift. With at
-/// least `min_suite` comparisons (and never fewer than 3),
-/// `common_shift = median(d_i)` and
-/// `between_sd = sqrt(max(0, (1.4826 MAD(d_i))^2 - median(se_i^2)))` — the
-/// robust spread (Hampel 1974) minus what within-run error already explains.
+/// least `min_suite` comparisons (and never fewer than 3):
+///
+/// - `common_shift = median(d_i)`, robust to the few benchmarks that really
+///   changed; its standard error is `sqrt(pi/2) s / sqrt(k)` (the asymptotic
+///   efficiency of the median);
+/// - the spread `s` is the standard deviation of the `d_i` around it after
+///   setting aside those beyond 3.5 robust (MAD, Hampel 1974) standard
+///   deviations — a "huberized" estimate nearly as efficient as the SD on
+///   clean data, where the MAD alone wastes 63 % of a small suite;
+/// - `between_sd = sqrt(max(0, s^2 - median(se_i^2)))`: the spread minus what
+///   within-run error already explains, with `k' - 1` degrees of freedom.
+///
 /// Otherwise `common_shift = 0`, `between_sd = prior_between_sd`. `between_sd`
 /// never falls below `prior_floor_sd`. Exact comparisons and unbounded
 /// intervals (infinite `se`) carry no information on run noise and are left
@@ -54,21 +83,26 @@ pub fn estimate_run_noise(
     let floor = finite_or_zero(prior_floor_sd);
     if usable.is_empty() || usable.len() < min_suite.max(MIN_FOR_SPREAD) {
         return RunNoise {
-            common_shift: 0.0,
             between_sd: finite_or_zero(prior_between_sd).max(floor),
-            from_suite: false,
             benchmarks: usable.len(),
+            ..RunNoise::none()
         };
     }
     let mut d: Vec<f64> = usable.iter().map(|r| r.estimate).collect();
     let common_shift = quantile_select(&mut d, 0.5);
     let mut deviations: Vec<f64> = d.iter().map(|x| (x - common_shift).abs()).collect();
-    let spread = MAD_TO_SD * quantile_select(&mut deviations, 0.5);
+    let robust_sd = MAD_TO_SD * quantile_select(&mut deviations, 0.5);
+    let kept: Vec<f64> = deviations.iter().copied().filter(|dev| *dev <= OUTLIER_CUTOFF * robust_sd).collect();
+    let spread_var = kept.iter().map(|dev| dev * dev).sum::<f64>() / (kept.len().max(2) - 1) as f64;
     let mut within: Vec<f64> = usable.iter().map(|r| r.se * r.se).collect();
     let within_var = quantile_select(&mut within, 0.5);
+    let between_sd = (spread_var - within_var).max(0.0).sqrt().max(floor);
+    let total_var = within_var + between_sd * between_sd;
     RunNoise {
         common_shift,
-        between_sd: (spread * spread - within_var).max(0.0).sqrt().max(floor),
+        common_shift_se: (std::f64::consts::FRAC_PI_2 * total_var / usable.len() as f64).sqrt(),
+        between_sd,
+        degrees_of_freedom: (kept.len().max(2) - 1) as f64,
         from_suite: true,
         benchmarks: usable.len(),
     }
@@ -88,29 +122,43 @@ pub struct Adjusted {
     pub estimate: f64,
     pub se: f64,
     pub ci: (f64, f64),
+    /// Degrees of freedom of `se` (infinite: normal).
+    pub degrees_of_freedom: f64,
 }
 
 /// Adds run noise to a comparison: the estimate is taken relative to the
-/// common shift, `se = sqrt(se^2 + between_sd^2)` (independent variance
-/// components, as in a random-effects model: DerSimonian & Laird 1986), and
-/// the interval is the normal one, `estimate ± z se`. Exact comparisons pass
-/// through unchanged. The uncertainty of the common shift itself (of order
-/// `between_sd / sqrt(benchmarks)`) is neglected.
+/// common shift, `se = sqrt(se^2 + between_sd^2 + common_shift_se^2)`
+/// (independent variance components, as in a random-effects model:
+/// DerSimonian & Laird 1986), and the interval is `estimate ± t se` with
+/// Student's t at the noise estimate's degrees of freedom (normal for a
+/// prior). Exact comparisons pass through unchanged.
 pub fn adjust(ratio: &LogRatio, noise: &RunNoise, confidence: f64) -> Adjusted {
     if ratio.is_exact() {
-        return Adjusted { estimate: ratio.estimate, se: 0.0, ci: ratio.ci };
+        return Adjusted { estimate: ratio.estimate, se: 0.0, ci: ratio.ci, degrees_of_freedom: f64::INFINITY };
     }
     let estimate = ratio.estimate - noise.common_shift;
-    let se = ratio.se.hypot(noise.between_sd);
-    let half = if se == 0.0 { 0.0 } else { z_two_sided(confidence) * se };
-    Adjusted { estimate, se, ci: (estimate - half, estimate + half) }
+    let se = (ratio.se.powi(2) + noise.between_sd.powi(2) + noise.common_shift_se.powi(2)).sqrt();
+    let half = if se == 0.0 { 0.0 } else { t_two_sided(confidence, noise.degrees_of_freedom) * se };
+    Adjusted { estimate, se, ci: (estimate - half, estimate + half), degrees_of_freedom: noise.degrees_of_freedom }
+}
+
+/// Two-sided critical value of Student's t (normal when `df` is infinite).
+fn t_two_sided(confidence: f64, df: f64) -> f64 {
+    if !df.is_finite() {
+        return z_two_sided(confidence);
+    }
+    let c = if confidence.is_nan() { 1.0 } else { confidence.clamp(0.0, 1.0) };
+    match StudentsT::new(0.0, 1.0, df.max(1.0)) {
+        Ok(t) if c < 1.0 => t.inverse_cdf((1.0 + c) / 2.0),
+        _ => f64::INFINITY,
+    }
 }
 
 /// One-sided p-value that the true log change lies beyond `threshold` in the
 /// worse direction — a test of a shifted null (the budget), not of zero
 /// (Wellek 2010, ch. 2, on non-inferiority tests): H0 `change <= threshold`
-/// when `worse_is_up`, else H0 `change >= threshold`; normal approximation
-/// from the adjusted estimate and se. For `se == 0` (exact): 0 when strictly
+/// when `worse_is_up`, else H0 `change >= threshold`; Student's t at the
+/// adjusted degrees of freedom (normal when infinite) from the estimate and se. For `se == 0` (exact): 0 when strictly
 /// beyond, else 1. An infinite se gives 0.5 (no information); NaN input
 /// gives 1 (no evidence), never NaN.
 pub fn p_value_beyond(adjusted: &Adjusted, threshold: f64, worse_is_up: bool) -> f64 {
@@ -124,7 +172,11 @@ pub fn p_value_beyond(adjusted: &Adjusted, threshold: f64, worse_is_up: bool) ->
     if adjusted.se.is_infinite() {
         return 0.5;
     }
-    std_normal().sf(excess / adjusted.se)
+    let z = excess / adjusted.se;
+    match StudentsT::new(0.0, 1.0, adjusted.degrees_of_freedom.max(1.0)) {
+        Ok(t) if adjusted.degrees_of_freedom.is_finite() => t.sf(z),
+        _ => std_normal().sf(z),
+    }
 }
 
 #[cfg(test)]

@@ -17,9 +17,10 @@ fn ratio(estimate: f64, se: f64) -> LogRatio {
 
 #[test]
 fn empirical_null_matches_numpy() {
-    // d = [0.01, 0.02, -0.01, 0.03, 0.00, 0.05, 0.015], se_i = 0.005:
-    // np.median(d) = 0.015; 1.4826 * np.median(np.abs(d - np.median(d))) = mad,
-    // np.sqrt(max(0, mad**2 - np.median(se**2))) = 0.021669635922183832.
+    // d = np.array([0.01, 0.02, -0.01, 0.03, 0.00, 0.05, 0.015]); se = 0.005
+    // m = np.median(d); dev = np.abs(d - m); kept = dev[dev <= 3.5 * 1.4826 * np.median(dev)]
+    // b = np.sqrt(max(0, np.sum(kept**2) / (len(kept) - 1) - se**2))       -> 0.019148542155126763
+    // np.sqrt(np.pi / 2 * (se**2 + b**2) / len(d))                          -> 0.00937495570525156
     let d = [0.01, 0.02, -0.01, 0.03, 0.00, 0.05, 0.015];
     let mut ratios: Vec<LogRatio> = d.iter().map(|&x| ratio(x, 0.005)).collect();
     // Exact comparisons and unbounded intervals do not count.
@@ -27,9 +28,23 @@ fn empirical_null_matches_numpy() {
     ratios.push(ratio(0.4, f64::INFINITY));
     let noise = estimate_run_noise(&ratios, 5, 0.02, 0.005);
     assert!(close(noise.common_shift, 0.015, 1e-15));
-    assert!(close(noise.between_sd, 0.021669635922183832, 1e-12));
+    assert!(close(noise.between_sd, 0.019148542155126763, 1e-12));
+    assert!(close(noise.common_shift_se, 0.00937495570525156, 1e-12));
+    assert_eq!(noise.degrees_of_freedom, 6.0);
     assert!(noise.from_suite);
     assert_eq!(noise.benchmarks, 7);
+}
+
+#[test]
+fn a_real_change_does_not_inflate_the_noise_estimate() {
+    // The same suite plus one benchmark that really got 82 % slower (log 0.6):
+    // same numpy recipe -> median 0.0175, between 0.019121323175972944, the outlier set aside.
+    let d = [0.01, 0.02, -0.01, 0.03, 0.00, 0.05, 0.015, 0.60];
+    let ratios: Vec<LogRatio> = d.iter().map(|&x| ratio(x, 0.005)).collect();
+    let noise = estimate_run_noise(&ratios, 5, 0.02, 0.005);
+    assert!(close(noise.common_shift, 0.0175, 1e-15));
+    assert!(close(noise.between_sd, 0.019121323175972944, 1e-12));
+    assert_eq!(noise.degrees_of_freedom, 6.0);
 }
 
 #[test]
@@ -52,12 +67,19 @@ fn prior_and_floor() {
 
 #[test]
 fn adjust_adds_between_run_variance() {
-    let noise = RunNoise { common_shift: 0.01, between_sd: 0.021669, from_suite: true, benchmarks: 9 };
+    let noise =
+        RunNoise { common_shift: 0.01, between_sd: 0.021669, from_suite: true, benchmarks: 9, ..RunNoise::none() };
     let a = adjust(&ratio(0.05, 0.012), &noise, 0.95);
     // np.hypot(0.012, 0.021669) = 0.02476985185664218; z = scipy.stats.norm.ppf(0.975)
     assert!(close(a.estimate, 0.04, 1e-15));
     assert!(close(a.se, 0.02476985185664218, 1e-12));
     assert!(close(a.ci.1 - a.estimate, 1.959963984540054 * a.se, 1e-12));
+    // Estimated from a small suite: the common shift's own error joins in, and t replaces z.
+    let small = RunNoise { common_shift_se: 0.01, degrees_of_freedom: 6.0, ..noise.clone() };
+    let a = adjust(&ratio(0.05, 0.012), &small, 0.95);
+    // np.sqrt(0.012**2 + 0.021669**2 + 0.01**2) = 0.026684...; scipy.stats.t.ppf(0.975, 6) = 2.4469118511449786
+    assert!(close(a.se, (0.012f64.powi(2) + 0.021669f64.powi(2) + 0.0001).sqrt(), 1e-15));
+    assert!(close(a.ci.1 - a.estimate, 2.4469118511449786 * a.se, 1e-9));
     let exact = exact_log_ratio(100.0, 105.0).unwrap();
     let a = adjust(&exact, &noise, 0.95);
     assert_eq!((a.estimate, a.se, a.ci), (exact.estimate, 0.0, exact.ci));
@@ -70,18 +92,26 @@ fn adjust_adds_between_run_variance() {
 fn p_values_match_scipy() {
     let thr = 1.03f64.ln();
     // scipy.stats.norm.sf((0.06 - np.log(1.03)) / 0.01)
-    let a = Adjusted { estimate: 0.06, se: 0.01, ci: (0.0, 0.0) };
+    let a = Adjusted { estimate: 0.06, se: 0.01, ci: (0.0, 0.0), degrees_of_freedom: f64::INFINITY };
     assert!(close(p_value_beyond(&a, thr, true), 0.0011668110503282355, 1e-9));
     // Worse is down (throughput): scipy.stats.norm.cdf((-0.02 - np.log(1/1.03)) / 0.01)
-    let a = Adjusted { estimate: -0.02, se: 0.01, ci: (0.0, 0.0) };
+    let a = Adjusted { estimate: -0.02, se: 0.01, ci: (0.0, 0.0), degrees_of_freedom: f64::INFINITY };
     assert!(close(p_value_beyond(&a, -thr, false), 0.8304336243884607, 1e-9));
     // Exact: 0 strictly beyond, else 1.
-    let at = |e| Adjusted { estimate: e, se: 0.0, ci: (e, e) };
+    let at = |e| Adjusted { estimate: e, se: 0.0, ci: (e, e), degrees_of_freedom: f64::INFINITY };
     assert_eq!(p_value_beyond(&at(0.05), thr, true), 0.0);
     assert_eq!(p_value_beyond(&at(thr), thr, true), 1.0);
     assert_eq!(p_value_beyond(&at(-0.05), -thr, false), 0.0);
     assert_eq!(p_value_beyond(&at(0.05), -thr, false), 1.0);
-    let unbounded = Adjusted { estimate: 1.0, se: f64::INFINITY, ci: (f64::NEG_INFINITY, f64::INFINITY) };
+    let unbounded = Adjusted {
+        estimate: 1.0,
+        se: f64::INFINITY,
+        ci: (f64::NEG_INFINITY, f64::INFINITY),
+        degrees_of_freedom: f64::INFINITY,
+    };
     assert_eq!(p_value_beyond(&unbounded, thr, true), 0.5);
     assert_eq!(p_value_beyond(&at(0.05), f64::NAN, true), 1.0);
+    // With 6 degrees of freedom: scipy.stats.t.sf(2.0, 6) = 0.04621315576583756
+    let t = Adjusted { estimate: thr + 0.02, se: 0.01, ci: (0.0, 0.0), degrees_of_freedom: 6.0 };
+    assert!(close(p_value_beyond(&t, thr, true), 0.04621315576583756, 1e-9));
 }

@@ -93,11 +93,13 @@ mod tests {
     #[test]
     fn run_noise_and_closeness() {
         let r = ratio(0.05, 0.02, 10);
-        let noisy = RunNoise { common_shift: 0.0, between_sd: 0.01, from_suite: true, benchmarks: 50 };
+        let noisy =
+            RunNoise { common_shift: 0.0, between_sd: 0.01, from_suite: true, benchmarks: 50, ..RunNoise::none() };
         assert_eq!(samples_to_settle(&r, &noisy, 0.03, 0.95), Settle::NeedsRounds);
         assert_eq!(samples_to_settle(&r, &RunNoise::none(), 0.0495, 0.95), Settle::TooClose);
         // The common shift is removed before measuring the gap.
-        let shifted = RunNoise { common_shift: 0.02, between_sd: 0.0, from_suite: true, benchmarks: 50 };
+        let shifted =
+            RunNoise { common_shift: 0.02, between_sd: 0.0, from_suite: true, benchmarks: 50, ..RunNoise::none() };
         assert_eq!(samples_to_settle(&r, &shifted, 0.0305, 0.95), Settle::TooClose);
         let exact = crate::stats::exact_log_ratio(100.0, 104.0).unwrap();
         assert_eq!(samples_to_settle(&exact, &noisy, 0.03, 0.95), Settle::Samples { per_side: 1 });

@@ -17,6 +17,9 @@ use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 const MIN_SUITE_FOR_NOISE: usize = 5;
 /// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
 const NOISE_FLOOR: f64 = 0.005;
+/// Relative comparisons whose p-value exceeds this carry no evidence of a regression and are set
+/// aside before the FDR adjustment (conditional Benjamini–Hochberg, Ellis et al. 2020).
+const FDR_SELECTION: f64 = 0.5;
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
 
@@ -87,7 +90,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         .flatten()
         .filter_map(|p| p.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.p_value))
         .collect();
-    let mut q_values = stats::benjamini_hochberg(&p_values).into_iter();
+    let mut q_values = stats::conditional_benjamini_hochberg(&p_values, FDR_SELECTION).into_iter();
     for (outcome, pending) in kpis.iter_mut().zip(pending_by_kpi) {
         let kpi =
             config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
@@ -175,7 +178,7 @@ fn evaluate_kpi(
         .iter()
         .map(|(_, head, base)| base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, options)))
         .collect();
-    let sampled: Vec<LogRatio> = ratios
+    let noisy: Vec<LogRatio> = ratios
         .iter()
         .flatten()
         .filter_map(|r| r.as_ref().ok())
@@ -183,8 +186,7 @@ fn evaluate_kpi(
         .cloned()
         .collect();
     let prior = config.gate.run_noise.0;
-    let noise = stats::estimate_run_noise(&sampled, MIN_SUITE_FOR_NOISE, prior, NOISE_FLOOR.min(prior));
-    let single_value_noise = RunNoise { common_shift: 0.0, between_sd: prior, from_suite: false, benchmarks: 0 };
+    let noise = stats::estimate_run_noise(&noisy, MIN_SUITE_FOR_NOISE, prior, NOISE_FLOOR.min(prior));
 
     let mut pending = Vec::new();
     for ((selection, head, base), ratio) in prepared.iter().zip(ratios) {
@@ -193,13 +195,7 @@ fn evaluate_kpi(
             .transpose()?;
         let relative = match (has_relative_budget(kpi), ratio) {
             (true, Some(ratio)) => Some(ratio.map(|ratio| {
-                let noise = match ratio.method {
-                    stats::Method::Exact if !(head.deterministic && base.as_ref().is_some_and(|b| b.deterministic)) => {
-                        single_value_noise.clone()
-                    }
-                    stats::Method::Exact => RunNoise::none(),
-                    _ => noise.clone(),
-                };
+                let noise = if ratio.method == stats::Method::Exact { RunNoise::none() } else { noise.clone() };
                 relative_part(kpi, direction, ratio, noise, config.gate.confidence)
             })),
             _ => None,
@@ -225,7 +221,7 @@ fn evaluate_kpi(
         pending.push(Pending { comparison, absolute, relative });
     }
 
-    let from_suite = noise.from_suite && !sampled.is_empty();
+    let from_suite = noise.from_suite && !noisy.is_empty();
     let mut note = None;
     if from_suite && noise.common_shift.abs() >= NOTABLE_COMMON_SHIFT.ln_1p() {
         note = Some(format!(
@@ -250,7 +246,7 @@ fn evaluate_kpi(
         config: config.path.display().to_string(),
         overridden: false,
         comparisons: Vec::new(),
-        run_noise: (have_baseline && !sampled.is_empty()).then(|| NoiseInfo {
+        run_noise: (have_baseline && !noisy.is_empty()).then(|| NoiseInfo {
             common_shift: noise.common_shift.exp_m1(),
             between_sd: noise.between_sd,
             from_suite: noise.from_suite,
@@ -261,8 +257,11 @@ fn evaluate_kpi(
 }
 
 fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<LogRatio, String> {
-    if base.samples.is_empty() || head.samples.is_empty() || (base.deterministic && head.deterministic) {
+    if base.deterministic && head.deterministic {
         return stats::exact_log_ratio(base.value, head.value).map_err(|e| e.to_string());
+    }
+    if base.samples.is_empty() || head.samples.is_empty() {
+        return stats::single_value_log_ratio(base.value, head.value).map_err(|e| e.to_string());
     }
     stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
 }
@@ -404,7 +403,7 @@ fn method_name(relative: &Relative) -> String {
     let base = match relative.ratio.method {
         stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
-        stats::Method::Exact if relative.noise.between_sd > 0.0 => "single-value".to_string(),
+        stats::Method::SingleValue => "single-value".to_string(),
         stats::Method::Exact => "exact".to_string(),
     };
     if relative.noise.from_suite {
