@@ -45,7 +45,7 @@ mod quantile;
 mod settle;
 
 #[cfg(test)]
-mod accuracy;
+mod settle_tests;
 #[cfg(test)]
 mod test_support;
 

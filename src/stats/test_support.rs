@@ -16,14 +16,6 @@ pub(crate) fn lognormal(rng: &mut Pcg64, n: usize, log_mean: f64, log_sd: f64) -
     (0..n).map(|_| normal.sample(rng).exp()).collect()
 }
 
-/// One draw of N(0, sd).
-pub(crate) fn gaussian(rng: &mut Pcg64, sd: f64) -> f64 {
-    if sd == 0.0 {
-        return 0.0;
-    }
-    Normal::new(0.0, sd).expect("valid normal").sample(rng)
-}
-
 /// Log-normal sigma for a coefficient of variation: `sqrt(ln(1 + cv^2))`.
 pub(crate) fn sigma_for_cv(cv: f64) -> f64 {
     (1.0 + cv * cv).ln().sqrt()
