@@ -361,11 +361,14 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
         reasons.push(format!("{} {interval} {relation} {bounds}", kpi.statistic));
     }
     match item.relative {
-        None if has_relative_budget(kpi) => {
+        // No relative budget: the change is still shown, for information.
+        None if !has_relative_budget(kpi) => {
+            comparison.change = comparison.base.filter(|base| *base > 0.0).map(|base| comparison.head / base - 1.0);
+        }
+        None => {
             verdicts.push(Verdict::NoBaseline);
             reasons.push("no baseline for this series".into());
         }
-        None => {}
         Some(Err(message)) => {
             verdicts.push(Verdict::Inconclusive);
             reasons.push(format!("relative change undefined: {message}"));

@@ -1,0 +1,114 @@
+//! `perfgate compare` on real tool outputs.
+
+use super::*;
+
+#[test]
+fn identical_hyperfine_commands_never_fail() {
+    let (code, report) = json_report(
+        perfgate()
+            .args(["compare", "--base"])
+            .arg(fixture("hyperfine/aa-base.json"))
+            .arg("--head")
+            .arg(fixture("hyperfine/aa-head.json")),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    assert!(verdicts(&report).iter().all(|(_, v)| v != "fail"));
+    assert_ne!(report["verdict"], "fail");
+}
+
+#[test]
+fn a_20_percent_slower_hyperfine_command_fails_a_5_percent_budget_and_is_named() {
+    let (code, stdout, _) = outcome(
+        perfgate()
+            .args(["compare", "--max-regression", "5%", "--base"])
+            .arg(fixture("hyperfine/aa-base.json"))
+            .arg("--head")
+            .arg(fixture("hyperfine/slow-head.json")),
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("perfgate FAIL"), "{stdout}");
+    let failing: Vec<&str> = stdout.lines().filter(|l| l.trim_end().ends_with(" fail")).collect();
+    assert_eq!(failing.len(), 1, "{stdout}");
+    assert!(failing[0].trim_start().starts_with("sleep 0.02 "), "{stdout}");
+}
+
+#[test]
+fn criterion_runs_of_identical_code_pass_or_are_inconclusive() {
+    for statistic in ["median", "min"] {
+        for run in 2..=6 {
+            let (code, report) = json_report(
+                perfgate()
+                    .args(["compare", "--max-regression", "3%", "--statistic", statistic, "--base"])
+                    .arg(fixture("criterion/aa-run1"))
+                    .arg("--head")
+                    .arg(fixture(&format!("criterion/aa-run{run}"))),
+            );
+            assert_eq!(code, 0, "{statistic}, run {run}: {report:#}");
+            let all = verdicts(&report);
+            assert_eq!(all.len(), 6);
+            assert!(all.iter().all(|(_, v)| v == "pass" || v == "inconclusive"), "{statistic}, run {run}: {all:?}");
+        }
+    }
+}
+
+#[test]
+fn a_normalized_results_file_round_trips_through_run_and_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = budget(
+        dir.path(),
+        &format!(
+            "[[suite]]\nname = \"micro\"\nformat = \"criterion\"\ninput = {:?}\n\n[[kpi]]\nname = \"k\"\nsuite = \"micro\"\nstatistic = \"min\"\nmax-regression = \"3%\"\n",
+            root().join("examples/micro/base")
+        ),
+    );
+    let results = dir.path().join("results.json");
+    let (code, _, stderr) = outcome(perfgate().arg("run").arg("--config").arg(&config).arg("--output").arg(&results));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("wrote 6 benchmarks of 1 suites"), "{stderr}");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&results).unwrap()).unwrap();
+    assert_eq!(written["schema"], 1);
+    assert_eq!(written["suites"][0]["benchmarks"].as_array().unwrap().len(), 6);
+    // The normalized file compared with the folder it came from: identical data, no change at all.
+    let (code, report) = json_report(
+        perfgate()
+            .args(["compare", "--config"])
+            .arg(&config)
+            .arg("--base")
+            .arg(&results)
+            .arg("--head")
+            .arg(root().join("examples/micro/base"))
+            .args(["--input-format", "auto"]),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    for comparison in report["kpis"][0]["comparisons"].as_array().unwrap() {
+        assert_eq!(comparison["change"].as_f64(), Some(0.0), "{comparison:#}");
+    }
+}
+
+#[test]
+fn several_suites_need_a_suite_flag() {
+    let (code, _, stderr) = outcome(perfgate().args([
+        "compare",
+        "--config",
+        "examples/perf-budget.toml",
+        "--base",
+        "examples/api/base.csv",
+        "--head",
+        "examples/api/head.csv",
+    ]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("say which one the inputs belong to with --suite (micro, api)"), "{stderr}");
+    let (code, report) = json_report(perfgate().args([
+        "compare",
+        "--config",
+        "examples/perf-budget.toml",
+        "--suite",
+        "api",
+        "--base",
+        "examples/api/base.csv",
+        "--head",
+        "examples/api/head.csv",
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(report["kpis"].as_array().unwrap().len(), 3);
+}
