@@ -1,9 +1,13 @@
 //! Benchmarks of the statistics: one comparison, and judging a whole suite.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use perfgate::stats::{
-    adjust, benjamini_hochberg, estimate_run_noise, log_ratio, p_value_beyond, CompareOptions, Estimator, LogRatio,
-};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use perfgate::config::Config;
+use perfgate::model::{Benchmark, Unit};
+use perfgate::stats::{log_ratio, CompareOptions, Estimator};
+use perfgate::verdict::{evaluate, Inputs};
 use rand::distributions::Distribution;
 use rand::SeedableRng;
 use rand_pcg::Pcg64;
@@ -29,19 +33,6 @@ fn suite(seed: u64) -> Vec<(Vec<f64>, Vec<f64>)> {
         .collect()
 }
 
-/// What `perfgate check` does with a suite: compare, estimate run noise,
-/// adjust, test against the budget, control the FDR.
-fn judge(suite: &[(Vec<f64>, Vec<f64>)], estimator: Estimator) -> Vec<f64> {
-    let opts = CompareOptions::default();
-    let ratios: Vec<LogRatio> =
-        suite.iter().map(|(base, head)| log_ratio(base, head, estimator, &opts).expect("valid samples")).collect();
-    let noise = estimate_run_noise(&ratios, 5, 0.02, 0.005);
-    let threshold = 1.03f64.ln();
-    let p: Vec<f64> =
-        ratios.iter().map(|r| p_value_beyond(&adjust(r, &noise, opts.confidence), threshold, true)).collect();
-    benjamini_hochberg(&p)
-}
-
 fn one_comparison(c: &mut Criterion) {
     let data = suite(1);
     let (base, head) = &data[0];
@@ -56,12 +47,34 @@ fn one_comparison(c: &mut Criterion) {
     group.finish();
 }
 
+/// `perfgate check`'s real decision code on a 500-benchmark suite: comparisons,
+/// run noise, FDR, verdicts, the report.
 fn whole_suite(c: &mut Criterion) {
     let data = suite(2);
-    let mut group = c.benchmark_group("suite_500_benchmarks");
+    let series = |side: usize| -> Vec<Benchmark> {
+        data.iter()
+            .enumerate()
+            .map(|(i, pair)| {
+                let samples = if side == 0 { pair.0.clone() } else { pair.1.clone() };
+                Benchmark::with_samples(format!("bench/{i}"), "time", Unit::Ns, samples)
+            })
+            .collect()
+    };
+    let inputs = Inputs {
+        head: BTreeMap::from([("s".to_string(), series(1))]),
+        base: Some(BTreeMap::from([("s".to_string(), series(0))])),
+        ..Inputs::default()
+    };
+    let mut group = c.benchmark_group("judge_500_benchmarks");
     group.sample_size(10);
-    for (name, estimator) in [("median", Estimator::Median), ("p99", Estimator::Quantile(0.99))] {
-        group.bench_function(name, |b| b.iter(|| judge(black_box(&data), estimator)));
+    for statistic in ["median", "min", "p99"] {
+        let text = format!(
+            "[[suite]]\nname = \"s\"\n[[kpi]]\nname = \"k\"\nsuite = \"s\"\nbench = \"*\"\nstatistic = \"{statistic}\"\nmax-regression = \"3%\"\n"
+        );
+        let config = Config::parse(&text, Path::new("perf-budget.toml")).expect("valid budget");
+        group.bench_function(statistic, |b| {
+            b.iter(|| evaluate(black_box(&config), black_box(&inputs)).expect("judged"))
+        });
     }
     group.finish();
 }
