@@ -1,42 +1,31 @@
-//! Collecting a suite's results from its input (the head side of a check).
+//! Collecting the head's results: every suite the KPIs use, in the user's working tree.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::config::{Config, Suite};
 use crate::input::{self, Format};
 use crate::model::{Benchmark, ResultSet, SuiteResults};
+use crate::runner::suite::{collect_suite, RunSettings, Tree};
 
-/// Where a suite's results are read from.
-pub fn input_path(config: &Config, suite: &Suite) -> Result<PathBuf> {
-    match (&suite.input, suite.format.default_input()) {
-        (Some(path), _) => Ok(config.resolve(path)),
-        (None, Some(default)) => Ok(config.resolve(Path::new(default))),
-        (None, None) => bail!(
-            "{}: suite {:?} has no `input`; say where its {} results are",
-            config.path.display(),
-            suite.name,
-            suite.format
-        ),
-    }
+/// The user's working tree, where the head results are.
+pub fn head_tree(config: &Config) -> Tree {
+    Tree { label: "head", config_dir: config.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf) }
 }
 
-/// Read one suite's results as-is from its input.
-pub fn read_suite(config: &Config, suite: &Suite) -> Result<Vec<Benchmark>> {
-    if suite.command.is_some() && suite.input.is_none() && suite.format.default_input().is_none() {
-        bail!("suite {:?} has a command but no `input` to read its results from", suite.name);
-    }
-    let path = input_path(config, suite)?;
-    Ok(input::load(suite.format, &path, &suite.input_options())?)
+/// Collect one suite on the head: run its command if it has one, then read its results.
+pub fn read_suite(config: &Config, suite: &Suite, settings: &RunSettings) -> Result<Vec<Benchmark>> {
+    collect_suite(suite, &head_tree(config), settings)
 }
 
 /// Read every suite that a KPI uses.
-pub fn read_all(config: &Config) -> Result<BTreeMap<String, Vec<Benchmark>>> {
+pub fn read_all(config: &Config, settings: &RunSettings) -> Result<BTreeMap<String, Vec<Benchmark>>> {
     let mut results = BTreeMap::new();
     for suite in used_suites(config) {
-        let benchmarks = read_suite(config, suite).with_context(|| format!("reading suite {:?}", suite.name))?;
+        let benchmarks =
+            read_suite(config, suite, settings).with_context(|| format!("reading suite {:?}", suite.name))?;
         results.insert(suite.name.clone(), benchmarks);
     }
     Ok(results)

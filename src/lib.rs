@@ -10,5 +10,6 @@ pub mod config;
 pub mod input;
 pub mod model;
 pub mod report;
+pub mod runner;
 pub mod stats;
 pub mod verdict;

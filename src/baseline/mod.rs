@@ -1,16 +1,23 @@
-//! Where baseline results come from: a results file, or none at all.
-//! (`rerun` and `notes` need git and arrive with the git-native baselines.)
+//! Where baseline results come from — re-running the merge-base in
+//! interleaved rounds, git notes, a results file, or none — and, with them,
+//! the head results of the same check.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 
-use crate::collect::used_suites;
+use crate::collect::{read_all, used_suites};
 use crate::config::{BaselineSource, Config};
-use crate::input::{self, detect, Format};
 use crate::model::Benchmark;
-use crate::verdict::outcome::BaselineInfo;
+use crate::runner::suite::RunSettings;
+use crate::verdict::outcome::{BaselineInfo, GitInfo};
+
+mod file;
+pub mod notes;
+mod rerun;
+
+pub use rerun::rerun;
 
 /// Baseline results per suite, and how they were obtained.
 pub struct Baseline {
@@ -25,55 +32,86 @@ pub enum Override<'a> {
     NoBaseline,
 }
 
-/// Obtain the baseline the config (or the command line) asks for.
-pub fn obtain(config: &Config, cli: Override) -> Result<Baseline> {
-    match (cli, config.baseline.source) {
-        (Override::NoBaseline, _) | (Override::None, BaselineSource::None) => Ok(Baseline {
-            results: None,
-            info: BaselineInfo { source: "none".into(), description: "no baseline (absolute budgets only)".into() },
-        }),
-        (Override::File(path), _) => from_file(config, Some(path)),
-        (Override::None, BaselineSource::File) => from_file(config, None),
-        (Override::None, source @ (BaselineSource::Rerun | BaselineSource::Notes)) => bail!(
-            "{}: [baseline] source = {:?} is not available in this build; use source = \"file\" (with path = ...) \
-             or \"none\", or pass --baseline PATH",
-            config.path.display(),
-            format!("{source:?}").to_lowercase()
-        ),
-    }
+/// Head and baseline results of one check, with what the report must say about them.
+pub struct Measured {
+    pub head: BTreeMap<String, Vec<Benchmark>>,
+    pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
+    pub baseline: BaselineInfo,
+    pub git: GitInfo,
+    pub notes: Vec<String>,
 }
 
-fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
-    let shared = match cli_path {
-        Some(path) => Some(path.to_path_buf()),
-        None => config.baseline.path.as_ref().map(|p| config.resolve(p)),
+/// Options of measuring.
+pub struct MeasureOptions<'a> {
+    pub requested: Override<'a>,
+    pub settings: RunSettings,
+    /// Hide progress.
+    pub quiet: bool,
+}
+
+/// Obtain head and baseline results as the config (or the command line) asks.
+pub fn measure(config: &Config, options: &MeasureOptions) -> Result<Measured> {
+    let source = match options.requested {
+        Override::NoBaseline => BaselineSource::None,
+        Override::File(_) => BaselineSource::File,
+        Override::None => config.baseline.source,
     };
-    let mut results = BTreeMap::new();
-    let mut described = Vec::new();
-    for suite in used_suites(config) {
-        let own = suite.baseline.as_ref().map(|p| config.resolve(p)).filter(|_| cli_path.is_none());
-        let path = match (own, &shared) {
-            (Some(own), _) => own,
-            (None, Some(shared)) => shared.clone(),
-            (None, None) => bail!(
-                "{}: [baseline] source = \"file\" needs `path` in [baseline] or `baseline` in suite {:?}",
-                config.path.display(),
-                suite.name
+    if source == BaselineSource::Rerun {
+        return rerun(config, &options.settings, options.quiet);
+    }
+    let head = read_all(config, &options.settings)?;
+    let (baseline, git) = match (source, &options.requested) {
+        (BaselineSource::File, Override::File(path)) => (file::from_file(config, Some(path))?, GitInfo::default()),
+        (BaselineSource::File, _) => (file::from_file(config, None)?, GitInfo::default()),
+        (BaselineSource::Notes, _) => notes_baseline(config)?,
+        _ => (
+            Baseline {
+                results: None,
+                info: BaselineInfo { source: "none".into(), description: "no baseline (absolute budgets only)".into() },
+            },
+            GitInfo::default(),
+        ),
+    };
+    Ok(Measured { head, base: baseline.results, baseline: baseline.info, git, notes: Vec::new() })
+}
+
+/// The note recorded for the merge-base of HEAD and the baseline ref.
+fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo)> {
+    let location = rerun::locate(config)?;
+    let git = GitInfo {
+        base_commit: Some(location.base.to_string()),
+        head_commit: Some(location.head.to_string()),
+        head_dirty: crate::runner::checkout::is_dirty(&location.repo),
+    };
+    let short = &location.base.to_string()[..10];
+    let Some(stored) = notes::read(&location.repo, location.base)? else {
+        let info = BaselineInfo {
+            source: "notes".into(),
+            description: format!(
+                "no results recorded for merge-base {short} ({}) in {} — fetch them with `git fetch origin {}:{}`, or record them on that commit with `perfgate record`",
+                location.git_ref,
+                notes::NOTES_REF,
+                notes::NOTES_REF,
+                notes::NOTES_REF
             ),
         };
-        let format = if is_normalized(&path) { Format::Perfgate } else { suite.format };
-        let benchmarks = input::load(format, &path, &suite.input_options())
-            .with_context(|| format!("reading the baseline of suite {:?}", suite.name))?;
-        described.push(path.display().to_string());
-        results.insert(suite.name.clone(), benchmarks);
+        return Ok((Baseline { results: None, info }, git));
+    };
+    let mut results = BTreeMap::new();
+    for suite in used_suites(config) {
+        if let Some(stored_suite) = stored.suites.iter().find(|s| s.name == suite.name) {
+            results.insert(suite.name.clone(), stored_suite.benchmarks.clone());
+        }
     }
-    described.dedup();
-    Ok(Baseline {
-        results: Some(results),
-        info: BaselineInfo { source: "file".into(), description: described.join(", ") },
-    })
-}
-
-fn is_normalized(path: &Path) -> bool {
-    path.is_file() && matches!(detect::detect(path), Ok(Format::Perfgate))
+    let names: Vec<&str> = stored.suites.iter().map(|s| s.name.as_str()).collect();
+    let info = BaselineInfo {
+        source: "notes".into(),
+        description: format!(
+            "results of merge-base {short} ({}) from {}: {}",
+            location.git_ref,
+            notes::NOTES_REF,
+            names.join(", ")
+        ),
+    };
+    Ok((Baseline { results: Some(results), info }, git))
 }

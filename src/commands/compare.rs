@@ -29,7 +29,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
         head: BTreeMap::from([(suite.name.clone(), head)]),
         base: Some(BTreeMap::from([(suite.name.clone(), base)])),
         baseline: Some(BaselineInfo { source: "file".into(), description: describe(&args.base) }),
-        git: Default::default(),
+        ..Inputs::default()
     };
     let report = evaluate(&config, &inputs)?;
     emit_report(&report, global)

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use crate::cli::{ColorChoice, Command, GlobalArgs};
 use crate::config::{find_config, Config};
 use crate::report::{self, OutputFormat};
+use crate::runner::suite::RunSettings;
 use crate::verdict::{CheckVerdict, Report};
 
 mod check;
@@ -30,6 +31,11 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Run => run::run(global),
         Command::Report(args) => render::run(&args, global),
     }
+}
+
+/// How suite commands run, from the global flags.
+fn run_settings(global: &GlobalArgs) -> RunSettings {
+    RunSettings { echo: global.verbose, env_remove: Vec::new() }
 }
 
 /// The budget file: `--config`, else found upward from the working directory.

@@ -2,15 +2,16 @@
 
 use anyhow::Result;
 
-use super::{load_config, write_atomically, Outcome};
+use super::{load_config, run_settings, write_atomically, Outcome};
 use crate::cli::GlobalArgs;
 use crate::collect;
 
 pub fn run(global: &GlobalArgs) -> Result<Outcome> {
     let config = load_config(global)?;
+    let settings = run_settings(global);
     let mut results = std::collections::BTreeMap::new();
     for suite in &config.suites {
-        results.insert(suite.name.clone(), collect::read_suite(&config, suite)?);
+        results.insert(suite.name.clone(), collect::read_suite(&config, suite, &settings)?);
     }
     let set = collect::result_set(results);
     let json = serde_json::to_string_pretty(&set)? + "\n";

@@ -134,6 +134,17 @@ pub struct Suite {
     pub fields: FieldMap,
     /// Column delimiter of CSV inputs (one character).
     pub delimiter: Option<char>,
+    /// Run `command` through `sh -c` (pipes, globs, `&&`); by default it is split like a shell
+    /// would split it and run directly.
+    #[serde(default)]
+    pub shell: bool,
+    /// Working directory of `command` and base of `input`, relative to the budget file's folder.
+    pub workdir: Option<PathBuf>,
+    /// Extra environment variables for `command`.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Longest time one run of `command` may take (e.g. `"20min"`).
+    pub timeout: Option<Quantity>,
 }
 
 fn auto_format() -> Format {
@@ -197,11 +208,22 @@ impl Config {
         let file: BudgetFile = toml::from_str(text).map_err(|e| ConfigError::from_toml(path, text, &e))?;
         let at = |span: std::ops::Range<usize>, message: String| ConfigError::at(path, text, span.start, message);
         validate_gate(&file.gate).map_err(|message| ConfigError::at(path, text, 0, message))?;
+        validate_baseline(&file.baseline).map_err(|message| ConfigError::at(path, text, 0, message))?;
 
         let mut suites: Vec<Suite> = Vec::new();
         for suite in &file.suite {
             if suites.iter().any(|known| known.name == suite.get_ref().name) {
                 return Err(at(suite.span(), format!("suite {:?} is defined twice", suite.get_ref().name)));
+            }
+            if let Some(timeout) = suite.get_ref().timeout {
+                if !matches!(timeout, Quantity::Duration(ns) if ns > 0.0) {
+                    let mut error = at(
+                        suite.span(),
+                        format!("suite {:?}: timeout = {timeout} is not a duration", suite.get_ref().name),
+                    );
+                    error.hint = Some("write it with a unit, e.g. timeout = \"20min\"".into());
+                    return Err(error);
+                }
             }
             suites.push(suite.get_ref().clone());
         }
@@ -262,14 +284,30 @@ impl Config {
 }
 
 impl Suite {
+    /// The timeout of one run of the command.
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        match self.timeout {
+            Some(Quantity::Duration(ns)) => Some(std::time::Duration::from_nanos(ns as u64)),
+            _ => None,
+        }
+    }
+
     /// Adapter options for this suite's inputs.
     pub fn input_options(&self) -> InputOptions {
         InputOptions {
             fields: self.fields.clone(),
             delimiter: self.delimiter.and_then(|c| u8::try_from(c).ok()),
             suite: Some(self.name.clone()),
+            modified_since: None,
         }
     }
+}
+
+fn validate_baseline(baseline: &Baseline) -> Result<(), String> {
+    if baseline.rounds == 0 {
+        return Err("[baseline] rounds must be at least 1".into());
+    }
+    Ok(())
 }
 
 fn validate_gate(gate: &Gate) -> Result<(), String> {

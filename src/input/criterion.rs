@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::time::SystemTime;
+
 use walkdir::WalkDir;
 
 use super::{summary_of, validate_benchmark, InputError, Location};
@@ -50,8 +52,26 @@ struct Estimate {
 
 /// Load every benchmark under `path`: a `target/criterion` folder, a group
 /// folder beneath it, or a single benchmark's folder. Sorted by id.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let measurements = find_new_measurements(path)?;
+///
+/// With `modified_since`, benchmarks whose `sample.json` is older are left
+/// out: they are stale results of benchmarks that the last run did not run
+/// (removed or renamed since).
+pub fn load(path: &Path, modified_since: Option<SystemTime>) -> Result<Vec<Benchmark>, InputError> {
+    let mut measurements = find_new_measurements(path)?;
+    if let Some(since) = modified_since {
+        let found = measurements.len();
+        measurements.retain(|folder| {
+            std::fs::metadata(folder.join("sample.json"))
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= since)
+        });
+        if found > 0 && measurements.is_empty() {
+            return Err(InputError::whole(
+                path,
+                format!("all {found} benchmarks here are older than this run: the command wrote no fresh results"),
+            ));
+        }
+    }
     if measurements.is_empty() {
         return Err(InputError::whole(
             path,
@@ -199,6 +219,18 @@ mod tests {
 
     const BENCHMARK_JSON: &str = r#"{"group_id":"g","function_id":"f","value_str":null,"throughput":null,"full_id":"g/f","directory_name":"g/f","title":"g/f"}"#;
 
+    fn load_all(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+        load(path, None)
+    }
+
+    #[test]
+    fn stale_benchmarks_are_left_out_when_asked() {
+        let since = SystemTime::now() + std::time::Duration::from_secs(3600);
+        let error = load(&fixture("aa-run1"), Some(since)).unwrap_err().to_string();
+        assert!(error.contains("all 6 benchmarks here are older than this run"), "{error}");
+        assert_eq!(load(&fixture("aa-run1"), Some(SystemTime::UNIX_EPOCH)).unwrap().len(), 6);
+    }
+
     fn fixture(relative: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion").join(relative)
     }
@@ -222,12 +254,12 @@ mod tests {
 
     fn load_error(sample_json: &str) -> String {
         let dir = criterion_dir(sample_json, None);
-        load(dir.path()).unwrap_err().to_string()
+        load_all(dir.path()).unwrap_err().to_string()
     }
 
     #[test]
     fn reads_every_benchmark_of_a_real_run_sorted_by_id() {
-        let benchmarks = load(&fixture("aa-run1")).unwrap();
+        let benchmarks = load_all(&fixture("aa-run1")).unwrap();
         assert_eq!(
             ids(&benchmarks),
             ["checksum/adler", "fib 20", "parse/100", "parse/1000", "sort/unstable", "sum_vec"]
@@ -240,7 +272,7 @@ mod tests {
 
     #[test]
     fn samples_are_nanoseconds_per_iteration() {
-        let benchmarks = load(&fixture("aa-run1")).unwrap();
+        let benchmarks = load_all(&fixture("aa-run1")).unwrap();
         let adler = &benchmarks[0];
         // sample.json: iters[2] = 132, times[2] = 5956945 ns.
         assert!((adler.samples[2] - 5_956_945.0 / 132.0).abs() < 1e-9);
@@ -251,7 +283,7 @@ mod tests {
 
     #[test]
     fn throughput_and_estimates_come_from_the_side_files() {
-        let benchmarks = load(&fixture("aa-run1")).unwrap();
+        let benchmarks = load_all(&fixture("aa-run1")).unwrap();
         assert_eq!(benchmarks[0].throughput, Some(Throughput::Bytes(16384.0)));
         assert_eq!(benchmarks[2].throughput, Some(Throughput::Elements(100.0)));
         assert_eq!(benchmarks[1].throughput, None);
@@ -263,9 +295,9 @@ mod tests {
 
     #[test]
     fn reads_a_group_folder_or_a_single_benchmark_folder() {
-        assert_eq!(ids(&load(&fixture("aa-run1/parse")).unwrap()), ["parse/100", "parse/1000"]);
-        assert_eq!(ids(&load(&fixture("aa-run1/fib 20")).unwrap()), ["fib 20"]);
-        assert_eq!(ids(&load(&fixture("aa-run1/fib 20/new")).unwrap()), ["fib 20"]);
+        assert_eq!(ids(&load_all(&fixture("aa-run1/parse")).unwrap()), ["parse/100", "parse/1000"]);
+        assert_eq!(ids(&load_all(&fixture("aa-run1/fib 20")).unwrap()), ["fib 20"]);
+        assert_eq!(ids(&load_all(&fixture("aa-run1/fib 20/new")).unwrap()), ["fib 20"]);
     }
 
     #[test]
@@ -277,7 +309,7 @@ mod tests {
             std::fs::write(folder.join("benchmark.json"), BENCHMARK_JSON.replace("g/f", "other")).unwrap();
             std::fs::write(folder.join("sample.json"), "not even JSON").unwrap();
         }
-        let benchmarks = load(dir.path()).unwrap();
+        let benchmarks = load_all(dir.path()).unwrap();
         assert_eq!(ids(&benchmarks), ["g/f"]);
         assert_eq!(benchmarks[0].samples, [5.0]);
         assert!(benchmarks[0].summary.is_empty());
@@ -287,7 +319,7 @@ mod tests {
     fn the_readme_example_has_one_clearly_slower_benchmark() {
         let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/micro");
         let fastest = |side: &str| -> Vec<(String, f64)> {
-            let benchmarks = load(&examples.join(side)).unwrap();
+            let benchmarks = load_all(&examples.join(side)).unwrap();
             benchmarks.into_iter().map(|b| (b.id, b.samples.iter().copied().fold(f64::MAX, f64::min))).collect()
         };
         let (base, head) = (fastest("base"), fastest("head"));
@@ -320,10 +352,10 @@ mod tests {
 
     #[test]
     fn missing_or_empty_folders_are_errors() {
-        let missing = load(Path::new("/no/such/target/criterion")).unwrap_err().to_string();
+        let missing = load_all(Path::new("/no/such/target/criterion")).unwrap_err().to_string();
         assert!(missing.starts_with("/no/such/target/criterion: ") && missing.contains("does not exist"), "{missing}");
         let empty = tempfile::tempdir().unwrap();
-        let message = load(empty.path()).unwrap_err().to_string();
+        let message = load_all(empty.path()).unwrap_err().to_string();
         assert!(message.contains("found none"), "{message}");
     }
 
@@ -382,12 +414,12 @@ mod tests {
 
         let dir = criterion_dir(r#"{"iters":[1.0],"times":[5.0]}"#, None);
         std::fs::write(dir.path().join("g/f/new/benchmark.json"), r#"{"group_id":"g"}"#).unwrap();
-        let message = load(dir.path()).unwrap_err().to_string();
+        let message = load_all(dir.path()).unwrap_err().to_string();
         assert!(message.contains("benchmark.json:1:") && message.contains("missing field `full_id`"), "{message}");
 
         std::fs::remove_file(dir.path().join("g/f/new/sample.json")).unwrap();
         std::fs::write(dir.path().join("g/f/new/benchmark.json"), BENCHMARK_JSON).unwrap();
-        let message = load(dir.path()).unwrap_err().to_string();
+        let message = load_all(dir.path()).unwrap_err().to_string();
         assert!(message.contains("g/f/new/sample.json: cannot read"), "{message}");
     }
 
@@ -395,10 +427,10 @@ mod tests {
     fn rejects_a_malformed_or_negative_estimate() {
         let sample = r#"{"iters":[1.0],"times":[5.0]}"#;
         let dir = criterion_dir(sample, Some(r#"{"mean":{"point_estimate":5.0},"median":{"point_estimate":-1.0}}"#));
-        let message = load(dir.path()).unwrap_err().to_string();
+        let message = load_all(dir.path()).unwrap_err().to_string();
         assert!(message.contains("estimates.json at $.median.point_estimate"), "{message}");
         let dir = criterion_dir(sample, Some(r#"{"mean":{"point_estimate":"#));
-        let message = load(dir.path()).unwrap_err().to_string();
+        let message = load_all(dir.path()).unwrap_err().to_string();
         assert!(message.contains("estimates.json:1:"), "{message}");
     }
 
@@ -410,7 +442,7 @@ mod tests {
         for file in ["benchmark.json", "sample.json"] {
             std::fs::copy(dir.path().join("g/f/new").join(file), copy.join(file)).unwrap();
         }
-        let message = load(dir.path()).unwrap_err().to_string();
+        let message = load_all(dir.path()).unwrap_err().to_string();
         assert!(message.contains("benchmark id \"g/f\" also appears in"), "{message}");
     }
 }

@@ -257,7 +257,7 @@ mod tests {
                 timestamp: None,
             },
             delimiter: Some(b'\t'),
-            suite: None,
+            ..InputOptions::default()
         };
         let benchmarks = load_csv(file.path(), &options).unwrap();
         assert_eq!(find(&benchmarks, "latency{method=PUT,route=/a,status=500}").samples, [1_500_000.0]);

@@ -117,6 +117,9 @@ pub struct InputOptions {
     pub delimiter: Option<u8>,
     /// Suite name, used to pick a suite out of a normalized results file.
     pub suite: Option<String>,
+    /// Results written before this moment are stale (left over from an earlier run) and ignored
+    /// where the format allows telling (criterion folders).
+    pub modified_since: Option<std::time::SystemTime>,
 }
 
 /// Where in a file a problem is.
@@ -181,7 +184,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
     let benchmarks = match format {
         Format::Auto => unreachable!("detect never answers auto"),
         Format::Perfgate => load_normalized(path, options.suite.as_deref())?,
-        Format::Criterion => criterion::load(path)?,
+        Format::Criterion => criterion::load(path, options.modified_since)?,
         Format::Bencher => bencher::load(path)?,
         Format::Hyperfine => hyperfine::load(path)?,
         Format::Bmf => bmf::load(path)?,

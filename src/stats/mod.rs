@@ -40,6 +40,7 @@ mod bootstrap;
 mod fdr;
 mod hodges_lehmann;
 mod noise;
+mod paired;
 mod proportion;
 mod quantile;
 mod settle;
@@ -53,6 +54,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
+pub use paired::paired_log_ratio;
 pub use proportion::proportion_interval;
 pub use quantile::{quantile_interval, quantile_sorted, statistic, statistic_interval};
 pub use settle::{samples_to_settle, Settle};
@@ -78,6 +80,10 @@ pub enum Method {
         seed: u64,
     },
     Exact,
+    /// Per-round ratios of interleaved base/head rounds (one-sample Hodges–Lehmann, signed-rank interval).
+    Paired {
+        rounds: usize,
+    },
     /// One value per side (summary-only inputs): the ratio itself, whose
     /// uncertainty is all run-to-run noise.
     SingleValue,

@@ -2,7 +2,7 @@
 
 use statrs::distribution::ContinuousCDF;
 
-use super::{adjust, std_normal, z_two_sided, LogRatio, RunNoise};
+use super::{adjust, std_normal, z_two_sided, LogRatio, Method, RunNoise};
 
 /// Below this distance to the threshold (on the log scale, about 0.1 %), no
 /// realistic amount of measuring settles a comparison.
@@ -21,6 +21,8 @@ pub enum Settle {
     /// Run-to-run noise alone is too large: more samples in the same run
     /// cannot settle it; rerun in (interleaved) rounds.
     NeedsRounds,
+    /// Interleaved rounds in all (paired comparisons: the rounds are the replicates).
+    Rounds { rounds: usize },
     /// The estimate sits essentially on the threshold.
     TooClose,
 }
@@ -37,7 +39,8 @@ pub enum Settle {
 /// [`Settle::TooClose`]. An already-settled or exact comparison returns at
 /// most its current size; an unbounded interval (too few samples for any
 /// interval) cannot be extrapolated and asks for double the samples, at
-/// least 10.
+/// least 10. A paired comparison answers in rounds ([`Settle::Rounds`], at
+/// least 6, the fewest for which a 95 % signed-rank interval exists).
 pub fn samples_to_settle(ratio: &LogRatio, noise: &RunNoise, threshold: f64, confidence: f64) -> Settle {
     let adjusted = adjust(ratio, noise, confidence);
     let gap = (adjusted.estimate - threshold).abs();
@@ -53,6 +56,15 @@ pub fn samples_to_settle(ratio: &LogRatio, noise: &RunNoise, threshold: f64, con
     let target_var = target_se * target_se - noise.between_sd * noise.between_sd;
     if target_var <= 0.0 {
         return Settle::NeedsRounds;
+    }
+    if let Method::Paired { rounds } = ratio.method {
+        // The paired standard error shrinks as 1/sqrt(rounds); too few rounds for any interval: double them.
+        let needed = if ratio.se.is_finite() {
+            (rounds as f64 * ratio.se * ratio.se / target_var).ceil() as usize
+        } else {
+            2 * rounds
+        };
+        return Settle::Rounds { rounds: needed.max(6) };
     }
     if !ratio.se.is_finite() {
         return Settle::Samples { per_side: (2 * current).max(10) };

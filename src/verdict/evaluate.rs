@@ -30,6 +30,8 @@ pub struct Inputs {
     pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
     pub baseline: Option<BaselineInfo>,
     pub git: GitInfo,
+    /// What obtaining the results found worth saying (uncommitted changes, a suite without baseline).
+    pub notes: Vec<String>,
 }
 
 /// A KPI that cannot be evaluated: the budget and the data do not fit (exit 2).
@@ -61,7 +63,7 @@ struct Pending {
 /// Evaluate every KPI of `config` on `inputs`.
 pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateError> {
     let options = CompareOptions { confidence: config.gate.confidence, resamples: 2000, seed: config.gate.seed };
-    let mut notes = Vec::new();
+    let mut notes = inputs.notes.clone();
     if inputs.base.is_none() && config.kpis.iter().any(has_relative_budget) {
         notes.push("No baseline: relative budgets are reported as no-baseline (never a silent pass); absolute budgets are judged.".to_string());
     }
@@ -182,7 +184,7 @@ fn evaluate_kpi(
         .iter()
         .flatten()
         .filter_map(|r| r.as_ref().ok())
-        .filter(|r| r.method != stats::Method::Exact)
+        .filter(|r| !matches!(r.method, stats::Method::Exact | stats::Method::Paired { .. }))
         .cloned()
         .collect();
     let prior = config.gate.run_noise.0;
@@ -195,7 +197,11 @@ fn evaluate_kpi(
             .transpose()?;
         let relative = match (has_relative_budget(kpi), ratio) {
             (true, Some(ratio)) => Some(ratio.map(|ratio| {
-                let noise = if ratio.method == stats::Method::Exact { RunNoise::none() } else { noise.clone() };
+                // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
+                let noise = match ratio.method {
+                    stats::Method::Exact | stats::Method::Paired { .. } => RunNoise::none(),
+                    _ => noise.clone(),
+                };
                 relative_part(kpi, direction, ratio, noise, config.gate.confidence)
             })),
             _ => None,
@@ -263,7 +269,45 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
     if base.samples.is_empty() || head.samples.is_empty() {
         return stats::single_value_log_ratio(base.value, head.value).map_err(|e| e.to_string());
     }
+    if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
+        return stats::paired_log_ratio(&base_rounds, &head_rounds, options.confidence).map_err(|e| e.to_string());
+    }
     stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
+}
+
+/// The KPI statistic of each round both sides ran in, when both sides carry rounds.
+fn per_round_statistics(
+    base: &Series,
+    head: &Series,
+    statistic: Statistic,
+) -> Result<Option<(Vec<f64>, Vec<f64>)>, String> {
+    let (Some(base_rounds), Some(head_rounds)) = (&base.rounds, &head.rounds) else { return Ok(None) };
+    let by_round = |samples: &[f64], rounds: &[u32]| {
+        let mut grouped: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
+        for (value, round) in samples.iter().zip(rounds) {
+            grouped.entry(*round).or_default().push(*value);
+        }
+        grouped
+    };
+    let base_groups = by_round(&base.samples, base_rounds);
+    let head_groups = by_round(&head.samples, head_rounds);
+    let mut pairs = (Vec::new(), Vec::new());
+    for (round, base_samples) in &base_groups {
+        if let Some(head_samples) = head_groups.get(round) {
+            let value =
+                |samples: &[f64]| round_statistic(samples, statistic).map_err(|e| format!("round {round}: {e}"));
+            pairs.0.push(value(base_samples)?);
+            pairs.1.push(value(head_samples)?);
+        }
+    }
+    Ok((pairs.0.len() >= 2).then_some(pairs))
+}
+
+fn round_statistic(samples: &[f64], statistic: Statistic) -> Result<f64, stats::StatsError> {
+    match statistic {
+        Statistic::Count => Ok(samples.len() as f64),
+        _ => stats::statistic(samples, estimator(statistic)),
+    }
 }
 
 /// The relative budget a comparison is tested against, as a log-ratio threshold.
@@ -407,6 +451,7 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
         stats::Method::SingleValue => "single-value".to_string(),
+        stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
         stats::Method::Exact => "exact".to_string(),
     };
     if relative.noise.from_suite {
@@ -438,6 +483,7 @@ fn settle_text(relative: &Relative, confidence: f64) -> String {
             "run-to-run noise dominates: more samples won't settle it; re-run base and head in interleaved rounds"
                 .into()
         }
+        Settle::Rounds { rounds } => format!("about {rounds} interleaved rounds would settle it"),
         Settle::TooClose => "the change sits at the budget; more data will barely move it".into(),
     }
 }

@@ -21,8 +21,7 @@ fn inputs(base: Option<Vec<Benchmark>>, head: Vec<Benchmark>) -> Inputs {
     Inputs {
         head: BTreeMap::from([("s".to_string(), head)]),
         base: base.map(|b| BTreeMap::from([("s".to_string(), b)])),
-        baseline: None,
-        git: Default::default(),
+        ..Inputs::default()
     }
 }
 

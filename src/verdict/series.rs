@@ -16,6 +16,8 @@ pub struct Series {
     pub value: f64,
     /// Same code, same value: compare exactly.
     pub deterministic: bool,
+    /// Round of each sample, when base and head ran in interleaved rounds.
+    pub rounds: Option<Vec<u32>>,
 }
 
 /// The estimator behind a KPI statistic, for the statistics module.
@@ -61,7 +63,13 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         _ => stats::statistic(&samples, estimator(statistic)).map_err(|e| e.to_string())?,
     };
     let unit = if statistic == Statistic::Count { Unit::Count } else { unit };
-    Ok(Series { unit, samples, value, deterministic: deterministic || statistic == Statistic::Count })
+    let rounds = benchmarks
+        .iter()
+        .map(|b| b.rounds.as_deref())
+        .collect::<Option<Vec<&[u32]>>>()
+        .map(|all| all.concat())
+        .filter(|rounds| rounds.len() == samples.len());
+    Ok(Series { unit, samples, value, deterministic: deterministic || statistic == Statistic::Count, rounds })
 }
 
 fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic: bool) -> Result<Series, String> {
@@ -81,7 +89,13 @@ fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic
         )
     })?;
     let unit = if statistic == Statistic::Count { Unit::Count } else { single.unit.clone() };
-    Ok(Series { unit, samples: Vec::new(), value, deterministic: deterministic || statistic == Statistic::Count })
+    Ok(Series {
+        unit,
+        samples: Vec::new(),
+        value,
+        deterministic: deterministic || statistic == Statistic::Count,
+        rounds: None,
+    })
 }
 
 /// Per-iteration times turned into work per second.

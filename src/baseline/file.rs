@@ -1,0 +1,49 @@
+//! A baseline from files: normalized results (`perfgate run`), or tool outputs in each suite's format.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use super::Baseline;
+use crate::collect::used_suites;
+use crate::config::Config;
+use crate::input::{self, detect, Format};
+use crate::verdict::outcome::BaselineInfo;
+
+/// Baseline results from a results file: `cli_path` (from `--baseline`), else each suite's
+/// `baseline`, else `[baseline] path`.
+pub fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
+    let shared = match cli_path {
+        Some(path) => Some(path.to_path_buf()),
+        None => config.baseline.path.as_ref().map(|p| config.resolve(p)),
+    };
+    let mut results = BTreeMap::new();
+    let mut described = Vec::new();
+    for suite in used_suites(config) {
+        let own = suite.baseline.as_ref().map(|p| config.resolve(p)).filter(|_| cli_path.is_none());
+        let path = match (own, &shared) {
+            (Some(own), _) => own,
+            (None, Some(shared)) => shared.clone(),
+            (None, None) => bail!(
+                "{}: [baseline] source = \"file\" needs `path` in [baseline] or `baseline` in suite {:?}",
+                config.path.display(),
+                suite.name
+            ),
+        };
+        let format = if is_normalized(&path) { Format::Perfgate } else { suite.format };
+        let benchmarks = input::load(format, &path, &suite.input_options())
+            .with_context(|| format!("reading the baseline of suite {:?}", suite.name))?;
+        described.push(path.display().to_string());
+        results.insert(suite.name.clone(), benchmarks);
+    }
+    described.dedup();
+    Ok(Baseline {
+        results: Some(results),
+        info: BaselineInfo { source: "file".into(), description: described.join(", ") },
+    })
+}
+
+fn is_normalized(path: &Path) -> bool {
+    path.is_file() && matches!(detect::detect(path), Ok(Format::Perfgate))
+}

@@ -1,0 +1,165 @@
+//! The git side of a re-run baseline (git2 only): which commit is the base
+//! (the merge-base of HEAD and a ref), and a temporary checkout of it outside
+//! the user's tree. The checkout writes files into a fresh temporary folder
+//! only: the user's working tree, index, HEAD and branches are never touched,
+//! and nothing is registered in `.git`, so even a killed run leaves no
+//! worktree behind; the folder itself is removed when the checkout is dropped.
+
+use std::path::{Path, PathBuf};
+
+use git2::{build::CheckoutBuilder, BranchType, Oid, Repository, StatusOptions};
+
+/// A problem with the repository or the refs.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct GitError(pub String);
+
+impl GitError {
+    fn from(context: &str, error: git2::Error) -> Self {
+        GitError(format!("{context}: {}", error.message()))
+    }
+}
+
+/// The repository containing `path`.
+pub fn open_repository(path: &Path) -> Result<Repository, GitError> {
+    Repository::discover(path).map_err(|e| {
+        GitError(format!(
+            "{} is not inside a git repository ({}); source = \"rerun\" and \"notes\" need one — use source = \"file\" or \"none\" outside git",
+            path.display(),
+            e.message()
+        ))
+    })
+}
+
+/// The commit HEAD points at.
+pub fn head_commit(repo: &Repository) -> Result<Oid, GitError> {
+    let head = repo.head().map_err(|e| GitError::from("cannot read HEAD (is there a commit yet?)", e))?;
+    head.peel_to_commit().map(|c| c.id()).map_err(|e| GitError::from("HEAD does not point at a commit", e))
+}
+
+/// The ref to compare against when `[baseline] ref` is not set: the upstream
+/// of the current branch, else `origin/main`, else `main` (and the same for master).
+pub fn default_ref(repo: &Repository) -> Result<String, GitError> {
+    if let Ok(head) = repo.head() {
+        if head.is_branch() {
+            if let Some(name) = head.shorthand() {
+                if let Ok(upstream) = repo.find_branch(name, BranchType::Local).and_then(|b| b.upstream()) {
+                    if let Ok(Some(upstream_name)) = upstream.name() {
+                        return Ok(upstream_name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    ["origin/main", "main", "origin/master", "master"]
+        .into_iter()
+        .find(|candidate| repo.revparse_single(candidate).is_ok())
+        .map(String::from)
+        .ok_or_else(|| {
+            GitError(
+                "cannot tell what to compare against: the current branch has no upstream and there is no origin/main or main; set [baseline] ref"
+                    .into(),
+            )
+        })
+}
+
+/// The merge-base of HEAD and `git_ref`: the commit the branch started from.
+pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, GitError> {
+    let target = repo
+        .revparse_single(git_ref)
+        .and_then(|object| object.peel_to_commit())
+        .map_err(|e| GitError::from(&format!("cannot resolve [baseline] ref {git_ref:?}"), e))?;
+    repo.merge_base(head, target.id())
+        .map_err(|e| GitError::from(&format!("HEAD and {git_ref:?} have no common ancestor"), e))
+}
+
+/// Whether the working tree differs from HEAD (modified, staged or new files).
+pub fn is_dirty(repo: &Repository) -> bool {
+    let mut options = StatusOptions::new();
+    options.include_untracked(true).include_ignored(false);
+    repo.statuses(Some(&mut options)).map(|s| !s.is_empty()).unwrap_or(false)
+}
+
+/// A temporary checkout of one commit; removed from disk when dropped.
+pub struct BaseCheckout {
+    folder: tempfile::TempDir,
+    pub commit: Oid,
+}
+
+impl BaseCheckout {
+    /// Write the files of `commit` into a new temporary folder.
+    pub fn create(repo: &Repository, commit: Oid) -> Result<BaseCheckout, GitError> {
+        let folder = tempfile::Builder::new()
+            .prefix("perfgate-base-")
+            .tempdir()
+            .map_err(|e| GitError(format!("cannot create a temporary folder for the base checkout: {e}")))?;
+        let tree = repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| GitError::from(&format!("cannot read commit {commit}"), e))?;
+        let mut checkout = CheckoutBuilder::new();
+        checkout.target_dir(folder.path()).force().update_index(false).recreate_missing(true);
+        repo.checkout_tree(tree.as_object(), Some(&mut checkout))
+            .map_err(|e| GitError::from(&format!("cannot check out {commit}"), e))?;
+        Ok(BaseCheckout { folder, commit })
+    }
+
+    /// The root of the checked-out tree (the counterpart of the repository's working directory).
+    pub fn root(&self) -> &Path {
+        self.folder.path()
+    }
+}
+
+/// Where `path` (inside the repository's working tree) is, relative to that tree's root.
+pub fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, GitError> {
+    let workdir =
+        repo.workdir().ok_or_else(|| GitError("the repository is bare: there is no working tree to measure".into()))?;
+    let workdir = workdir.canonicalize().unwrap_or_else(|_| workdir.to_path_buf());
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    path.strip_prefix(&workdir)
+        .map(Path::to_path_buf)
+        .map_err(|_| GitError(format!("{} is outside the repository at {}", path.display(), workdir.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::test_repo::TestRepo;
+
+    #[test]
+    fn merge_base_and_default_ref() {
+        let repo = TestRepo::new();
+        let base = repo.commit("a.txt", "one", "base");
+        repo.branch("main");
+        repo.checkout_new_branch("feature");
+        let feature = repo.commit("a.txt", "two", "feature work");
+        let git = repo.open();
+        assert_eq!(head_commit(&git).unwrap(), feature);
+        assert_eq!(default_ref(&git).unwrap(), "main");
+        assert_eq!(merge_base(&git, feature, "main").unwrap(), base);
+        assert!(merge_base(&git, feature, "no-such-ref").unwrap_err().0.contains("no-such-ref"));
+    }
+
+    #[test]
+    fn the_checkout_leaves_the_users_tree_index_and_refs_alone() {
+        let repo = TestRepo::new();
+        let base = repo.commit("a.txt", "base content", "base");
+        repo.commit("a.txt", "head content", "head");
+        std::fs::write(repo.path().join("a.txt"), "uncommitted edit").unwrap();
+        let git = repo.open();
+        let refs_before = repo.refs();
+        let index_before = std::fs::read(repo.path().join(".git/index")).unwrap();
+        let folder;
+        {
+            let checkout = BaseCheckout::create(&git, base).unwrap();
+            folder = checkout.root().to_path_buf();
+            assert_eq!(std::fs::read_to_string(folder.join("a.txt")).unwrap(), "base content");
+        }
+        assert!(!folder.exists(), "the temporary checkout is removed when dropped");
+        assert_eq!(std::fs::read_to_string(repo.path().join("a.txt")).unwrap(), "uncommitted edit");
+        assert_eq!(std::fs::read(repo.path().join(".git/index")).unwrap(), index_before);
+        assert_eq!(repo.refs(), refs_before);
+        assert!(is_dirty(&git));
+        assert!(!repo.path().join(".git/worktrees").exists());
+    }
+}

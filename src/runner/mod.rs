@@ -1,0 +1,12 @@
+//! Running suites: their commands, the temporary checkout of the baseline
+//! commit, and base/head runs in interleaved rounds.
+
+pub mod checkout;
+pub mod command;
+pub mod interrupt;
+pub mod progress;
+pub mod rounds;
+pub mod suite;
+
+#[cfg(test)]
+pub(crate) mod test_repo;

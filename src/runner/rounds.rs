@@ -1,0 +1,153 @@
+//! Base and head in interleaved rounds: every suite runs once per side per
+//! round, in an order that is randomized but balanced (each pair of rounds is
+//! AB then BA, or BA then AB), so drift of the machine hits both sides alike.
+//! Every sample keeps its round, for the paired statistics.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+use super::command::RunError;
+use super::progress::Progress;
+use super::suite::{collect_suite, RunSettings, Tree};
+use crate::config::Suite;
+use crate::model::Benchmark;
+
+/// Which tree a run measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Base,
+    Head,
+}
+
+/// The order of the two sides in each round: randomized ABBA blocks.
+pub fn interleaved_schedule(rounds: u32, seed: u64) -> Vec<[Side; 2]> {
+    let mut rng = Pcg64::seed_from_u64(seed);
+    let mut schedule = Vec::with_capacity(rounds as usize);
+    while schedule.len() < rounds as usize {
+        let first = if rng.gen_bool(0.5) { [Side::Base, Side::Head] } else { [Side::Head, Side::Base] };
+        schedule.push(first);
+        schedule.push([first[1], first[0]]);
+    }
+    schedule.truncate(rounds as usize);
+    schedule
+}
+
+/// Results of all rounds, per suite, for each side; plus suites the base could not run.
+#[derive(Debug, Default)]
+pub struct RoundResults {
+    pub base: BTreeMap<String, Vec<Benchmark>>,
+    pub head: BTreeMap<String, Vec<Benchmark>>,
+    /// Suites whose command failed on the base commit (e.g. added by this branch), with why.
+    pub base_failures: Vec<(String, String)>,
+}
+
+/// Run every suite on both trees in `rounds` interleaved rounds.
+pub fn run_rounds(
+    suites: &[&Suite],
+    base: &Tree,
+    head: &Tree,
+    rounds: u32,
+    seed: u64,
+    settings: &RunSettings,
+    progress: &mut Progress,
+) -> Result<RoundResults> {
+    let mut results = RoundResults::default();
+    for (index, order) in interleaved_schedule(rounds, seed).into_iter().enumerate() {
+        let round = index as u32 + 1;
+        for side in order {
+            let tree = if side == Side::Base { base } else { head };
+            for suite in suites {
+                if side == Side::Base && results.base_failures.iter().any(|(name, _)| name == &suite.name) {
+                    continue;
+                }
+                progress.start(round, rounds, tree.label, &suite.name);
+                let collected = collect_suite(suite, tree, settings);
+                progress.finish_one();
+                match collected {
+                    Ok(benchmarks) => {
+                        let side_results = if side == Side::Base { &mut results.base } else { &mut results.head };
+                        add_round(side_results.entry(suite.name.clone()).or_default(), benchmarks, round);
+                    }
+                    // A suite the base commit cannot run (new in this branch) has no baseline; anything
+                    // else — the head failing, a timeout, Ctrl-C — stops the check.
+                    Err(error) if side == Side::Base && round == 1 && is_command_failure(&error) => {
+                        results.base_failures.push((suite.name.clone(), format!("{error:#}")));
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+        }
+    }
+    Ok(results)
+}
+
+fn is_command_failure(error: &anyhow::Error) -> bool {
+    matches!(error.downcast_ref::<RunError>(), Some(RunError::Failed { .. } | RunError::Spawn { .. }))
+}
+
+/// Append one round's results to the accumulated ones, tagging each sample with its round.
+/// A benchmark reported as a single value (no raw samples) contributes that value as one sample.
+pub fn add_round(accumulated: &mut Vec<Benchmark>, round_results: Vec<Benchmark>, round: u32) {
+    for mut bench in round_results {
+        if bench.samples.is_empty() {
+            match ["median", "mean", "value"].iter().find_map(|key| bench.summary.get(*key)) {
+                Some(value) => bench.samples.push(*value),
+                None => continue,
+            }
+        }
+        let rounds = vec![round; bench.samples.len()];
+        match accumulated.iter_mut().find(|b| b.id == bench.id && b.metric == bench.metric && b.tags == bench.tags) {
+            Some(existing) => {
+                existing.samples.extend(bench.samples);
+                existing.rounds.get_or_insert_with(Vec::new).extend(rounds);
+            }
+            None => {
+                bench.rounds = Some(rounds);
+                bench.summary.clear();
+                accumulated.push(bench);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Unit;
+
+    #[test]
+    fn the_schedule_is_balanced_and_seeded() {
+        let schedule = interleaved_schedule(10, 7);
+        assert_eq!(schedule.len(), 10);
+        for pair in schedule.chunks(2) {
+            assert_eq!(pair[0], [pair[1][1], pair[1][0]], "each pair of rounds is AB/BA or BA/AB");
+        }
+        let base_first = schedule.iter().filter(|o| o[0] == Side::Base).count();
+        assert_eq!(base_first, 5);
+        assert_eq!(schedule, interleaved_schedule(10, 7));
+        let orders: std::collections::BTreeSet<_> =
+            (0..20).map(|seed| interleaved_schedule(2, seed)[0][0] == Side::Base).collect();
+        assert_eq!(orders.len(), 2, "the first side is drawn at random");
+        assert_eq!(interleaved_schedule(3, 1).len(), 3);
+    }
+
+    #[test]
+    fn rounds_accumulate_samples_and_keep_their_round() {
+        let mut accumulated = Vec::new();
+        let bench = |samples: Vec<f64>| Benchmark::with_samples("parse", "time", Unit::Ns, samples);
+        add_round(&mut accumulated, vec![bench(vec![1.0, 2.0])], 1);
+        add_round(&mut accumulated, vec![bench(vec![3.0])], 2);
+        let mut single = bench(vec![]);
+        single.id = "single".into();
+        single.summary.insert("median".into(), 9.0);
+        add_round(&mut accumulated, vec![single.clone()], 1);
+        add_round(&mut accumulated, vec![single], 2);
+        assert_eq!(accumulated[0].samples, [1.0, 2.0, 3.0]);
+        assert_eq!(accumulated[0].rounds.as_deref(), Some(&[1, 1, 2][..]));
+        assert_eq!(accumulated[1].samples, [9.0, 9.0]);
+        assert_eq!(accumulated[1].rounds.as_deref(), Some(&[1, 2][..]));
+    }
+}
