@@ -275,12 +275,11 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
     stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
 }
 
+/// Per-round statistics of base and head, aligned by round.
+type RoundPairs = (Vec<f64>, Vec<f64>);
+
 /// The KPI statistic of each round both sides ran in, when both sides carry rounds.
-fn per_round_statistics(
-    base: &Series,
-    head: &Series,
-    statistic: Statistic,
-) -> Result<Option<(Vec<f64>, Vec<f64>)>, String> {
+fn per_round_statistics(base: &Series, head: &Series, statistic: Statistic) -> Result<Option<RoundPairs>, String> {
     let (Some(base_rounds), Some(head_rounds)) = (&base.rounds, &head.rounds) else { return Ok(None) };
     let by_round = |samples: &[f64], rounds: &[u32]| {
         let mut grouped: BTreeMap<u32, Vec<f64>> = BTreeMap::new();
