@@ -90,6 +90,27 @@ Examples:
   perfgate run --output results.json
   perfgate check --baseline results.json   # later, on another commit")]
     Run,
+    /// Store results as the baseline of the current commit, in git notes
+    /// (refs/notes/perfgate): the suites are run (or read) now, or taken from
+    /// a results file. Recording merges with what is stored by suite name.
+    #[command(after_long_help = "\
+Examples:
+  perfgate record                          # run the suites on a clean HEAD and store their results
+  perfgate run --output results.json && perfgate record --results results.json
+  git push origin refs/notes/perfgate      # share them (fetch with: git fetch origin refs/notes/perfgate:refs/notes/perfgate)")]
+    Record(RecordArgs),
+    /// Inspect the baselines stored in git notes.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Run the suites several times on the same code (A/A) and report, per
+    /// benchmark, the round-to-round noise and the smallest regression the
+    /// configured rounds can detect, with the rounds or budgets that would make
+    /// each KPI decidable.
+    #[command(after_long_help = "\
+Examples:
+  perfgate calibrate                 # as many rounds as [baseline] rounds
+  perfgate calibrate --rounds 20 --format json")]
+    Calibrate(CalibrateArgs),
     /// Render a saved JSON report as text, markdown or JSON.
     #[command(after_long_help = "\
 Examples:
@@ -135,4 +156,35 @@ pub struct CompareArgs {
 pub struct ReportArgs {
     /// A JSON report written by `perfgate check --format json`
     pub report: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Store this normalized results file (from `perfgate run`) instead of running the suites
+    #[arg(long, value_name = "PATH")]
+    pub results: Option<PathBuf>,
+    /// Record even though the working tree has uncommitted changes (the results then do not match the commit)
+    #[arg(long)]
+    pub allow_dirty: bool,
+    /// The commit to record for [default: HEAD]
+    #[arg(long, value_name = "REV")]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// List commits with stored results, newest first.
+    List,
+    /// Show the results stored for a commit [default: HEAD] (--format json prints them as stored).
+    Show {
+        /// A commit, branch or tag
+        rev: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// A/A rounds to run [default: [baseline] rounds]
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<u32>,
 }

@@ -12,4 +12,6 @@ pub mod model;
 pub mod report;
 pub mod runner;
 pub mod stats;
+#[doc(hidden)]
+pub mod testing;
 pub mod verdict;

@@ -76,7 +76,7 @@ pub fn list(repo: &Repository) -> Result<Vec<Oid>, GitError> {
 mod tests {
     use super::*;
     use crate::model::{Benchmark, SuiteResults, Unit};
-    use crate::runner::test_repo::TestRepo;
+    use crate::testing::TestRepo;
 
     fn results(suite: &str, value: f64) -> ResultSet {
         let bench = Benchmark::with_samples("parse", "time", Unit::Ns, vec![value, value + 1.0]);

@@ -11,8 +11,11 @@ use crate::report::{self, OutputFormat};
 use crate::runner::suite::RunSettings;
 use crate::verdict::{CheckVerdict, Report};
 
+mod baseline;
+mod calibrate;
 mod check;
 mod compare;
+mod record;
 mod render;
 mod run;
 
@@ -30,6 +33,9 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Compare(args) => compare::run(&args, global),
         Command::Run => run::run(global),
         Command::Report(args) => render::run(&args, global),
+        Command::Record(args) => record::run(&args, global),
+        Command::Baseline(command) => baseline::run(&command, global),
+        Command::Calibrate(args) => calibrate::run(&args, global),
     }
 }
 

@@ -124,7 +124,7 @@ pub fn relative_to_workdir(repo: &Repository, path: &Path) -> Result<PathBuf, Gi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::test_repo::TestRepo;
+    use crate::testing::TestRepo;
 
     #[test]
     fn merge_base_and_default_ref() {

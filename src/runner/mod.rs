@@ -7,6 +7,3 @@ pub mod interrupt;
 pub mod progress;
 pub mod rounds;
 pub mod suite;
-
-#[cfg(test)]
-pub(crate) mod test_repo;

@@ -279,7 +279,11 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
 type RoundPairs = (Vec<f64>, Vec<f64>);
 
 /// The KPI statistic of each round both sides ran in, when both sides carry rounds.
-fn per_round_statistics(base: &Series, head: &Series, statistic: Statistic) -> Result<Option<RoundPairs>, String> {
+pub(super) fn per_round_statistics(
+    base: &Series,
+    head: &Series,
+    statistic: Statistic,
+) -> Result<Option<RoundPairs>, String> {
     let (Some(base_rounds), Some(head_rounds)) = (&base.rounds, &head.rounds) else { return Ok(None) };
     let by_round = |samples: &[f64], rounds: &[u32]| {
         let mut grouped: BTreeMap<u32, Vec<f64>> = BTreeMap::new();

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod calibrate;
 mod evaluate;
 pub mod outcome;
 mod select;

@@ -4,6 +4,7 @@ mod check;
 mod compare;
 mod errors;
 mod report;
+mod rerun;
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,5 @@
-//! Throw-away git repositories for tests (built with git2, in temporary folders).
+//! Test support shared by unit and CLI tests: throw-away git repositories
+//! (built with git2, in temporary folders). Not part of the supported API.
 
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,14 @@ impl TestRepo {
     pub fn checkout_new_branch(&self, name: &str) {
         self.branch(name);
         self.open().set_head(&format!("refs/heads/{name}")).unwrap();
+    }
+
+    /// Switch to an existing branch, replacing the working tree's files with its tree.
+    pub fn switch(&self, name: &str) {
+        let repo = self.open();
+        let target = repo.revparse_single(&format!("refs/heads/{name}")).unwrap();
+        repo.checkout_tree(&target, Some(git2::build::CheckoutBuilder::new().force())).unwrap();
+        repo.set_head(&format!("refs/heads/{name}")).unwrap();
     }
 
     /// Every ref and where it points, for before/after comparisons.

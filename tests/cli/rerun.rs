@@ -1,0 +1,214 @@
+//! Git-native baselines with a fast stand-in benchmark: interleaved rounds on
+//! the merge-base and the working tree, uncommitted changes, git notes, Ctrl-C.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use perfgate::testing::TestRepo;
+
+use super::*;
+
+/// A benchmark that prints libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns,
+/// both with under 1 % of jitter.
+const BENCH_SCRIPT: &str = r#"#!/bin/sh
+work=$(cat work.txt)
+jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
+echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
+echo "test scaled ... bench:       $((work * 10 + jitter)) ns/iter (+/- 5)"
+"#;
+
+fn budget_text(source: &str, command: &str) -> String {
+    format!(
+        "[baseline]\nsource = \"{source}\"\nref = \"main\"\nrounds = 6\n\n\
+         [[suite]]\nname = \"micro\"\ncommand = \"{command}\"\nformat = \"bencher\"\n\n\
+         [[kpi]]\nname = \"no regression\"\nsuite = \"micro\"\nbench = \"*\"\nstatistic = \"median\"\nmax-regression = \"5%\"\n"
+    )
+}
+
+/// main: the base; branch `feature` checked out.
+fn repo_with_branch(source: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit("bench.sh", BENCH_SCRIPT, "bench script");
+    repo.commit("perf-budget.toml", &budget_text(source, "sh bench.sh"), "budget");
+    repo.commit("work.txt", "100", "base");
+    repo.branch("main");
+    repo.checkout_new_branch("feature");
+    repo
+}
+
+fn check_in(repo: &TestRepo) -> (i32, serde_json::Value) {
+    json_report(perfgate().arg("check").current_dir(repo.path()))
+}
+
+fn verdict_of(report: &serde_json::Value, bench: &str) -> String {
+    verdicts(report).into_iter().find(|(b, _)| b == bench).map(|(_, v)| v).unwrap_or_default()
+}
+
+#[test]
+fn a_slower_commit_fails_in_paired_rounds_and_names_the_benchmark() {
+    let repo = repo_with_branch("rerun");
+    repo.commit("work.txt", "130", "30 % more work");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(verdict_of(&report, "scaled"), "fail");
+    assert_ne!(verdict_of(&report, "fast"), "fail");
+    let comparison = &report["kpis"][0]["comparisons"][1];
+    assert_eq!(comparison["method"], "paired, 6 rounds");
+    assert_eq!(report["baseline"]["source"], "rerun");
+    let base = repo.open().revparse_single("main").unwrap().id().to_string();
+    assert_eq!(report["git"]["base_commit"], base.as_str());
+    assert_eq!(report["git"]["head_dirty"], false);
+    // The change is about +30 %.
+    let change = comparison["change"].as_f64().unwrap();
+    assert!((0.25..0.35).contains(&change), "{change}");
+}
+
+#[test]
+fn the_head_is_the_working_tree_uncommitted_changes_included() {
+    let repo = repo_with_branch("rerun");
+    std::fs::write(repo.path().join("work.txt"), "140").unwrap();
+    let status_before = git_status(repo.path());
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(verdict_of(&report, "scaled"), "fail");
+    assert_eq!(report["git"]["head_dirty"], true);
+    assert!(report["notes"].to_string().contains("uncommitted changes included"), "{report:#}");
+    // The user's tree is exactly as it was.
+    assert_eq!(std::fs::read_to_string(repo.path().join("work.txt")).unwrap(), "140");
+    assert_eq!(git_status(repo.path()), status_before);
+}
+
+#[test]
+fn an_unchanged_branch_does_not_fail() {
+    let repo = repo_with_branch("rerun");
+    repo.commit("notes.md", "only words changed", "docs");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(verdicts(&report).iter().all(|(_, v)| v == "pass" || v == "inconclusive"), "{report:#}");
+}
+
+#[test]
+fn a_suite_the_base_cannot_run_is_judged_without_baseline() {
+    let repo = repo_with_branch("rerun");
+    // The head's budget runs a script that the base commit does not have.
+    repo.commit("bench2.sh", BENCH_SCRIPT, "new bench script");
+    repo.commit("perf-budget.toml", &budget_text("rerun", "sh bench2.sh"), "use it");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(verdicts(&report).iter().all(|(_, v)| v == "no-baseline"), "{report:#}");
+    assert!(report["notes"].to_string().contains("could not run on the base commit"), "{report:#}");
+}
+
+#[test]
+fn a_failing_head_command_is_an_error_with_its_output() {
+    let repo = repo_with_branch("rerun");
+    repo.commit("perf-budget.toml", &budget_text("rerun", "sh -c 'echo compiling; echo boom >&2; exit 7'"), "broken");
+    let (code, _, stderr) = outcome(perfgate().arg("check").current_dir(repo.path()));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("failed (exit code 7)"), "{stderr}");
+    assert!(stderr.contains("| boom"), "{stderr}");
+}
+
+#[test]
+fn notes_record_and_serve_as_the_baseline() {
+    let repo = repo_with_branch("notes");
+    // Record on the base commit (main), as a CI job on main would.
+    repo.switch("main");
+    let (code, _, stderr) = outcome(perfgate().arg("record").current_dir(repo.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("recorded micro for"), "{stderr}");
+    let (code, listed, _) = outcome(perfgate().args(["baseline", "list"]).current_dir(repo.path()));
+    assert_eq!(code, 0);
+    assert!(listed.contains("micro (2)"), "{listed}");
+    let (code, shown, _) =
+        outcome(perfgate().args(["baseline", "show", "main", "--format", "json"]).current_dir(repo.path()));
+    assert_eq!(code, 0);
+    let stored: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(stored["suites"][0]["name"], "micro");
+
+    repo.switch("feature");
+    repo.commit("work.txt", "150", "50 % more work");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["baseline"]["source"], "notes");
+    assert_eq!(verdict_of(&report, "scaled"), "fail");
+    // Without a note for the merge-base the check says so loudly and judges nothing relatively.
+    std::fs::remove_file(repo.path().join(".git/refs/notes/perfgate")).unwrap();
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 0);
+    assert!(report["baseline"]["description"].as_str().unwrap().contains("no results recorded for merge-base"));
+    assert!(verdicts(&report).iter().all(|(_, v)| v == "no-baseline"));
+}
+
+#[test]
+fn record_refuses_a_dirty_tree_and_a_corrupt_note_is_an_error() {
+    let repo = repo_with_branch("notes");
+    std::fs::write(repo.path().join("work.txt"), "999").unwrap();
+    let (code, _, stderr) = outcome(perfgate().arg("record").current_dir(repo.path()));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("uncommitted changes"), "{stderr}");
+    std::fs::write(repo.path().join("work.txt"), "100").unwrap();
+
+    let git = repo.open();
+    let signature = git2::Signature::now("t", "t@t").unwrap();
+    let base = git.revparse_single("main").unwrap().id();
+    git.note(&signature, &signature, Some("refs/notes/perfgate"), base, "not json", true).unwrap();
+    let (code, _, stderr) = outcome(perfgate().arg("check").current_dir(repo.path()));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a perfgate results file"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_mid_run_leaves_no_checkout_and_the_tree_unchanged() {
+    let repo = repo_with_branch("rerun");
+    repo.commit("perf-budget.toml", &budget_text("rerun", "sleep 30"), "a slow suite");
+    std::fs::write(repo.path().join("work.txt"), "uncommitted").unwrap();
+    let status_before = git_status(repo.path());
+    let temp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("perfgate"))
+        .arg("check")
+        .current_dir(repo.path())
+        .env("TMPDIR", temp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let checkouts = || -> Vec<String> {
+        std::fs::read_dir(temp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("perfgate-base-"))
+            .collect()
+    };
+    let started = Instant::now();
+    while checkouts().is_empty() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(checkouts().len(), 1, "the base checkout is made in TMPDIR");
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: sending SIGINT to the child we spawned.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(25), "stopped promptly, not after the 30 s command");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(checkouts().is_empty(), "the temporary checkout was removed");
+    assert!(!repo.path().join(".git/worktrees").exists(), "no worktree is registered");
+    assert_eq!(git_status(repo.path()), status_before);
+    assert_eq!(std::fs::read_to_string(repo.path().join("work.txt")).unwrap(), "uncommitted");
+}
+
+/// Status of every path (what `git status` would show), for before/after comparisons.
+fn git_status(path: &Path) -> Vec<(String, u32)> {
+    let repo = git2::Repository::open(path).unwrap();
+    let mut options = git2::StatusOptions::new();
+    options.include_untracked(true);
+    let statuses = repo.statuses(Some(&mut options)).unwrap();
+    statuses.iter().map(|s| (s.path().unwrap_or("").to_string(), s.status().bits())).collect()
+}
