@@ -9,6 +9,12 @@ pub struct TestRepo {
     folder: tempfile::TempDir,
 }
 
+impl Default for TestRepo {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl TestRepo {
     pub fn new() -> TestRepo {
         let folder = tempfile::tempdir().expect("temp folder");
