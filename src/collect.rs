@@ -12,7 +12,11 @@ use crate::runner::suite::{collect_suite, RunSettings, Tree};
 
 /// The user's working tree, where the head results are.
 pub fn head_tree(config: &Config) -> Tree {
-    Tree { label: "head", config_dir: config.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf) }
+    Tree {
+        label: "head",
+        config_dir: config.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        target_redirect: None,
+    }
 }
 
 /// Collect one suite on the head: run its command if it has one, then read its results.

@@ -15,7 +15,7 @@ use crate::runner::checkout::{self, BaseCheckout};
 use crate::runner::interrupt;
 use crate::runner::progress::Progress;
 use crate::runner::rounds::run_rounds;
-use crate::runner::suite::{RunSettings, Tree};
+use crate::runner::suite::{RunSettings, TargetRedirect, Tree};
 use crate::verdict::outcome::{BaselineInfo, GitInfo};
 
 /// Each tree builds in its own `target/`: a shared `CARGO_TARGET_DIR` would let base and head
@@ -31,6 +31,16 @@ pub struct Location {
     /// The budget file's folder relative to the working tree's root.
     pub config_dir: PathBuf,
 }
+
+/// Where cargo builds of base checkouts go: `target/perfgate-base` of the user's tree. Only base
+/// checkouts ever build there (the head uses `target/` itself), so nothing leaks between the sides,
+/// while dependencies compiled for one check are reused by the next.
+fn base_build_cache(location: &Location) -> Option<PathBuf> {
+    location.repo.workdir().map(|root| root.join(BASE_BUILD_CACHE))
+}
+
+/// The base's cargo build folder, relative to the repository root.
+pub const BASE_BUILD_CACHE: &str = "target/perfgate-base";
 
 /// Find the merge-base of HEAD and the baseline ref for the repository holding the budget file.
 pub fn locate(config: &Config) -> Result<Location> {
@@ -53,7 +63,12 @@ pub fn rerun(config: &Config, settings: &RunSettings, quiet: bool) -> Result<Mea
     let dirty = checkout::is_dirty(&location.repo);
     // Dropped on every way out of this function (errors and Ctrl-C included): the folder is removed.
     let base_checkout = BaseCheckout::create(&location.repo, location.base)?;
-    let base_tree = Tree { label: "base", config_dir: base_checkout.root().join(&location.config_dir) };
+    let base_tree = Tree {
+        label: "base",
+        config_dir: base_checkout.root().join(&location.config_dir),
+        target_redirect: base_build_cache(&location)
+            .map(|to| TargetRedirect { from: base_checkout.root().join("target"), to }),
+    };
     let head_tree = head_tree(config);
     let suites: Vec<_> = used_suites(config).collect();
     let rounds = config.baseline.rounds;

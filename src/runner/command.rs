@@ -101,6 +101,10 @@ fn build(spec: &CommandSpec) -> Result<Command, RunError> {
         command.args(args);
         command
     };
+    // Removals first: a variable the suite (or perfgate) sets explicitly wins over a removal.
+    for name in &spec.env_remove {
+        command.env_remove(name);
+    }
     command
         .current_dir(&spec.workdir)
         .envs(spec.env.iter().map(|(k, v)| (k, v)))
@@ -109,9 +113,6 @@ fn build(spec: &CommandSpec) -> Result<Command, RunError> {
         .stderr(Stdio::piped())
         // Its own process group: a timeout or Ctrl-C stops the benchmark binaries cargo started, too.
         .process_group(0);
-    for name in &spec.env_remove {
-        command.env_remove(name);
-    }
     Ok(command)
 }
 
@@ -210,6 +211,14 @@ mod tests {
         let output = run(&spec("printf '%s|' 'two words' $HOME")).unwrap();
         // No shell: `$HOME` is not expanded.
         assert_eq!(String::from_utf8(output.stdout).unwrap(), "two words|$HOME|");
+    }
+
+    #[test]
+    fn explicit_variables_win_over_removed_ones() {
+        let mut both = spec("echo $PERFGATE_TEST_VALUE");
+        both.shell = true;
+        both.env_remove = vec!["PERFGATE_TEST_VALUE".into()];
+        assert_eq!(String::from_utf8(run(&both).unwrap().stdout).unwrap(), "42\n");
     }
 
     #[test]

@@ -19,6 +19,16 @@ pub struct Tree {
     /// `head` or `base`, for messages.
     pub label: &'static str,
     pub config_dir: PathBuf,
+    /// Cargo builds of this tree go to `to` instead of `from` (`<tree>/target`), and inputs under
+    /// `from` are read from `to`: the base's build cache outlives its temporary checkout.
+    pub target_redirect: Option<TargetRedirect>,
+}
+
+/// Where a tree's `target/` really is.
+#[derive(Debug, Clone)]
+pub struct TargetRedirect {
+    pub from: PathBuf,
+    pub to: PathBuf,
 }
 
 /// How commands run.
@@ -39,7 +49,14 @@ impl Tree {
     /// Where the suite's results are in this tree (None: the command's standard output).
     pub fn input(&self, suite: &Suite) -> Option<PathBuf> {
         let input = suite.input.clone().or_else(|| suite.format.default_input().map(PathBuf::from))?;
-        Some(within(&self.workdir(suite), &input))
+        let path = normalize(&within(&self.workdir(suite), &input));
+        Some(match &self.target_redirect {
+            Some(redirect) => match path.strip_prefix(&redirect.from) {
+                Ok(rest) => redirect.to.join(rest),
+                Err(_) => path,
+            },
+            None => path,
+        })
     }
 }
 
@@ -57,11 +74,15 @@ pub fn collect_suite(suite: &Suite, tree: &Tree, settings: &RunSettings) -> Resu
         return Ok(input::load(suite.format, &path, &options)?);
     };
     let started = SystemTime::now();
+    let mut env: Vec<(String, String)> = suite.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    if let Some(redirect) = &tree.target_redirect {
+        env.push(("CARGO_TARGET_DIR".into(), redirect.to.display().to_string()));
+    }
     let spec = CommandSpec {
         command: command.clone(),
         shell: suite.shell,
         workdir: tree.workdir(suite),
-        env: suite.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        env,
         env_remove: settings.env_remove.clone(),
         timeout: suite.timeout(),
         echo: settings.echo,
@@ -75,6 +96,21 @@ pub fn collect_suite(suite: &Suite, tree: &Tree, settings: &RunSettings) -> Resu
         }
         None => load_stdout(suite, &output.stdout, &options),
     }
+}
+
+/// `a/b/../c` as `a/c`, without touching the file system (the path may not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 /// A single-file input must have been written by the command that just ran.

@@ -2,6 +2,7 @@
 
 mod check;
 mod compare;
+mod e2e_criterion;
 mod errors;
 mod report;
 mod rerun;
