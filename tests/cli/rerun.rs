@@ -212,3 +212,33 @@ fn git_status(path: &Path) -> Vec<(String, u32)> {
     let statuses = repo.statuses(Some(&mut options)).unwrap();
     statuses.iter().map(|s| (s.path().unwrap_or("").to_string(), s.status().bits())).collect()
 }
+
+#[test]
+fn github_actions_gets_one_log_group_per_run() {
+    let repo = repo_with_branch("rerun");
+    let (code, _, stderr) = outcome(perfgate().arg("check").current_dir(repo.path()).env("GITHUB_ACTIONS", "true"));
+    assert_eq!(code, 0, "{stderr}");
+    let groups = stderr.lines().filter(|l| l.starts_with("::group::perfgate round")).count();
+    let ends = stderr.lines().filter(|l| *l == "::endgroup::").count();
+    assert_eq!((groups, ends), (12, 12), "6 rounds × 2 sides × 1 suite: {stderr}");
+    assert!(stderr.contains("::group::perfgate round 1/6 · "), "{stderr}");
+}
+
+#[test]
+fn calibrate_reports_noise_and_what_would_make_each_kpi_decidable() {
+    let repo = repo_with_branch("rerun");
+    let (code, stdout, stderr) = outcome(perfgate().args(["calibrate", "--rounds", "6"]).current_dir(repo.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("6 A/A rounds of the same code"), "{stdout}");
+    assert!(stdout.contains("no regression / fast") && stdout.contains("no regression / scaled"), "{stdout}");
+    let (code, stdout, _) =
+        outcome(perfgate().args(["calibrate", "--rounds", "6", "--format", "json"]).current_dir(repo.path()));
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for row in rows.as_array().unwrap() {
+        assert_eq!(row["rounds"], 6);
+        // Under 1 % jitter: the pair spread is small and a 10 % regression (twice the budget) is decidable.
+        assert!(row["pair_sd"].as_f64().unwrap() < 0.01, "{row:#}");
+        assert!(row["rounds_for_budget"].as_u64().unwrap() <= 10, "{row:#}");
+    }
+}
