@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::cli::{ColorChoice, Command, GlobalArgs};
+use crate::cli::{ColorChoice, Command, GithubArgs, GlobalArgs};
 use crate::config::{find_config, Config};
+use crate::github::{CommentMode, PublishOptions};
 use crate::report::{self, OutputFormat};
 use crate::verdict::{CheckVerdict, Report};
 
 mod check;
+mod comment;
 mod compare;
 mod render;
 mod run;
@@ -29,6 +31,24 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Compare(args) => compare::run(&args, global),
         Command::Run => run::run(global),
         Command::Report(args) => render::run(&args, global),
+        Command::Comment(args) => comment::run(&args, global),
+    }
+}
+
+/// What the command line says about GitHub, for the commands that talk to it.
+fn github_options(
+    args: &GithubArgs,
+    comment: CommentMode,
+    run_url: Option<String>,
+    global: &GlobalArgs,
+) -> PublishOptions {
+    PublishOptions {
+        comment,
+        repository: args.repo.clone(),
+        pr: args.pr,
+        token_env: args.token_env.clone(),
+        run_url,
+        verbose: global.verbose,
     }
 }
 
