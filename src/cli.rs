@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::BaselineSource;
+use crate::github::token::DEFAULT_TOKEN_ENV;
+use crate::github::{CommentMode, Repository};
 use crate::input::Format;
 use crate::report::OutputFormat;
 
@@ -71,7 +74,12 @@ Examples:
   perfgate check --baseline base-results.json --format markdown --output report.md
   perfgate check --format json --output report.json   # text still printed to stdout
 
-Exit codes: 0 pass (warnings allowed), 1 a KPI at level \"error\" failed, 2 error.")]
+In GitHub Actions (GITHUB_ACTIONS=true) it also writes the job summary, the step
+outputs (verdict, report, summary) and annotations on the budget file, and with
+--comment it keeps one sticky comment on the pull request up to date.
+
+Exit codes: 0 pass (warnings allowed), 1 a KPI at level \"error\" failed, 2 error.
+Commenting never changes the exit code: a comment that cannot be posted is a warning.")]
     Check(CheckArgs),
     /// Compare two existing result sets, with the budget file's KPIs or a
     /// default relative budget when there is no budget file.
@@ -117,6 +125,19 @@ Examples:
   perfgate report report.json --format markdown
   perfgate report report.json              # text")]
     Report(ReportArgs),
+    /// Post or update the sticky pull-request comment from a saved JSON report
+    /// (e.g. in a `workflow_run` workflow, for pull requests from forks).
+    #[command(after_long_help = "\
+Examples:
+  perfgate comment --report report.json --pr 42
+  perfgate comment --report report.json --pr 42 --repo acme/shop --comment on-change
+
+The token is read from $GITHUB_TOKEN (or the variable named by --token-env) and
+is never printed. The API is $GITHUB_API_URL (default https://api.github.com;
+GitHub Enterprise: https://HOST/api/v3).
+
+Exit codes: 0 commented (or nothing to do), 2 the comment could not be posted or the report is invalid.")]
+    Comment(CommentArgs),
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +149,66 @@ pub struct CheckArgs {
     /// Judge without a baseline: absolute budgets only, relative ones report no-baseline
     #[arg(long)]
     pub no_baseline: bool,
+    /// Where the baseline comes from; overrides [baseline] source
+    #[arg(long, value_enum, value_name = "SOURCE", conflicts_with_all = ["baseline", "no_baseline"])]
+    pub baseline_source: Option<BaselineSourceArg>,
+    /// Interleaved base/head rounds (source = "rerun"); overrides [baseline] rounds
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: Option<u32>,
+    /// When to comment on the pull request
+    #[arg(long, value_enum, value_name = "MODE", env = "PERFGATE_COMMENT", default_value_t = CommentMode::Never)]
+    pub comment: CommentMode,
+    #[command(flatten)]
+    pub github: GithubArgs,
+}
+
+/// `[baseline] source` values, for the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BaselineSourceArg {
+    Rerun,
+    Notes,
+    File,
+    None,
+}
+
+impl From<BaselineSourceArg> for BaselineSource {
+    fn from(source: BaselineSourceArg) -> BaselineSource {
+        match source {
+            BaselineSourceArg::Rerun => BaselineSource::Rerun,
+            BaselineSourceArg::Notes => BaselineSource::Notes,
+            BaselineSourceArg::File => BaselineSource::File,
+            BaselineSourceArg::None => BaselineSource::None,
+        }
+    }
+}
+
+/// Which pull request to talk to, and with which token.
+#[derive(Debug, Args)]
+pub struct GithubArgs {
+    /// Repository of the pull request [default: $GITHUB_REPOSITORY]
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<Repository>,
+    /// Pull request number [default: the pull request of the event at $GITHUB_EVENT_PATH]
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
+    /// Environment variable that holds the GitHub token
+    #[arg(long, value_name = "NAME", default_value = DEFAULT_TOKEN_ENV)]
+    pub token_env: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CommentArgs {
+    /// A JSON report written by `perfgate check --format json --output PATH`
+    #[arg(long, value_name = "PATH")]
+    pub report: PathBuf,
+    /// When to comment (see `perfgate check --help`)
+    #[arg(long, value_enum, value_name = "MODE", env = "PERFGATE_COMMENT", default_value_t = CommentMode::Always)]
+    pub comment: CommentMode,
+    /// Link to the workflow run that judged the report [default: this run]
+    #[arg(long, value_name = "URL")]
+    pub run_url: Option<String>,
+    #[command(flatten)]
+    pub github: GithubArgs,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod github;
 pub mod input;
 pub mod model;
 pub mod report;

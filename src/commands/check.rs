@@ -2,13 +2,21 @@
 
 use anyhow::Result;
 
-use super::{emit_report, load_config, run_settings, Outcome};
+use super::{emit_report, github_options, load_config, run_settings, Outcome};
 use crate::baseline::{measure, MeasureOptions, Override};
 use crate::cli::{CheckArgs, GlobalArgs};
-use crate::verdict::{evaluate, Inputs};
+use crate::github::GithubSession;
+use crate::report::OutputFormat;
+use crate::verdict::{apply_override_label, evaluate, Inputs};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
-    let config = load_config(global)?;
+    let mut config = load_config(global)?;
+    if let Some(source) = args.baseline_source {
+        config.baseline.source = source.into();
+    }
+    if let Some(rounds) = args.rounds {
+        config.baseline.rounds = rounds;
+    }
     let requested = match (&args.baseline, args.no_baseline) {
         (Some(path), _) => Override::File(path),
         (None, true) => Override::NoBaseline,
@@ -26,6 +34,17 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         git: measured.git,
         notes: measured.notes,
     };
-    let report = evaluate(&config, &inputs)?;
-    emit_report(&report, global)
+    let mut report = evaluate(&config, &inputs)?;
+
+    let github = GithubSession::detect(github_options(&args.github, args.comment, None, global));
+    if let Some(label) = &config.gate.override_label {
+        if github.pull_request_has_label(label) {
+            apply_override_label(&mut report, label);
+            eprintln!("perfgate: the pull request has the label {label:?}: failures are reported as warnings");
+        }
+    }
+    let outcome = emit_report(&report, global)?;
+    let json_report = global.output.as_deref().filter(|_| global.format == OutputFormat::Json);
+    github.publish_check(&report, json_report);
+    Ok(outcome)
 }

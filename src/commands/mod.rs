@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::cli::{ColorChoice, Command, GlobalArgs};
+use crate::cli::{ColorChoice, Command, GithubArgs, GlobalArgs};
 use crate::config::{find_config, Config};
+use crate::github::{CommentMode, PublishOptions};
 use crate::report::{self, OutputFormat};
 use crate::runner::suite::RunSettings;
 use crate::verdict::{CheckVerdict, Report};
@@ -14,6 +15,7 @@ use crate::verdict::{CheckVerdict, Report};
 mod baseline;
 mod calibrate;
 mod check;
+mod comment;
 mod compare;
 mod record;
 mod render;
@@ -36,6 +38,24 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Record(args) => record::run(&args, global),
         Command::Baseline(command) => baseline::run(&command, global),
         Command::Calibrate(args) => calibrate::run(&args, global),
+        Command::Comment(args) => comment::run(&args, global),
+    }
+}
+
+/// What the command line says about GitHub, for the commands that talk to it.
+fn github_options(
+    args: &GithubArgs,
+    comment: CommentMode,
+    run_url: Option<String>,
+    global: &GlobalArgs,
+) -> PublishOptions {
+    PublishOptions {
+        comment,
+        repository: args.repo.clone(),
+        pr: args.pr,
+        token_env: args.token_env.clone(),
+        run_url,
+        verbose: global.verbose,
     }
 }
 

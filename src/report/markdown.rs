@@ -69,6 +69,9 @@ impl Markdown {
             CheckVerdict::Fail => "❌",
         };
         let _ = writeln!(out, "{MARKER}\n### {icon} perfgate: {}\n", headline(report));
+        if let Some(label) = &report.override_label {
+            let _ = writeln!(out, "{}\n", override_banner(label));
+        }
         let _ = writeln!(
             out,
             "| | KPI | baseline | head | Δ ({:.0}% CI) | budget | status |",
@@ -100,6 +103,15 @@ impl Markdown {
         }
         format!("\n<sub>{}</sub>\n", parts.join(" · "))
     }
+}
+
+/// The kill-switch notice: why failures do not fail, and how to turn the gate back on.
+fn override_banner(label: &str) -> String {
+    format!(
+        "> [!WARNING]\n> **Gate overridden:** failures are reported as warnings because this pull request has the \
+         label `{}`. Remove the label to re-enable the gate (anyone with triage or write access to the repository can).",
+        escape(label).replace('`', "'")
+    )
 }
 
 fn kpi_row(kpi: &KpiOutcome) -> String {

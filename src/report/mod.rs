@@ -4,6 +4,7 @@
 use crate::verdict::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 mod cells;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod text;

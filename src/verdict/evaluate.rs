@@ -126,6 +126,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         },
         kpis,
         notes,
+        override_label: None,
     })
 }
 

@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 pub mod calibrate;
 mod evaluate;
 pub mod outcome;
+mod override_label;
 mod select;
 mod series;
 
 pub use evaluate::{evaluate, EvaluateError, Inputs};
 pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};
+pub use override_label::apply_override_label;
 
 use crate::model::Direction;
 

@@ -35,6 +35,9 @@ pub struct Report {
     /// Things the reader must know: a missing baseline, a suite-wide shift, an override.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The PR label that turned failures into warnings (the kill switch), when the PR has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_label: Option<String>,
 }
 
 /// Commits compared (when known).

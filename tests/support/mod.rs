@@ -1,0 +1,56 @@
+//! Helpers shared by the test binaries (each uses a subset of them).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The perfgate binary, run from the repository root.
+pub fn perfgate() -> Command {
+    let mut command = Command::cargo_bin("perfgate").expect("the perfgate binary is built");
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    root().join("tests/fixtures").join(path)
+}
+
+/// A budget file in a temporary folder (relative paths inside resolve there).
+pub fn budget(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("perf-budget.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+pub fn outcome(command: &mut Command) -> (i32, String, String) {
+    let output = command.output().expect("perfgate runs");
+    (
+        output.status.code().expect("exited normally"),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The JSON report of a command run with `--format json`.
+pub fn json_report(command: &mut Command) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = outcome(command.args(["--format", "json"]));
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, report)
+}
+
+/// Verdicts of every comparison of every KPI: (bench, verdict).
+pub fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|kpi| kpi["comparisons"].as_array().unwrap())
+        .map(|c| (c["bench"].as_str().unwrap().to_string(), c["verdict"].as_str().unwrap().to_string()))
+        .collect()
+}
