@@ -6,6 +6,7 @@
 //! candidates so the user can set `format`. Row formats are recognized by
 //! their default field names only: a suite that renames fields sets `format`.
 
+mod harness_rules;
 mod json_prefix;
 
 use std::fs::File;
@@ -24,7 +25,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 9] = [
+const RULES: [ContentRule; 17] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -34,6 +35,38 @@ const RULES: [ContentRule; 9] = [
     (Format::Jmeter, "JMeter JTL CSV (timeStamp, elapsed, label columns)", is_jmeter),
     (Format::LatencyCsv, "latency CSV (route and latency_ms columns)", is_latency_csv),
     (Format::Bencher, "bencher text (`test NAME ... bench: N ns/iter` lines)", is_bencher),
+    (
+        Format::GoogleBenchmark,
+        "Google Benchmark JSON ({\"context\", \"benchmarks\": [{\"run_type\", \"real_time\"}]})",
+        harness_rules::is_google_benchmark,
+    ),
+    (
+        Format::PytestBenchmark,
+        "pytest-benchmark JSON ({\"benchmarks\": [{\"fullname\", \"stats\"}]})",
+        harness_rules::is_pytest_benchmark,
+    ),
+    (
+        Format::BenchmarkDotnet,
+        "BenchmarkDotNet JSON ({\"HostEnvironmentInfo\", \"Benchmarks\"})",
+        harness_rules::is_benchmark_dotnet,
+    ),
+    (Format::Jmh, "JMH JSON ([{\"benchmark\", \"mode\", \"primaryMetric\"}])", harness_rules::is_jmh),
+    (Format::GoBench, "go test -bench text (`BenchmarkName-8  1000  12.5 ns/op` lines)", harness_rules::is_go_bench),
+    (
+        Format::Catch2,
+        "Catch2 results (a `benchmark name  samples  iterations` table, or <Catch> XML)",
+        harness_rules::is_catch2,
+    ),
+    (
+        Format::IaiCallgrind,
+        "gungraun/iai-callgrind text (indented `Instructions: N|M` lines)",
+        harness_rules::is_iai_callgrind,
+    ),
+    (
+        Format::BenchmarkJs,
+        "benchmark.js text (`NAME x 1,234 ops/sec ±1.5% (60 runs sampled)` lines)",
+        harness_rules::is_benchmark_js,
+    ),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -296,7 +329,11 @@ mod tests {
             })
             .collect();
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-        for format in [Format::K6, Format::K6Summary, Format::LatencyCsv, Format::LatencyNdjson, Format::Jmeter] {
+        let every_file_format = Format::value_variants()
+            .iter()
+            .copied()
+            .filter(|format| !matches!(format, Format::Auto | Format::Perfgate | Format::Criterion));
+        for format in every_file_format {
             assert!(cases.iter().any(|(_, found)| *found == format), "no fixture for {format}");
         }
     }
