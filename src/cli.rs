@@ -96,6 +96,16 @@ Examples:
   perfgate report report.json --format markdown
   perfgate report report.json              # text")]
     Report(ReportArgs),
+    /// Look at the project in the working directory (cargo benches with
+    /// criterion, libtest or gungraun; go and pytest benchmarks; k6 scripts;
+    /// result files of every supported format) and write a commented starter
+    /// perf-budget.toml with one suite per harness and one KPI each. Never
+    /// overwrites a file (exit code 2); --output writes elsewhere.
+    #[command(after_long_help = "\
+Examples:
+  perfgate init                           # writes ./perf-budget.toml
+  perfgate init --output ci/perf-budget.toml")]
+    Init,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ use crate::verdict::{CheckVerdict, Report};
 
 mod check;
 mod compare;
+mod init;
 mod render;
 mod run;
 
@@ -29,6 +30,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Compare(args) => compare::run(&args, global),
         Command::Run => run::run(global),
         Command::Report(args) => render::run(&args, global),
+        Command::Init => init::run(global),
     }
 }
 

@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod errors;
+mod init;
 mod report;
 
 use std::path::{Path, PathBuf};
