@@ -309,6 +309,13 @@ mod tests {
     }
 
     #[test]
+    fn windows_line_endings_read_the_same() {
+        let unix = std::fs::read_to_string(fixture("repetitions.json")).unwrap();
+        let windows = load_json(&unix.replace('\n', "\r\n")).unwrap();
+        assert_eq!(windows, load(&fixture("repetitions.json")).unwrap());
+    }
+
+    #[test]
     fn every_truncation_of_a_real_report_is_an_error() {
         let full = std::fs::read_to_string(fixture("single-run.json")).unwrap();
         let dir = tempfile::tempdir().unwrap();

@@ -167,6 +167,15 @@ mod tests {
     }
 
     #[test]
+    fn secondary_ids_are_matched_literally_by_bench_globs() {
+        let id = secondary_id("BenchmarkParse/size=10", "allocs/op");
+        let glob = |pattern: &str| globset::Glob::new(pattern).unwrap().compile_matcher();
+        assert!(glob("* (allocs/op)").is_match(&id));
+        assert!(glob("BenchmarkParse/*").is_match(&id));
+        assert!(!glob("* (B/op)").is_match(&id));
+    }
+
+    #[test]
     fn one_value_is_a_summary_several_are_samples() {
         let one = repeated("a", "time", &normalize("us"), &[1.5]);
         assert!(one.samples.is_empty());
