@@ -396,6 +396,36 @@ mod tests {
     }
 
     #[test]
+    fn small_documents_of_each_harness_format() {
+        let google =
+            r#"{"context":{"num_cpus":2},"benchmarks":[{"name":"BM_A","run_type":"iteration","real_time":1}]}"#;
+        assert_eq!(detect_text(google).unwrap(), Format::GoogleBenchmark);
+        let pytest = r#"{"machine_info":{},"benchmarks":[{"name":"t","fullname":"a.py::t","stats":{"min":1}}]}"#;
+        assert_eq!(detect_text(pytest).unwrap(), Format::PytestBenchmark);
+        let jmh = r#"[{"jmhVersion":"1.37","benchmark":"a.B.c","mode":"thrpt","primaryMetric":{}}]"#;
+        assert_eq!(detect_text(jmh).unwrap(), Format::Jmh);
+        assert_eq!(
+            detect_text(r#"{"Title":"x","HostEnvironmentInfo":{},"Benchmarks":[]}"#).unwrap(),
+            Format::BenchmarkDotnet
+        );
+        assert_eq!(detect_text("pkg: x\nBenchmarkA-8   100   12.5 ns/op\n").unwrap(), Format::GoBench);
+        assert_eq!(detect_text("a::b\n  Instructions:   1802|N/A   (*********)\n").unwrap(), Format::IaiCallgrind);
+        assert_eq!(detect_text("a b x 1,234 ops/sec ±1.5% (60 runs sampled)\n").unwrap(), Format::BenchmarkJs);
+        assert_eq!(detect_text("<?xml version=\"1.0\"?>\n<Catch2TestRun name=\"t\">\n").unwrap(), Format::Catch2);
+    }
+
+    #[test]
+    fn json_with_a_benchmarks_key_of_another_shape_is_rejected_with_its_keys() {
+        let error = detect_text(r#"{"benchmarks":[{"title":"x","score":1}],"owner":"me"}"#).unwrap_err();
+        assert!(error.message.contains("a JSON object with keys: benchmarks, owner"), "{}", error.message);
+        assert!(
+            error.message.contains("Google Benchmark") && error.message.contains("pytest-benchmark"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
     fn folders_are_criterion_only_with_new_benchmark_json() {
         let root = tempfile::tempdir().unwrap();
         let error = detect(root.path()).unwrap_err();
