@@ -10,10 +10,10 @@
 //!
 //! Console rows are three lines — `NAME  SAMPLES  ITERATIONS  ESTIMATED UNIT`,
 //! `MEAN UNIT  LOW UNIT  HIGH UNIT`, `STDDEV UNIT  LOW UNIT  HIGH UNIT` — under a
-//! `benchmark name` header; a long name may be wrapped onto lines of its own
-//! before the first row line. Lines between rows that are not part of one
-//! (test output, warnings) are skipped when a blank line follows them; a
-//! line printed right before a wrapped name cannot be told from the name.
+//! `benchmark name` header; a long name is wrapped onto lines of its own,
+//! padded with spaces to the table's width, before the first row line. Lines
+//! between rows that are not part of one (test output, warnings: not padded)
+//! are skipped.
 
 use std::path::Path;
 
@@ -25,9 +25,12 @@ use super::units::nanoseconds_per;
 use super::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
+/// Width of Catch2's console table; wrapped name lines are padded to about it.
+const TABLE_WIDTH: usize = 70;
+
 /// One benchmark result, from either reporter.
 #[derive(Debug, Clone, PartialEq)]
-struct Result_ {
+struct CatchResult {
     test_case: String,
     name: String,
     mean: f64,
@@ -56,10 +59,10 @@ pub fn is_xml(text: &str) -> bool {
     start.starts_with("<?xml") || start.starts_with("<Catch")
 }
 
-fn to_benchmarks(path: &Path, results: Vec<Result_>) -> Result<Vec<Benchmark>, InputError> {
+fn to_benchmarks(path: &Path, results: Vec<CatchResult>) -> Result<Vec<Benchmark>, InputError> {
     let mut benchmarks = Vec::with_capacity(results.len());
     for (index, result) in results.iter().enumerate() {
-        let same_name: Vec<&Result_> = results.iter().filter(|other| other.name == result.name).collect();
+        let same_name: Vec<&CatchResult> = results.iter().filter(|other| other.name == result.name).collect();
         if let Some(earlier) =
             results[..index].iter().find(|o| o.name == result.name && o.test_case == result.test_case)
         {
@@ -98,7 +101,7 @@ enum TableState {
     Rows,
 }
 
-fn parse_console(path: &Path, text: &str) -> Result<Vec<Result_>, InputError> {
+fn parse_console(path: &Path, text: &str) -> Result<Vec<CatchResult>, InputError> {
     let lines: Vec<(u64, &str)> = numbered_lines(text).collect();
     let mut results = Vec::new();
     let mut state = TableState::Outside;
@@ -146,7 +149,7 @@ fn parse_console(path: &Path, text: &str) -> Result<Vec<Result_>, InputError> {
                     let (stddev_line, stddev_text) = lines.get(index + 1).copied().unwrap_or((mean_line + 1, ""));
                     let stddev = parse_three_durations(stddev_text).ok_or_else(|| row_error(stddev_line, "std dev"))?;
                     index += 2;
-                    results.push(Result_ {
+                    results.push(CatchResult {
                         test_case: test_case.clone(),
                         name: full_name,
                         mean: mean[0],
@@ -156,7 +159,9 @@ fn parse_console(path: &Path, text: &str) -> Result<Vec<Result_>, InputError> {
                         location: Location::Line(line_number),
                     });
                 }
-                None => name_fragments.push(trimmed),
+                // Catch2 pads a wrapped name's lines to the table's width; other output is not padded.
+                None if line.len() >= TABLE_WIDTH && line.ends_with(' ') => name_fragments.push(trimmed),
+                None => name_fragments.clear(),
             },
         }
     }
@@ -188,11 +193,11 @@ fn parse_three_durations(line: &str) -> Option<[f64; 3]> {
     Some([value(v1, u1)?, value(v2, u2)?, value(v3, u3)?])
 }
 
-fn parse_xml(path: &Path, text: &str) -> Result<Vec<Result_>, InputError> {
+fn parse_xml(path: &Path, text: &str) -> Result<Vec<CatchResult>, InputError> {
     let mut reader = quick_xml::Reader::from_str(text);
     let mut results = Vec::new();
     let mut test_case = String::new();
-    let mut current: Option<Result_> = None;
+    let mut current: Option<CatchResult> = None;
     let at = |offset: u64| {
         let before = &text[..(offset as usize).min(text.len())];
         let line = before.matches('\n').count() as u64 + 1;
@@ -212,7 +217,7 @@ fn parse_xml(path: &Path, text: &str) -> Result<Vec<Result_>, InputError> {
                     let name = attribute(&element, "name")
                         .map_err(element_error)?
                         .ok_or_else(|| element_error("<BenchmarkResults> without a name attribute".into()))?;
-                    current = Some(Result_ {
+                    current = Some(CatchResult {
                         test_case: test_case.clone(),
                         name,
                         mean: f64::NAN,
@@ -290,8 +295,9 @@ mod tests {
     /// sub-nanosecond "increment"), `--benchmark-samples 20`:
     /// - `console.txt`: the default console reporter;
     /// - `results.xml`: `-r xml`;
+    /// - `long-name.txt`: the console reporter on a benchmark whose long name Catch2 wraps onto three lines;
     /// - `console-crlf-warnings.txt`: handwritten from `console.txt`: Windows line endings, test output
-    ///   (and a blank line) between rows, a wrapped long name, and "fib 20" in a second test case.
+    ///   between rows (right before a wrapped name, too), and "fib 20" in a second test case.
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catch2").join(name)
     }
@@ -352,6 +358,15 @@ mod tests {
             ]
         );
         assert!(close(benchmarks[2].summary["mean"], 7.5e6));
+    }
+
+    #[test]
+    fn long_names_wrapped_by_catch2_are_joined() {
+        let benchmarks = load(&fixture("long-name.txt")).unwrap();
+        assert_eq!(
+            summaries(&benchmarks),
+            [("a rather long benchmark name that Catch2 may need to wrap onto two lines", 2925.14), ("short", 243.092)]
+        );
     }
 
     #[test]
