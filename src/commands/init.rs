@@ -158,12 +158,17 @@ fn cargo_plans(project: &Path, files: &[PathBuf], relative: &dyn Fn(&Path) -> St
     let uses = |dependency: &str| manifests.iter().find(|m| declares_dependency(m, dependency)).map(|m| relative(m));
     let mut plans = Vec::new();
     if let Some(manifest) = uses("criterion") {
-        let benches = bench_files.iter().filter(|f| file_contains(f, "criterion")).map(|f| relative(f));
+        let benches: Vec<&&PathBuf> = bench_files.iter().filter(|f| file_contains(f, "criterion_main")).collect();
+        // `--noplot` is criterion's: libtest targets (the lib's unit tests) reject it, so name the bench targets.
+        let targets: String = benches.iter().map(|f| format!("--bench {} ", stem(f))).collect();
         let mut plan = harness_plan(
             "criterion",
-            format!("criterion benches ({manifest}: criterion in dependencies; {})", list(benches)),
+            format!(
+                "criterion benches ({manifest}: criterion in dependencies; {})",
+                list(benches.iter().map(|f| relative(f)))
+            ),
             Format::Criterion,
-            Some("cargo bench -- --noplot"),
+            Some(&format!("cargo bench {targets}-- --noplot")),
             "target/criterion",
         );
         plan.input_note = None;
@@ -399,7 +404,7 @@ mod tests {
     fn finds_each_harness_once() {
         let dir = project(&[
             ("Cargo.toml", "[package]\nname = \"x\"\n[dev-dependencies]\ncriterion = \"0.5\"\ngungraun = \"0.20\"\n"),
-            ("benches/parse.rs", "use criterion::Criterion;"),
+            ("benches/parse.rs", "use criterion::Criterion; criterion_main!(benches);"),
             ("benches/calls.rs", "use gungraun::library_benchmark;"),
             ("benches/old.rs", "#![feature(test)]\n#[bench]\nfn b(b: &mut test::Bencher) {}"),
             ("go/parse_test.go", "package p\nfunc BenchmarkParse(b *testing.B) {}"),
@@ -410,6 +415,7 @@ mod tests {
         let found = suites(&dir);
         let names: Vec<&str> = found.iter().map(|(name, ..)| name.as_str()).collect();
         assert_eq!(names, ["criterion", "libtest", "callgrind", "go", "pytest", "k6-smoke"]);
+        assert_eq!(found[0].2.as_deref(), Some("cargo bench --bench parse -- --noplot"));
         assert_eq!(found[2].2.as_deref(), Some("cargo bench --bench calls"));
         assert_eq!(found[5].2.as_deref(), Some("k6 run --out json=.perfgate/k6-smoke.ndjson load/smoke.js"));
     }

@@ -48,7 +48,7 @@ fn init_writes_a_criterion_budget_that_check_accepts() {
     let budget = std::fs::read_to_string(project.path().join("perf-budget.toml")).unwrap();
     insta::assert_snapshot!(budget);
 
-    // The criterion output a `cargo bench -- --noplot` run leaves behind.
+    // The criterion output a `cargo bench --bench parse -- --noplot` run leaves behind.
     copy_folder(&fixture("criterion/slow-one"), &project.path().join("target/criterion"));
     let (code, report) = json_report(perfgate().current_dir(project.path()).args(["check", "--no-baseline"]));
     assert_eq!(code, 0, "{report:#}");
@@ -72,7 +72,7 @@ fn init_never_overwrites_and_output_writes_elsewhere() {
         outcome(perfgate().current_dir(project.path()).args(["init", "--output", "ci-budget.toml"]));
     assert_eq!(code, 0, "{stdout}{stderr}");
     let written = std::fs::read_to_string(project.path().join("ci-budget.toml")).unwrap();
-    assert!(written.contains("command = \"cargo bench -- --noplot\""), "{written}");
+    assert!(written.contains("command = \"cargo bench --bench parse -- --noplot\""), "{written}");
 }
 
 #[test]
