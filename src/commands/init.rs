@@ -42,6 +42,8 @@ struct KpiPlan {
     /// `bench = "*"` (one comparison per benchmark), or a metric for latency data.
     selector: (&'static str, &'static str),
     statistic: &'static str,
+    /// `where = { key = "value" }`, when the suite mixes metrics the KPI should not judge.
+    tag_filter: Option<(&'static str, &'static str)>,
     /// `(key, value, comment)`.
     budget: (&'static str, &'static str, &'static str),
 }
@@ -226,12 +228,14 @@ fn default_kpi(suite: &str, format: Format) -> KpiPlan {
         name: format!("{suite} {statistic} latency within budget"),
         selector: ("metric", metric),
         statistic,
+        tag_filter: None,
         budget: ("max", "1s", "absolute bound: set it to your service-level objective"),
     };
     let relative = |statistic, percent, why| KpiPlan {
         name: format!("{suite} benchmarks do not regress"),
         selector: ("bench", "*"),
         statistic,
+        tag_filter: None,
         budget: ("max-regression", percent, why),
     };
     let min_why = "on a shared machine noise only adds time: the minimum is the steadiest statistic";
@@ -241,7 +245,11 @@ fn default_kpi(suite: &str, format: Format) -> KpiPlan {
         // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
         Format::K6Summary => latency("http_req_duration", "p95"),
         Format::LatencyCsv | Format::LatencyNdjson | Format::Jmeter => latency("latency", "p99"),
-        Format::IaiCallgrind => relative("min", "1%", "instruction counts are exact: a small budget is safe"),
+        // Cache events of a few hits jump by 50 % on any change: judge instructions only.
+        Format::IaiCallgrind => KpiPlan {
+            tag_filter: Some(("event", "Instructions")),
+            ..relative("min", "1%", "instruction counts are exact: a small budget is safe")
+        },
         Format::Bencher => relative("median", "5%", "libtest and criterion print a median; no raw samples"),
         Format::Catch2 | Format::Jmh | Format::BenchmarkJs | Format::GoogleBenchmark | Format::Bmf => {
             relative("mean", "5%", summary_why)
@@ -370,14 +378,16 @@ rounds = 10
         let (key, value, why) = kpi.budget;
         let _ = writeln!(
             text,
-            "\n[[kpi]]\nname = {}\nsuite = {}\n{} = {}\nstatistic = {}\n{key} = {}  # {why}",
+            "\n[[kpi]]\nname = {}\nsuite = {}\n{} = {}",
             quoted(&kpi.name),
             quoted(&plan.name),
             kpi.selector.0,
-            quoted(kpi.selector.1),
-            quoted(kpi.statistic),
-            quoted(value),
+            quoted(kpi.selector.1)
         );
+        if let Some((tag, tag_value)) = kpi.tag_filter {
+            let _ = writeln!(text, "where = {{ {tag} = {} }}", quoted(tag_value));
+        }
+        let _ = writeln!(text, "statistic = {}\n{key} = {}  # {why}", quoted(kpi.statistic), quoted(value));
     }
     text
 }
@@ -451,15 +461,20 @@ mod tests {
     #[test]
     fn the_written_budget_parses() {
         let dir = project(&[
-            ("Cargo.toml", "[dev-dependencies]\ncriterion = { version = \"0.5\" }\n"),
+            ("Cargo.toml", "[dev-dependencies]\ncriterion = { version = \"0.5\" }\niai-callgrind = \"0.14\"\n"),
+            ("benches/calls.rs", "iai_callgrind::main!(library_benchmark_groups = g);"),
             ("load/a \"quoted\" name.js", "import http from \"k6/http\";"),
         ]);
         let text = render(&inspect(dir.path()));
         let config = crate::config::Config::parse(&text, &dir.path().join("perf-budget.toml")).unwrap();
-        assert_eq!(config.suites.len(), 2);
-        assert_eq!(config.kpis.len(), 2);
+        assert_eq!(config.suites.len(), 3);
+        assert_eq!(config.kpis.len(), 3);
+        let callgrind = &config.kpis[1];
+        assert_eq!((callgrind.suite.as_str(), callgrind.bench.as_deref()), ("callgrind", Some("*")));
+        assert_eq!(callgrind.tag_filters.get("event").map(String::as_str), Some("Instructions"));
+        assert_eq!(config.kpis[2].metric.as_deref(), Some("http_req_duration"));
         assert_eq!(
-            config.suites[1].command.as_deref(),
+            config.suites[2].command.as_deref(),
             Some("k6 run --out json=.perfgate/k6-a \"quoted\" name.ndjson load/a \"quoted\" name.js")
         );
     }

@@ -13,7 +13,8 @@
 //! tool's own baseline, perfgate has its own. Every event is a
 //! deterministic count: `Instructions` is the metric `instructions` under
 //! the benchmark's id, the others (`L1 Hits`, `Estimated Cycles`, DHAT's
-//! `Total bytes`, ...) are secondary metrics under `ID (EVENT)`.
+//! `Total bytes`, ...) are secondary metrics under `ID (EVENT)`. Every series
+//! has the tag `event`, so a KPI can judge one event of every benchmark.
 //! Compiler output, warnings, tool headers (`======= CALLGRIND ====`) and the
 //! closing summary are skipped.
 
@@ -115,6 +116,8 @@ fn to_benchmarks(measured: &Measured) -> Vec<Benchmark> {
             let value = Some(*value);
             bench.summary = summary_of([("mean", value), ("median", value), ("min", value), ("max", value)]);
             bench.deterministic = true;
+            // `where = { event = "Instructions" }` picks one event of every benchmark.
+            bench.tags.insert("event".into(), event.clone());
             bench
         })
         .collect()
@@ -152,6 +155,7 @@ mod tests {
         let short = find(&benchmarks, "fib::fib_group::bench_fib short:(10)");
         assert_eq!((short.metric.as_str(), &short.unit, short.deterministic), ("instructions", &Unit::Count, true));
         assert_eq!(short.summary["mean"], 1803.0, "the new value, not gungraun's old one");
+        assert_eq!(short.tags["event"], "Instructions");
         assert!(short.samples.is_empty());
         let cycles = find(&benchmarks, "fib::fib_group::bench_fib long:(20) (Estimated Cycles)");
         assert_eq!((cycles.metric.as_str(), cycles.summary["min"]), ("estimated cycles", 315_955.0));
