@@ -138,6 +138,16 @@ GitHub Enterprise: https://HOST/api/v3).
 
 Exit codes: 0 commented (or nothing to do), 2 the comment could not be posted or the report is invalid.")]
     Comment(CommentArgs),
+    /// Look at the project in the working directory (cargo benches with
+    /// criterion, libtest or gungraun; go and pytest benchmarks; k6 scripts;
+    /// result files of every supported format) and write a commented starter
+    /// perf-budget.toml with one suite per harness and one KPI each. Never
+    /// overwrites a file (exit code 2); --output writes elsewhere.
+    #[command(after_long_help = "\
+Examples:
+  perfgate init                           # writes ./perf-budget.toml
+  perfgate init --output ci/perf-budget.toml")]
+    Init,
 }
 
 #[derive(Debug, Args)]

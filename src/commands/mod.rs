@@ -17,6 +17,7 @@ mod calibrate;
 mod check;
 mod comment;
 mod compare;
+mod init;
 mod record;
 mod render;
 mod run;
@@ -39,6 +40,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Baseline(command) => baseline::run(&command, global),
         Command::Calibrate(args) => calibrate::run(&args, global),
         Command::Comment(args) => comment::run(&args, global),
+        Command::Init => init::run(global),
     }
 }
 

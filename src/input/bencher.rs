@@ -15,6 +15,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::text::{numbered_lines, parse_number, read_lossy};
+use super::units::nanoseconds_per;
 use super::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -32,15 +34,11 @@ struct BenchLine {
 
 /// Load every `bench:` result in a text file, in file order.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| InputError::io(path, &e))?;
-    // Logs may hold stray non-UTF-8 bytes from other tools; results lines are ASCII.
-    let text = String::from_utf8_lossy(&bytes);
+    let text = read_lossy(path)?;
     let mut benchmarks = Vec::new();
     let mut first_line_of: BTreeMap<String, u64> = BTreeMap::new();
     let mut unfinished_name: Option<String> = None;
-    for (index, raw_line) in text.lines().enumerate() {
-        let line_number = index as u64 + 1;
-        let line = raw_line.trim_end_matches('\r');
+    for (line_number, line) in numbered_lines(&text) {
         let parsed = match (split_result_line(line), unfinished_name.take()) {
             (Some((name, rest)), _) if rest.contains(BENCH_MARKER) => parse_measurement(name, rest),
             (Some((name, rest)), _) => {
@@ -123,29 +121,6 @@ fn parse_range(after_marker: &str) -> Result<Option<f64>, ()> {
     };
     let (inside, _) = after_open.split_once(')').ok_or(())?;
     parse_number(inside.trim()).map(Some).ok_or(())
-}
-
-/// A non-negative decimal with optional `,` or `_` thousands separators;
-/// signs, `NaN` and `inf` are refused, which keeps every value finite and non-negative.
-fn parse_number(text: &str) -> Option<f64> {
-    let digits: String = text.chars().filter(|c| !matches!(c, ',' | '_')).collect();
-    let looks_decimal = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.');
-    let value: f64 = if looks_decimal {
-        digits.parse().ok()?
-    } else {
-        return None;
-    };
-    value.is_finite().then_some(value)
-}
-
-fn nanoseconds_per(unit: &str) -> Option<f64> {
-    match unit {
-        "ns" => Some(1.0),
-        "us" | "µs" | "μs" => Some(1e3),
-        "ms" => Some(1e6),
-        "s" => Some(1e9),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

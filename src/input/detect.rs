@@ -6,6 +6,7 @@
 //! candidates so the user can set `format`. Row formats are recognized by
 //! their default field names only: a suite that renames fields sets `format`.
 
+mod harness_rules;
 mod json_prefix;
 
 use std::fs::File;
@@ -24,7 +25,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 9] = [
+const RULES: [ContentRule; 17] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -34,6 +35,38 @@ const RULES: [ContentRule; 9] = [
     (Format::Jmeter, "JMeter JTL CSV (timeStamp, elapsed, label columns)", is_jmeter),
     (Format::LatencyCsv, "latency CSV (route and latency_ms columns)", is_latency_csv),
     (Format::Bencher, "bencher text (`test NAME ... bench: N ns/iter` lines)", is_bencher),
+    (
+        Format::GoogleBenchmark,
+        "Google Benchmark JSON ({\"context\", \"benchmarks\": [{\"run_type\", \"real_time\"}]})",
+        harness_rules::is_google_benchmark,
+    ),
+    (
+        Format::PytestBenchmark,
+        "pytest-benchmark JSON ({\"benchmarks\": [{\"fullname\", \"stats\"}]})",
+        harness_rules::is_pytest_benchmark,
+    ),
+    (
+        Format::BenchmarkDotnet,
+        "BenchmarkDotNet JSON ({\"HostEnvironmentInfo\", \"Benchmarks\"})",
+        harness_rules::is_benchmark_dotnet,
+    ),
+    (Format::Jmh, "JMH JSON ([{\"benchmark\", \"mode\", \"primaryMetric\"}])", harness_rules::is_jmh),
+    (Format::GoBench, "go test -bench text (`BenchmarkName-8  1000  12.5 ns/op` lines)", harness_rules::is_go_bench),
+    (
+        Format::Catch2,
+        "Catch2 results (a `benchmark name  samples  iterations` table, or <Catch> XML)",
+        harness_rules::is_catch2,
+    ),
+    (
+        Format::IaiCallgrind,
+        "gungraun/iai-callgrind text (indented `Instructions: N|M` lines)",
+        harness_rules::is_iai_callgrind,
+    ),
+    (
+        Format::BenchmarkJs,
+        "benchmark.js text (`NAME x 1,234 ops/sec ±1.5% (60 runs sampled)` lines)",
+        harness_rules::is_benchmark_js,
+    ),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -296,7 +329,11 @@ mod tests {
             })
             .collect();
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-        for format in [Format::K6, Format::K6Summary, Format::LatencyCsv, Format::LatencyNdjson, Format::Jmeter] {
+        let every_file_format = Format::value_variants()
+            .iter()
+            .copied()
+            .filter(|format| !matches!(format, Format::Auto | Format::Perfgate | Format::Criterion));
+        for format in every_file_format {
             assert!(cases.iter().any(|(_, found)| *found == format), "no fixture for {format}");
         }
     }
@@ -356,6 +393,36 @@ mod tests {
         let bencher = "warning: unused\ntest parse/small ... bench:       1,234 ns/iter (+/- 56)\n";
         assert_eq!(detect_text(bencher).unwrap(), Format::Bencher);
         assert_eq!(detect_text("timeStamp\telapsed\tlabel\n1\t2\ta\n").unwrap(), Format::Jmeter);
+    }
+
+    #[test]
+    fn small_documents_of_each_harness_format() {
+        let google =
+            r#"{"context":{"num_cpus":2},"benchmarks":[{"name":"BM_A","run_type":"iteration","real_time":1}]}"#;
+        assert_eq!(detect_text(google).unwrap(), Format::GoogleBenchmark);
+        let pytest = r#"{"machine_info":{},"benchmarks":[{"name":"t","fullname":"a.py::t","stats":{"min":1}}]}"#;
+        assert_eq!(detect_text(pytest).unwrap(), Format::PytestBenchmark);
+        let jmh = r#"[{"jmhVersion":"1.37","benchmark":"a.B.c","mode":"thrpt","primaryMetric":{}}]"#;
+        assert_eq!(detect_text(jmh).unwrap(), Format::Jmh);
+        assert_eq!(
+            detect_text(r#"{"Title":"x","HostEnvironmentInfo":{},"Benchmarks":[]}"#).unwrap(),
+            Format::BenchmarkDotnet
+        );
+        assert_eq!(detect_text("pkg: x\nBenchmarkA-8   100   12.5 ns/op\n").unwrap(), Format::GoBench);
+        assert_eq!(detect_text("a::b\n  Instructions:   1802|N/A   (*********)\n").unwrap(), Format::IaiCallgrind);
+        assert_eq!(detect_text("a b x 1,234 ops/sec ±1.5% (60 runs sampled)\n").unwrap(), Format::BenchmarkJs);
+        assert_eq!(detect_text("<?xml version=\"1.0\"?>\n<Catch2TestRun name=\"t\">\n").unwrap(), Format::Catch2);
+    }
+
+    #[test]
+    fn json_with_a_benchmarks_key_of_another_shape_is_rejected_with_its_keys() {
+        let error = detect_text(r#"{"benchmarks":[{"title":"x","score":1}],"owner":"me"}"#).unwrap_err();
+        assert!(error.message.contains("a JSON object with keys: benchmarks, owner"), "{}", error.message);
+        assert!(
+            error.message.contains("Google Benchmark") && error.message.contains("pytest-benchmark"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -11,15 +11,25 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Benchmark, ResultSet, RESULTS_SCHEMA};
 
 pub mod bencher;
+pub mod benchmark_dotnet;
+pub mod benchmark_js;
 pub mod bmf;
+pub mod catch2;
 pub mod criterion;
 pub mod detect;
+pub mod go_bench;
+pub mod google_benchmark;
 pub mod hyperfine;
+pub mod iai_callgrind;
 pub mod jmeter;
+pub mod jmh;
 pub mod k6;
 pub mod k6_summary;
 pub mod latency;
+pub mod pytest_benchmark;
 pub mod rows;
+mod text;
+pub mod units;
 
 /// Every input format perfgate reads. The kebab-case names are what
 /// `format = "..."` in `perf-budget.toml` accepts.
@@ -48,6 +58,24 @@ pub enum Format {
     LatencyNdjson,
     /// JMeter JTL CSV.
     Jmeter,
+    /// `go test -bench` text.
+    GoBench,
+    /// pytest-benchmark `--benchmark-json` (or a saved `.benchmarks/` file).
+    PytestBenchmark,
+    /// Google Benchmark JSON (`--benchmark_format=json`).
+    GoogleBenchmark,
+    /// gungraun / iai-callgrind text output (Valgrind event counts).
+    #[serde(alias = "gungraun")]
+    #[value(alias = "gungraun")]
+    IaiCallgrind,
+    /// Catch2 benchmark results: console reporter text or `-r xml`.
+    Catch2,
+    /// JMH `-rf json` results.
+    Jmh,
+    /// BenchmarkDotNet JSON export (full or brief).
+    BenchmarkDotnet,
+    /// benchmark.js `String(event.target)` lines.
+    BenchmarkJs,
 }
 
 impl Format {
@@ -64,6 +92,14 @@ impl Format {
             Format::LatencyCsv => "latency-csv",
             Format::LatencyNdjson => "latency-ndjson",
             Format::Jmeter => "jmeter",
+            Format::GoBench => "go-bench",
+            Format::PytestBenchmark => "pytest-benchmark",
+            Format::GoogleBenchmark => "google-benchmark",
+            Format::IaiCallgrind => "iai-callgrind",
+            Format::Catch2 => "catch2",
+            Format::Jmh => "jmh",
+            Format::BenchmarkDotnet => "benchmark-dotnet",
+            Format::BenchmarkJs => "benchmark-js",
         }
     }
 
@@ -193,6 +229,14 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::LatencyCsv => latency::load_csv(path, options)?,
         Format::LatencyNdjson => latency::load_ndjson(path, options)?,
         Format::Jmeter => jmeter::load(path, options)?,
+        Format::GoBench => go_bench::load(path)?,
+        Format::PytestBenchmark => pytest_benchmark::load(path)?,
+        Format::GoogleBenchmark => google_benchmark::load(path)?,
+        Format::IaiCallgrind => iai_callgrind::load(path)?,
+        Format::Catch2 => catch2::load(path)?,
+        Format::Jmh => jmh::load(path)?,
+        Format::BenchmarkDotnet => benchmark_dotnet::load(path)?,
+        Format::BenchmarkJs => benchmark_js::load(path)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));

@@ -4,6 +4,7 @@ mod check;
 mod compare;
 mod errors;
 mod github;
+mod init;
 mod report;
 mod rerun;
 

@@ -6,3 +6,4 @@
 mod support;
 
 mod criterion_rerun;
+mod init_check;

@@ -54,3 +54,31 @@ pub fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
         .map(|c| (c["bench"].as_str().unwrap().to_string(), c["verdict"].as_str().unwrap().to_string()))
         .collect()
 }
+
+/// A cargo project with criterion benches (one bench file, `parse`), as `cargo new` plus a bench would
+/// leave it; `criterion` is the dependency's TOML value.
+pub fn criterion_project(criterion: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "Cargo.toml",
+        &format!(
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dev-dependencies]\ncriterion = {criterion}\n\n\
+             [[bench]]\nname = \"parse\"\nharness = false\n\n[workspace]\n"
+        ),
+    );
+    write("src/lib.rs", "pub fn parse(text: &str) -> usize { text.len() }\n");
+    write(
+        "benches/parse.rs",
+        "use criterion::{criterion_group, criterion_main, Criterion};\n\n\
+         fn bench(c: &mut Criterion) {\n    let mut group = c.benchmark_group(\"demo\");\n    \
+         group.sample_size(10).warm_up_time(std::time::Duration::from_millis(100)).measurement_time(std::time::Duration::from_millis(200));\n    \
+         group.bench_function(\"parse\", |b| b.iter(|| demo::parse(\"1,2,3\")));\n}\n\n\
+         criterion_group!(benches, bench);\ncriterion_main!(benches);\n",
+    );
+    dir
+}

@@ -1,0 +1,481 @@
+//! `perfgate init`: look at the project in the working directory — cargo
+//! benches and their harness, go and pytest benchmarks, k6 scripts, result
+//! exports of any format perfgate reads — and write a commented starter
+//! `perf-budget.toml` with one suite per harness found and one KPI each.
+//! Never overwrites a file.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use super::Outcome;
+use crate::cli::GlobalArgs;
+use crate::config::CONFIG_FILE_NAME;
+use crate::input::{detect, Format};
+
+/// Folders that hold build output, dependencies or VCS data, never the project's own files.
+const SKIPPED_FOLDERS: &[&str] =
+    &["target", "node_modules", ".git", "vendor", ".venv", "venv", "__pycache__", "dist", "build", ".perfgate"];
+/// How deep below the working directory files are looked at.
+const SEARCH_DEPTH: usize = 5;
+/// Data files larger than this are not opened to detect their format.
+const MAX_DETECTED_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One suite to write: where its results come from and the KPI that judges them.
+#[derive(Debug, Clone, PartialEq)]
+struct SuitePlan {
+    name: String,
+    /// What was found, shown to the user and written as a comment.
+    evidence: String,
+    format: Format,
+    command: Option<String>,
+    input: String,
+    /// Comment on the `input` line (e.g. "the command's stdout, saved here").
+    input_note: Option<&'static str>,
+    kpi: KpiPlan,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct KpiPlan {
+    name: String,
+    /// `bench = "*"` (one comparison per benchmark), or a metric for latency data.
+    selector: (&'static str, &'static str),
+    statistic: &'static str,
+    /// `where = { key = "value" }`, when the suite mixes metrics the KPI should not judge.
+    tag_filter: Option<(&'static str, &'static str)>,
+    /// `(key, value, comment)`.
+    budget: (&'static str, &'static str, &'static str),
+}
+
+pub fn run(global: &GlobalArgs) -> Result<Outcome> {
+    let project = std::env::current_dir().context("cannot read the working directory")?;
+    let output = global.output.clone().unwrap_or_else(|| project.join(CONFIG_FILE_NAME));
+    if output.exists() {
+        bail!(
+            "{} already exists; perfgate init never overwrites a file\n  hint: remove it, or write elsewhere with --output PATH",
+            output.display()
+        );
+    }
+    let plans = inspect(&project);
+    if plans.is_empty() {
+        bail!(
+            "found nothing to gate in {}: looked for criterion, libtest #[bench] and gungraun benches (Cargo.toml, benches/), \
+             go `func Benchmark` in *_test.go, pytest-benchmark tests, k6 scripts, and result files of every supported format\n  \
+             hint: write perf-budget.toml by hand (see the README), or run your benchmarks once and run perfgate init again",
+            project.display()
+        );
+    }
+    let text = render(&plans);
+    write_new(&output, &text)?;
+    if !global.quiet {
+        println!("perfgate init: found");
+        for plan in &plans {
+            println!("  {} -> suite {:?} ({})", plan.evidence, plan.name, plan.format);
+        }
+        let kpis = plans.len();
+        println!(
+            "wrote {} ({} suite{s}, {kpis} KPI{s})",
+            output.display(),
+            plans.len(),
+            s = if kpis == 1 { "" } else { "s" }
+        );
+        println!("next: run the suites' commands once, then `perfgate check --no-baseline` to see the budget at work");
+    }
+    Ok(Outcome::Done)
+}
+
+/// Create `path` with `text`, atomically, failing if it appeared meanwhile.
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(folder)
+        .with_context(|| format!("cannot create a file in {}", folder.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.persist_noclobber(path).map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    Ok(())
+}
+
+/// Every suite the project suggests, harnesses first, then result files.
+fn inspect(project: &Path) -> Vec<SuitePlan> {
+    let files = project_files(project);
+    let relative = |path: &Path| path.strip_prefix(project).unwrap_or(path).display().to_string();
+    let mut plans = cargo_plans(project, &files, &relative);
+    let go_files: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| f.to_string_lossy().ends_with("_test.go") && file_contains(f, "func Benchmark"))
+        .collect();
+    if !go_files.is_empty() {
+        plans.push(harness_plan(
+            "go",
+            format!("go benchmarks ({})", list(go_files.iter().map(|f| relative(f)))),
+            Format::GoBench,
+            Some("go test -run ^$ -bench . -benchmem -count 10 ./..."),
+            ".perfgate/go-bench.txt",
+        ));
+    }
+    let pytest_files: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| is_python_test(f) && (file_contains(f, "(benchmark)") || file_contains(f, "benchmark,")))
+        .collect();
+    if !pytest_files.is_empty() {
+        let mut plan = harness_plan(
+            "pytest",
+            format!("pytest-benchmark tests ({})", list(pytest_files.iter().map(|f| relative(f)))),
+            Format::PytestBenchmark,
+            Some("pytest --benchmark-only --benchmark-json=.perfgate/pytest-benchmark.json"),
+            ".perfgate/pytest-benchmark.json",
+        );
+        plan.input_note = None;
+        plans.push(plan);
+    }
+    for script in files.iter().filter(|f| is_k6_script(f)) {
+        let name = unique_name(&mut plans, &format!("k6-{}", stem(script)));
+        let input = format!(".perfgate/{name}.ndjson");
+        plans.push(SuitePlan {
+            command: Some(format!("k6 run --out json={input} {}", relative(script))),
+            input,
+            input_note: None,
+            ..data_plan(name, format!("k6 script {}", relative(script)), Format::K6, String::new())
+        });
+    }
+    let harness_formats: Vec<Format> = plans.iter().map(|p| p.format).collect();
+    for file in files.iter().filter(|f| is_data_file(f)) {
+        let Ok(format) = detect::detect(file) else { continue };
+        // Outputs of a harness found above are that suite's input, not a suite of their own.
+        if harness_formats.contains(&format) || matches!(format, Format::Perfgate) {
+            continue;
+        }
+        let name = unique_name(&mut plans, &stem(file));
+        plans.push(data_plan(name, format!("{format} results {}", relative(file)), format, relative(file)));
+    }
+    plans
+}
+
+/// Criterion, libtest `#[bench]` and gungraun/iai-callgrind benches of the cargo packages.
+fn cargo_plans(project: &Path, files: &[PathBuf], relative: &dyn Fn(&Path) -> String) -> Vec<SuitePlan> {
+    let manifests: Vec<&PathBuf> = files.iter().filter(|f| f.file_name().is_some_and(|n| n == "Cargo.toml")).collect();
+    let bench_files: Vec<&PathBuf> =
+        files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs") && is_bench_source(project, f)).collect();
+    let uses = |dependency: &str| manifests.iter().find(|m| declares_dependency(m, dependency)).map(|m| relative(m));
+    let mut plans = Vec::new();
+    if let Some(manifest) = uses("criterion") {
+        let benches: Vec<&&PathBuf> = bench_files.iter().filter(|f| file_contains(f, "criterion_main")).collect();
+        // `--noplot` is criterion's: libtest targets (the lib's unit tests) reject it, so name the bench targets.
+        let targets: String = benches.iter().map(|f| format!("--bench {} ", stem(f))).collect();
+        let mut plan = harness_plan(
+            "criterion",
+            format!(
+                "criterion benches ({manifest}: criterion in dependencies; {})",
+                list(benches.iter().map(|f| relative(f)))
+            ),
+            Format::Criterion,
+            Some(&format!("cargo bench {targets}-- --noplot")),
+            "target/criterion",
+        );
+        plan.input_note = None;
+        plans.push(plan);
+    }
+    let libtest: Vec<&&PathBuf> = bench_files.iter().filter(|f| file_contains(f, "#[bench]")).collect();
+    if !libtest.is_empty() {
+        plans.push(harness_plan(
+            "libtest",
+            format!("libtest #[bench] functions ({})", list(libtest.iter().map(|f| relative(f)))),
+            Format::Bencher,
+            Some("cargo +nightly bench"),
+            "target/perfgate/libtest-bench.txt",
+        ));
+    }
+    let callgrind =
+        ["gungraun", "iai-callgrind"].into_iter().find_map(|crate_name| Some((crate_name, uses(crate_name)?)));
+    if let Some((crate_name, manifest)) = callgrind {
+        let marker = crate_name.replace('-', "_");
+        let benches: Vec<String> = bench_files.iter().filter(|f| file_contains(f, &marker)).map(|f| stem(f)).collect();
+        let command = match benches.as_slice() {
+            [one] => format!("cargo bench --bench {one}"),
+            _ => "cargo bench".to_string(),
+        };
+        plans.push(harness_plan(
+            "callgrind",
+            format!("{crate_name} benches ({manifest}; {})", list(benches.iter().cloned())),
+            Format::IaiCallgrind,
+            Some(&command),
+            "target/perfgate/callgrind.txt",
+        ));
+    }
+    plans
+}
+
+fn harness_plan(name: &str, evidence: String, format: Format, command: Option<&str>, input: &str) -> SuitePlan {
+    SuitePlan {
+        command: command.map(str::to_string),
+        input_note: Some("the command's output (stdout), saved here"),
+        ..data_plan(name.to_string(), evidence, format, input.to_string())
+    }
+}
+
+/// A suite reading `input`, with the default KPI of its format.
+fn data_plan(name: String, evidence: String, format: Format, input: String) -> SuitePlan {
+    let kpi = default_kpi(&name, format);
+    SuitePlan { name, evidence, format, command: None, input, input_note: None, kpi }
+}
+
+/// Latency data: p99 under an absolute bound. Benchmarks: a relative budget on
+/// the statistic the format always provides; `min` where raw samples exist
+/// (README, "Choosing the statistic").
+fn default_kpi(suite: &str, format: Format) -> KpiPlan {
+    let latency = |metric, statistic| KpiPlan {
+        name: format!("{suite} {statistic} latency within budget"),
+        selector: ("metric", metric),
+        statistic,
+        tag_filter: None,
+        budget: ("max", "1s", "absolute bound: set it to your service-level objective"),
+    };
+    let relative = |statistic, percent, why| KpiPlan {
+        name: format!("{suite} benchmarks do not regress"),
+        selector: ("bench", "*"),
+        statistic,
+        tag_filter: None,
+        budget: ("max-regression", percent, why),
+    };
+    let min_why = "on a shared machine noise only adds time: the minimum is the steadiest statistic";
+    let summary_why = "the tool reports this statistic without raw samples";
+    match format {
+        Format::K6 => latency("http_req_duration", "p99"),
+        // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
+        Format::K6Summary => latency("http_req_duration", "p95"),
+        Format::LatencyCsv | Format::LatencyNdjson | Format::Jmeter => latency("latency", "p99"),
+        // Cache events of a few hits jump by 50 % on any change: judge instructions only.
+        Format::IaiCallgrind => KpiPlan {
+            tag_filter: Some(("event", "Instructions")),
+            ..relative("min", "1%", "instruction counts are exact: a small budget is safe")
+        },
+        Format::Bencher => relative("median", "5%", "libtest and criterion print a median; no raw samples"),
+        Format::Catch2 | Format::Jmh | Format::BenchmarkJs | Format::GoogleBenchmark | Format::Bmf => {
+            relative("mean", "5%", summary_why)
+        }
+        _ => relative("min", "3%", min_why),
+    }
+}
+
+/// Every file below `project`, skipping build output and dependencies.
+fn project_files(project: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(project)
+        .max_depth(SEARCH_DEPTH)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !SKIPPED_FOLDERS.contains(&entry.file_name().to_string_lossy().as_ref())
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+fn file_contains(path: &Path, needle: &str) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| text.contains(needle))
+}
+
+/// A dependency named in any dependency table of a manifest (also target-specific and workspace ones).
+fn declares_dependency(manifest: &Path, dependency: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(manifest) else { return false };
+    let Ok(value) = text.parse::<toml::Table>() else { return false };
+    fn search(table: &toml::Table, dependency: &str) -> bool {
+        table.iter().any(|(key, value)| match value {
+            toml::Value::Table(inner) if key.ends_with("dependencies") => {
+                inner.contains_key(dependency) || search(inner, dependency)
+            }
+            toml::Value::Table(inner) => search(inner, dependency),
+            _ => false,
+        })
+    }
+    search(&value, dependency)
+}
+
+/// Rust files under a package's `benches/` (or `src/`, for libtest `#[bench]`).
+fn is_bench_source(project: &Path, path: &Path) -> bool {
+    let relative = path.strip_prefix(project).unwrap_or(path);
+    relative.components().any(|c| c.as_os_str() == "benches" || c.as_os_str() == "src")
+}
+
+fn is_python_test(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py"))
+}
+
+fn is_k6_script(path: &Path) -> bool {
+    let is_script = path.extension().is_some_and(|e| e == "js" || e == "ts");
+    is_script && (file_contains(path, "from 'k6") || file_contains(path, "from \"k6"))
+}
+
+/// Files that may be results of a supported format.
+fn is_data_file(path: &Path) -> bool {
+    const EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl", "csv", "jtl", "gz", "xml", "txt"];
+    let known = path.extension().is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().as_ref()));
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_DETECTED_FILE_BYTES);
+    let manifest = path.file_name().is_some_and(|n| n == "package.json" || n == "package-lock.json");
+    known && small && !manifest
+}
+
+fn stem(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    name.split('.').next().unwrap_or_default().to_string()
+}
+
+/// `name`, or `name-2`, `name-3`, ... when a plan already has it.
+fn unique_name(plans: &mut [SuitePlan], name: &str) -> String {
+    let taken = |candidate: &str| plans.iter().any(|p| p.name == candidate);
+    (1..).map(|n| if n == 1 { name.to_string() } else { format!("{name}-{n}") }).find(|c| !taken(c)).unwrap_or_default()
+}
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.len() {
+        0 => "no bench files found".to_string(),
+        1..=4 => items.join(", "),
+        n => format!("{} and {} more", items[..3].join(", "), n - 3),
+    }
+}
+
+/// A TOML basic string.
+fn quoted(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn render(plans: &[SuitePlan]) -> String {
+    let mut text = String::new();
+    let _ = writeln!(text, "# perf-budget.toml — written by `perfgate init`. Every key is explained in the README.");
+    let _ = writeln!(text, "# Found:");
+    for plan in plans {
+        let _ = writeln!(text, "#   {}", plan.evidence);
+    }
+    text.push_str(
+        "
+[gate]
+# \"warn\" reports without failing: roll the gate out, watch a few PRs, then switch to \"error\".
+level = \"warn\"
+# A PR with this label turns failures into warnings (the kill switch).
+override-label = \"perf-accepted\"
+
+[baseline]
+# Build the merge-base of HEAD and `ref` in a temporary worktree and run base and head
+# in interleaved rounds. `perfgate check --no-baseline` judges absolute budgets only.
+source = \"rerun\"
+ref = \"origin/main\"
+rounds = 10
+",
+    );
+    for plan in plans {
+        let _ = writeln!(text, "\n# {}", plan.evidence);
+        let _ = writeln!(text, "[[suite]]\nname = {}\nformat = {}", quoted(&plan.name), quoted(plan.format.name()));
+        if let Some(command) = &plan.command {
+            let _ = writeln!(text, "command = {}", quoted(command));
+        }
+        let note = plan.input_note.map(|note| format!("  # {note}")).unwrap_or_default();
+        let _ = writeln!(text, "input = {}{note}", quoted(&plan.input));
+        let kpi = &plan.kpi;
+        let (key, value, why) = kpi.budget;
+        let _ = writeln!(
+            text,
+            "\n[[kpi]]\nname = {}\nsuite = {}\n{} = {}",
+            quoted(&kpi.name),
+            quoted(&plan.name),
+            kpi.selector.0,
+            quoted(kpi.selector.1)
+        );
+        if let Some((tag, tag_value)) = kpi.tag_filter {
+            let _ = writeln!(text, "where = {{ {tag} = {} }}", quoted(tag_value));
+        }
+        let _ = writeln!(text, "statistic = {}\n{key} = {}  # {why}", quoted(kpi.statistic), quoted(value));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, content) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        dir
+    }
+
+    fn suites(dir: &tempfile::TempDir) -> Vec<(String, Format, Option<String>, String)> {
+        inspect(dir.path()).into_iter().map(|p| (p.name, p.format, p.command, p.input)).collect()
+    }
+
+    #[test]
+    fn finds_each_harness_once() {
+        let dir = project(&[
+            ("Cargo.toml", "[package]\nname = \"x\"\n[dev-dependencies]\ncriterion = \"0.5\"\ngungraun = \"0.20\"\n"),
+            ("benches/parse.rs", "use criterion::Criterion; criterion_main!(benches);"),
+            ("benches/calls.rs", "use gungraun::library_benchmark;"),
+            ("benches/old.rs", "#![feature(test)]\n#[bench]\nfn b(b: &mut test::Bencher) {}"),
+            ("go/parse_test.go", "package p\nfunc BenchmarkParse(b *testing.B) {}"),
+            ("tests/test_speed.py", "def test_sort(benchmark):\n    benchmark(sorted, [1])"),
+            ("load/smoke.js", "import http from 'k6/http';"),
+            ("target/criterion/ignored.json", "{}"),
+        ]);
+        let found = suites(&dir);
+        let names: Vec<&str> = found.iter().map(|(name, ..)| name.as_str()).collect();
+        assert_eq!(names, ["criterion", "libtest", "callgrind", "go", "pytest", "k6-smoke"]);
+        assert_eq!(found[0].2.as_deref(), Some("cargo bench --bench parse -- --noplot"));
+        assert_eq!(found[2].2.as_deref(), Some("cargo bench --bench calls"));
+        assert_eq!(found[5].2.as_deref(), Some("k6 run --out json=.perfgate/k6-smoke.ndjson load/smoke.js"));
+    }
+
+    #[test]
+    fn result_files_become_suites_of_their_detected_format() {
+        let hyperfine = r#"{"results":[{"command":"sleep 0.1","mean":0.1,"times":[0.1,0.1]}]}"#;
+        let dir = project(&[
+            ("bench/results.json", hyperfine),
+            ("load/run.jtl", "timeStamp,elapsed,label,responseCode,success\n1,5,a,200,true\n"),
+            ("package.json", r#"{"name":"x"}"#),
+            ("notes.txt", "nothing here"),
+        ]);
+        let found = suites(&dir);
+        assert_eq!(
+            found,
+            [
+                ("results".into(), Format::Hyperfine, None, "bench/results.json".into()),
+                ("run".into(), Format::Jmeter, None, "load/run.jtl".into()),
+            ]
+        );
+        let plans = inspect(dir.path());
+        assert_eq!((plans[1].kpi.statistic, plans[1].kpi.budget.0), ("p99", "max"));
+        assert_eq!((plans[0].kpi.statistic, plans[0].kpi.budget.1), ("min", "3%"));
+    }
+
+    #[test]
+    fn an_empty_project_suggests_nothing() {
+        let dir = project(&[("README.md", "# hello"), ("src/main.rs", "fn main() {}")]);
+        assert!(inspect(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn the_written_budget_parses() {
+        let dir = project(&[
+            ("Cargo.toml", "[dev-dependencies]\ncriterion = { version = \"0.5\" }\niai-callgrind = \"0.14\"\n"),
+            ("benches/calls.rs", "iai_callgrind::main!(library_benchmark_groups = g);"),
+            ("load/a \"quoted\" name.js", "import http from \"k6/http\";"),
+        ]);
+        let text = render(&inspect(dir.path()));
+        let config = crate::config::Config::parse(&text, &dir.path().join("perf-budget.toml")).unwrap();
+        assert_eq!(config.suites.len(), 3);
+        assert_eq!(config.kpis.len(), 3);
+        let callgrind = &config.kpis[1];
+        assert_eq!((callgrind.suite.as_str(), callgrind.bench.as_deref()), ("callgrind", Some("*")));
+        assert_eq!(callgrind.tag_filters.get("event").map(String::as_str), Some("Instructions"));
+        assert_eq!(config.kpis[2].metric.as_deref(), Some("http_req_duration"));
+        assert_eq!(
+            config.suites[2].command.as_deref(),
+            Some("k6 run --out json=.perfgate/k6-a \"quoted\" name.ndjson load/a \"quoted\" name.js")
+        );
+    }
+}

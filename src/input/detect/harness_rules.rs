@@ -1,0 +1,86 @@
+//! Content rules for the benchmark harness formats (go, pytest-benchmark,
+//! Google Benchmark, gungraun, Catch2, JMH, BenchmarkDotNet, benchmark.js).
+//! Each looks for what only its tool writes, so that at most one matches.
+
+use super::json_prefix::Node;
+use super::Sniffed;
+
+fn first_item(node: Option<&Node>) -> Option<&Node> {
+    node.and_then(Node::items).and_then(<[Node]>::first)
+}
+
+/// `{"context": {...}, "benchmarks": [{"run_type"|"real_time"|"time_unit", ...}]}`.
+pub(super) fn is_google_benchmark(sniffed: &Sniffed) -> bool {
+    let benchmarks = sniffed.json_key("benchmarks");
+    let first = first_item(benchmarks);
+    let shaped = first.is_some_and(|b| ["run_type", "real_time", "time_unit"].iter().any(|k| b.get(k).is_some()));
+    let context =
+        sniffed.json_key("context").is_some_and(|c| c.get("num_cpus").is_some() || c.get("executable").is_some());
+    benchmarks.is_some() && (shaped || (context && first.is_none()))
+}
+
+/// `{"machine_info": ..., "benchmarks": [{"fullname", "stats": {...}}]}`.
+pub(super) fn is_pytest_benchmark(sniffed: &Sniffed) -> bool {
+    let benchmarks = sniffed.json_key("benchmarks");
+    let first = first_item(benchmarks);
+    let shaped = first.is_some_and(|b| b.get("stats").is_some() || b.get("fullname").is_some());
+    benchmarks.is_some() && (shaped || (sniffed.json_key("machine_info").is_some() && first.is_none()))
+}
+
+/// `{"Title", "HostEnvironmentInfo", "Benchmarks": [...]}`.
+pub(super) fn is_benchmark_dotnet(sniffed: &Sniffed) -> bool {
+    sniffed.json_key("Benchmarks").is_some() && sniffed.json_key("HostEnvironmentInfo").is_some()
+}
+
+/// `[{"jmhVersion"?, "benchmark", "mode", "primaryMetric", ...}]`.
+pub(super) fn is_jmh(sniffed: &Sniffed) -> bool {
+    let first = sniffed.json.as_ref().and_then(Node::items).and_then(<[Node]>::first);
+    first.is_some_and(|run| {
+        run.get("benchmark").is_some() && (run.get("mode").is_some() || run.get("jmhVersion").is_some())
+    })
+}
+
+/// A line `BenchmarkName-8  <iterations>  <value> <unit>`.
+pub(super) fn is_go_bench(sniffed: &Sniffed) -> bool {
+    sniffed.json.is_none()
+        && sniffed.text.lines().any(|line| {
+            let mut words = line.split_whitespace();
+            let name = words.next().unwrap_or_default();
+            let iterations = words.next().unwrap_or_default();
+            let value = words.next().unwrap_or_default();
+            name.starts_with("Benchmark")
+                && !iterations.is_empty()
+                && iterations.chars().all(|c| c.is_ascii_digit())
+                && value.parse::<f64>().is_ok()
+                && words.next().is_some()
+        })
+}
+
+/// `-r xml` output (`<Catch …>` or `<Catch2TestRun …>`), or a console table
+/// headed `benchmark name   samples   iterations   estimated`.
+pub(super) fn is_catch2(sniffed: &Sniffed) -> bool {
+    if crate::input::catch2::is_xml(sniffed.text) {
+        return sniffed.text.contains("<Catch");
+    }
+    sniffed.text.lines().any(|line| {
+        let line = line.trim_start();
+        line.starts_with("benchmark name") && line.contains("samples") && line.contains("iterations")
+    })
+}
+
+/// Indented `Instructions:` lines under a benchmark name.
+pub(super) fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
+    sniffed.json.is_none()
+        && sniffed.text.lines().any(|line| {
+            let trimmed = line.trim_start();
+            line.len() > trimmed.len()
+                && trimmed
+                    .strip_prefix("Instructions:")
+                    .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        })
+}
+
+/// `NAME x 1,234 ops/sec ±1.5% (60 runs sampled)`.
+pub(super) fn is_benchmark_js(sniffed: &Sniffed) -> bool {
+    sniffed.text.lines().any(|line| line.contains(" x ") && line.contains(" ops/sec") && line.contains("sampled)"))
+}
