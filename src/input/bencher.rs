@@ -126,6 +126,7 @@ fn parse_range(after_marker: &str) -> Result<Option<f64>, ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support;
     use std::path::PathBuf;
 
     /// - `criterion-bencher.txt`: stdout of `cargo bench -- --output-format bencher`, criterion 0.5.1
@@ -136,7 +137,7 @@ mod tests {
     ///
     /// (Notes live here: every file in a fixture folder must be an input of its format.)
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bencher").join(name)
+        test_support::fixture("bencher", name)
     }
 
     fn summary(bench: &Benchmark) -> (f64, f64) {
@@ -144,11 +145,7 @@ mod tests {
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| {
-            assert_eq!(error.path, file.path(), "the error names the file");
-        })
+        test_support::load_text(load, text)
     }
 
     fn error_of(text: &str) -> (Location, String) {

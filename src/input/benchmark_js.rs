@@ -79,6 +79,7 @@ fn parse_measurement(text: &str) -> Result<(f64, Option<f64>), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support;
     use crate::model::{Direction, Unit};
     use std::path::PathBuf;
 
@@ -87,13 +88,11 @@ mod tests {
     /// - `two-suites-crlf.txt`: handwritten in the same format: two suites, Windows line endings,
     ///   log lines between results, decimal rates below 1 op/s, a name containing " x ".
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/benchmark-js").join(name)
+        test_support::fixture("benchmark-js", name)
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        test_support::load_text(load, text)
     }
 
     #[test]

@@ -288,6 +288,7 @@ fn attribute(element: &BytesStart, key: &str) -> Result<Option<String>, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support;
     use std::path::PathBuf;
 
     /// Made with Catch2 2.13.10 (Debian's catch2) from one test binary with test cases
@@ -299,13 +300,11 @@ mod tests {
     /// - `console-crlf-warnings.txt`: handwritten from `console.txt`: Windows line endings, test output
     ///   between rows (right before a wrapped name, too), and "fib 20" in a second test case.
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catch2").join(name)
+        test_support::fixture("catch2", name)
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        test_support::load_text(load, text)
     }
 
     /// (id, mean) with the mean rounded to 1e-6 ns: unit conversions are not exact in binary.

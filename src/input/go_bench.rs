@@ -205,6 +205,7 @@ fn to_benchmarks(series: &[Series]) -> Vec<Benchmark> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::{self, find};
     use std::path::PathBuf;
 
     /// - `count3-cpu1-2.txt`: go 1.19.8 (Debian), `go test -run '^$' -bench . -benchmem -count 3 -cpu 1,2 ./...`
@@ -214,17 +215,11 @@ mod tests {
     /// - `two-packages-crlf.txt`: handwritten in go's format, Windows line endings, `count` 1, the same
     ///   benchmark name in two packages, and a benchmark whose stdout split its result line.
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go-bench").join(name)
+        test_support::fixture("go-bench", name)
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
-    }
-
-    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id:?}"))
+        test_support::load_text(load, text)
     }
 
     #[test]

@@ -210,6 +210,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::{self, find};
     use std::path::PathBuf;
 
     /// Made with Google Benchmark 1.7.1 (Debian's libbenchmark-dev), on a program with
@@ -220,17 +221,11 @@ mod tests {
     /// - `aggregates-only.json`: `--benchmark_repetitions=4 --benchmark_report_aggregates_only=true --benchmark_format=json`;
     /// - `single-run.json`: no repetitions (console on stdout, JSON through `--benchmark_out`).
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/google-benchmark").join(name)
-    }
-
-    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id:?}"))
+        test_support::fixture("google-benchmark", name)
     }
 
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        test_support::load_text(load, json)
     }
 
     #[test]

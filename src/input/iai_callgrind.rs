@@ -126,6 +126,7 @@ fn to_benchmarks(measured: &Measured) -> Vec<Benchmark> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::test_support::{self, find};
     use std::path::PathBuf;
 
     /// Made with gungraun 0.20.0 (gungraun-runner 0.20.0, Valgrind 3.19 from Debian) on a throw-away
@@ -135,17 +136,11 @@ mod tests {
     /// - `old-iai-crlf.txt`: handwritten in iai-callgrind 0.10's layout (one value per event, no `|`),
     ///   with cargo's compiler output and a warning, Windows line endings.
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/iai-callgrind").join(name)
+        test_support::fixture("iai-callgrind", name)
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
-    }
-
-    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id:?}"))
+        test_support::load_text(load, text)
     }
 
     #[test]

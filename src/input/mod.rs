@@ -28,6 +28,8 @@ pub mod k6_summary;
 pub mod latency;
 pub mod pytest_benchmark;
 pub mod rows;
+#[cfg(test)]
+mod test_support;
 mod text;
 pub mod units;
 

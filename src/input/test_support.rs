@@ -1,0 +1,27 @@
+//! Helpers for the adapters' unit tests: fixture paths, loading text written
+//! to a temporary file, finding a benchmark by id.
+
+use std::path::{Path, PathBuf};
+
+use super::InputError;
+use crate::model::Benchmark;
+
+/// `tests/fixtures/<folder>/<name>`.
+pub fn fixture(folder: &str, name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder).join(name)
+}
+
+/// Write `text` to a temporary file and load it with `load`; an error must name that file.
+pub fn load_text(
+    load: impl Fn(&Path) -> Result<Vec<Benchmark>, InputError>,
+    text: &str,
+) -> Result<Vec<Benchmark>, InputError> {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
+    load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
+}
+
+/// The benchmark with `id`; panics naming it when absent.
+pub fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
+    benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no benchmark {id:?}"))
+}
