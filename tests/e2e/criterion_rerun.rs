@@ -68,6 +68,7 @@ max-regression = "10%"
 
 #[test]
 fn rerun_catches_a_slower_function_and_passes_a_comment_change() {
+    let _turn = crate::measuring_turn();
     let repo = TestRepo::new();
     std::fs::write(repo.path().join(".gitignore"), "target/\n").unwrap();
     repo.commit("Cargo.toml", CARGO_TOML, "crate");

@@ -6,6 +6,7 @@ use crate::support::*;
 
 #[test]
 fn check_runs_the_budget_init_wrote() {
+    let _turn = crate::measuring_turn();
     let project =
         criterion_project(r#"{ version = "0.5", default-features = false, features = ["cargo_bench_support"] }"#);
     let (code, stdout, stderr) = outcome(perfgate().current_dir(project.path()).arg("init"));
