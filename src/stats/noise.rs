@@ -16,8 +16,6 @@ const MIN_FOR_SPREAD: usize = 3;
 pub struct RunNoise {
     /// Shift shared by all benchmarks of the run ("the machine was slower").
     pub common_shift: f64,
-    /// Standard error of `common_shift` itself (it is estimated from the suite).
-    pub common_shift_se: f64,
     /// Standard deviation of the independent per-benchmark run shifts.
     pub between_sd: f64,
     /// Degrees of freedom of the spread estimate (infinite for a prior):
@@ -34,7 +32,6 @@ impl RunNoise {
     pub fn none() -> Self {
         RunNoise {
             common_shift: 0.0,
-            common_shift_se: 0.0,
             between_sd: 0.0,
             degrees_of_freedom: f64::INFINITY,
             from_suite: false,
@@ -58,8 +55,12 @@ const OUTLIER_CUTOFF: f64 = 3.5;
 /// least `min_suite` comparisons (and never fewer than 3):
 ///
 /// - `common_shift = median(d_i)`, robust to the few benchmarks that really
-///   changed; its standard error is `sqrt(pi/2) s / sqrt(k)` (the asymptotic
-///   efficiency of the median);
+///   changed. Its own error is not added to the intervals: a benchmark that is
+///   part of the estimate moves the median with it (the covariance of `d_i`
+///   and the median, `s^2 / k` by the median's influence function, outweighs
+///   the median's variance, `(pi/2) s^2 / k`), so `var(d_i - median)` is
+///   `s^2 (1 - 0.43 / k)` — adding the median's variance made unpaired
+///   intervals 2.5 points too wide in the accuracy harness (docs/ACCURACY.md);
 /// - the spread `s` is the standard deviation of the `d_i` around it after
 ///   setting aside those beyond 3.5 robust (MAD, Hampel 1974) standard
 ///   deviations — a "huberized" estimate nearly as efficient as the SD on
@@ -97,10 +98,8 @@ pub fn estimate_run_noise(
     let mut within: Vec<f64> = usable.iter().map(|r| r.se * r.se).collect();
     let within_var = quantile_select(&mut within, 0.5);
     let between_sd = (spread_var - within_var).max(0.0).sqrt().max(floor);
-    let total_var = within_var + between_sd * between_sd;
     RunNoise {
         common_shift,
-        common_shift_se: (std::f64::consts::FRAC_PI_2 * total_var / usable.len() as f64).sqrt(),
         between_sd,
         degrees_of_freedom: (kept.len().max(2) - 1) as f64,
         from_suite: true,
@@ -127,7 +126,7 @@ pub struct Adjusted {
 }
 
 /// Adds run noise to a comparison: the estimate is taken relative to the
-/// common shift, `se = sqrt(se^2 + between_sd^2 + common_shift_se^2)`
+/// common shift, `se = sqrt(se^2 + between_sd^2)`
 /// (independent variance components, as in a random-effects model:
 /// DerSimonian & Laird 1986), and the interval is `estimate ± t se` with
 /// Student's t at the noise estimate's degrees of freedom (normal for a
@@ -137,7 +136,7 @@ pub fn adjust(ratio: &LogRatio, noise: &RunNoise, confidence: f64) -> Adjusted {
         return Adjusted { estimate: ratio.estimate, se: 0.0, ci: ratio.ci, degrees_of_freedom: f64::INFINITY };
     }
     let estimate = ratio.estimate - noise.common_shift;
-    let se = (ratio.se.powi(2) + noise.between_sd.powi(2) + noise.common_shift_se.powi(2)).sqrt();
+    let se = ratio.se.hypot(noise.between_sd);
     let half = if se == 0.0 { 0.0 } else { t_two_sided(confidence, noise.degrees_of_freedom) * se };
     Adjusted { estimate, se, ci: (estimate - half, estimate + half), degrees_of_freedom: noise.degrees_of_freedom }
 }
