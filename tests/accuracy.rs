@@ -56,6 +56,14 @@ fn unpaired_common_mode_a_a_almost_never_fails() {
 }
 
 #[test]
+fn unpaired_intervals_cover_nominally() {
+    // Published: 96.8 % for 95 % intervals (the target is 95 ± 2).
+    let tally = perfgate_tally(unpaired(20), 0.0, 150);
+    let coverage = tally.coverage().unwrap();
+    assert!((0.93..=0.97).contains(&coverage), "coverage {coverage}: {tally:?}");
+}
+
+#[test]
 fn unpaired_ten_percent_regression_is_caught() {
     // Published: about 90 % under a 3 % budget; 300 checks leave about 1.7 points of sampling error.
     let tally = perfgate_tally(unpaired(20), 0.10, 300);
