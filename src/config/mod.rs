@@ -145,6 +145,9 @@ pub struct Suite {
     pub env: BTreeMap<String, String>,
     /// Longest time one run of `command` may take (e.g. `"20min"`).
     pub timeout: Option<Quantity>,
+    /// Row formats: malformed rows tolerated (skipped, reported with their lines) before the input fails.
+    #[serde(default)]
+    pub max_bad_rows: u64,
 }
 
 fn auto_format() -> Format {
@@ -299,6 +302,7 @@ impl Suite {
             delimiter: self.delimiter.and_then(|c| u8::try_from(c).ok()),
             suite: Some(self.name.clone()),
             modified_since: None,
+            max_bad_rows: self.max_bad_rows,
         }
     }
 }
