@@ -84,7 +84,15 @@ impl Histogram {
     /// (adapters reject them before).
     #[inline]
     pub fn record(&mut self, value: f64) {
-        self.record_n(value, 1);
+        if !(value.is_finite() && value > 0.0) {
+            return self.record_n(value, 1);
+        }
+        self.count += 1;
+        self.sum += value;
+        self.sum_of_squares += value * value;
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+        self.add_to_bucket(bucket_of(value), 1);
     }
 
     /// Adds `times` occurrences of `value`.

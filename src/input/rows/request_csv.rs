@@ -77,10 +77,32 @@ pub fn open(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
     Ok(CsvStream { header, reader })
 }
 
+/// FxHash (rustc's hasher): a multiply-rotate per word; group keys are short
+/// and not attacker-chosen in a way that matters for a one-shot read.
+#[derive(Default, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyMap = HashMap<Box<[u8]>, usize, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// The series of one block, keyed by the raw (route, method, status) bytes.
 #[derive(Default)]
 struct BlockGroups {
-    index: HashMap<Box<[u8]>, usize>,
+    index: KeyMap,
     groups: Vec<Group>,
     lines: u64,
     rows: u64,
@@ -94,14 +116,42 @@ struct Group {
     method: Option<String>,
     status: Option<String>,
     latencies: Vec<f64>,
-    failures: Vec<f64>,
+    failures: FailureCount,
+}
+
+/// Requests and failed requests of a group: 0/1 flags need no histogram.
+#[derive(Debug, Default, Clone, Copy)]
+struct FailureCount {
+    requests: u64,
+    failed: u64,
+}
+
+impl FailureCount {
+    fn add(&mut self, other: FailureCount) {
+        self.requests += other.requests;
+        self.failed += other.failed;
+    }
+
+    /// The 0/1 flags as a series: raw (successes, then failures) while small, else binned.
+    fn into_recorder(self) -> Recorder {
+        let ok = self.requests - self.failed;
+        if self.requests as usize <= super::recorder::RAW_SAMPLE_LIMIT {
+            let mut flags = vec![0.0; ok as usize];
+            flags.resize(self.requests as usize, 1.0);
+            return Recorder::Raw(flags);
+        }
+        let mut histogram = crate::model::histogram::Histogram::new();
+        histogram.record_n(0.0, ok);
+        histogram.record_n(1.0, self.failed);
+        Recorder::Binned(histogram)
+    }
 }
 
 /// Series of the whole input, in order of first appearance.
 #[derive(Default)]
 struct Totals {
-    index: HashMap<Box<[u8]>, usize>,
-    series: Vec<(Tags, Recorder, Option<Recorder>)>,
+    index: KeyMap,
+    series: Vec<(Tags, Recorder, FailureCount)>,
     lines: u64,
     rows: u64,
     bad_rows: u64,
@@ -121,17 +171,14 @@ impl Totals {
                     if let Some(status) = group.status {
                         tags.insert("status".into(), status);
                     }
-                    self.series.push((tags, Recorder::default(), None));
+                    self.series.push((tags, Recorder::default(), FailureCount::default()));
                     self.index.insert(group.key, self.series.len() - 1);
                     self.series.len() - 1
                 }
             };
             let (_, latencies, failures) = &mut self.series[slot];
             group.latencies.into_iter().for_each(|v| latencies.record(v));
-            if !group.failures.is_empty() {
-                let failures = failures.get_or_insert_with(Recorder::default);
-                group.failures.into_iter().for_each(|v| failures.record(v));
-            }
+            failures.add(group.failures);
         }
         for (line, message) in block.bad_lines {
             if self.bad_lines.len() < BAD_LINES_SHOWN {
@@ -145,21 +192,19 @@ impl Totals {
 
     /// `latency` per (route, method, status), `errors` per (route, method), sorted by id.
     fn into_benchmarks(self) -> Vec<Benchmark> {
-        let mut errors: Vec<(Tags, Recorder)> = Vec::new();
+        let mut errors: BTreeMap<Tags, FailureCount> = BTreeMap::new();
         let mut benchmarks = Vec::new();
         for (tags, latencies, failures) in self.series {
-            if let Some(failures) = failures {
+            if failures.requests > 0 {
                 let mut error_tags = tags.clone();
                 error_tags.remove("status");
-                match errors.iter_mut().find(|(t, _)| *t == error_tags) {
-                    Some((_, recorder)) => recorder.merge(failures),
-                    None => errors.push((error_tags, failures)),
-                }
+                errors.entry(error_tags).or_default().add(failures);
             }
             benchmarks.push(tagged(latencies, LATENCY_METRIC, Unit::Ns, tags));
         }
-        benchmarks
-            .extend(errors.into_iter().map(|(tags, recorder)| tagged(recorder, ERRORS_METRIC, Unit::Ratio, tags)));
+        benchmarks.extend(
+            errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
+        );
         benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
         benchmarks
     }
@@ -411,7 +456,7 @@ fn record_fields(
                 method: method.map(text).transpose()?,
                 status: status.map(text).transpose()?,
                 latencies: Vec::new(),
-                failures: Vec::new(),
+                failures: FailureCount::default(),
             });
             groups.index.insert(key.as_slice().into(), groups.groups.len() - 1);
             groups.groups.len() - 1
@@ -420,7 +465,8 @@ fn record_fields(
     let group = &mut groups.groups[slot];
     group.latencies.push(latency);
     if let Some(failed) = failed {
-        group.failures.push(if failed { 1.0 } else { 0.0 });
+        group.failures.requests += 1;
+        group.failures.failed += u64::from(failed);
     }
     Ok(())
 }
