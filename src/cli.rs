@@ -91,6 +91,17 @@ Examples:
 
 Exit codes: 0 pass (warnings allowed), 1 a KPI failed, 2 error.")]
     Compare(CompareArgs),
+    /// Where does the time go: latency data broken down by tags, ranked by
+    /// total time, with each group's share; against --base, each group's p99
+    /// change with its interval.
+    #[command(after_long_help = "\
+Examples:
+  perfgate explain examples/api/head.csv
+  perfgate explain --by route,method --base examples/api/base.csv examples/api/head.csv
+  perfgate explain --format json requests.ndjson
+
+Exit codes: 0 done, 2 error.")]
+    Explain(ExplainArgs),
     /// Collect every suite's results into one normalized results file (JSON),
     /// e.g. to store a baseline or to merge CI shards.
     #[command(after_long_help = "\
@@ -241,6 +252,25 @@ pub struct CompareArgs {
     /// Without a budget file: the statistic compared
     #[arg(long, default_value = "median", value_name = "STATISTIC")]
     pub statistic: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Latency inputs (request logs, load-test exports; gzip allowed)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Tags to group by, comma-separated
+    #[arg(long, default_value = "route", value_delimiter = ',', value_name = "TAG,...")]
+    pub by: Vec<String>,
+    /// Baseline input (repeat for several): adds each group's p99 change with its interval
+    #[arg(long, value_name = "PATH")]
+    pub base: Vec<PathBuf>,
+    /// Metric of the latency series
+    #[arg(long, default_value = "latency", value_name = "METRIC")]
+    pub metric: String,
+    /// Input format [default: auto-detected]
+    #[arg(long, value_enum, default_value_t = Format::Auto, value_name = "FORMAT")]
+    pub input_format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod collect;
 pub mod commands;
 pub mod config;
+pub mod explain;
 pub mod github;
 pub mod input;
 pub mod model;

@@ -17,6 +17,7 @@ mod calibrate;
 mod check;
 mod comment;
 mod compare;
+mod explain;
 mod init;
 mod record;
 mod render;
@@ -34,6 +35,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
     match command {
         Command::Check(args) => check::run(&args, global),
         Command::Compare(args) => compare::run(&args, global),
+        Command::Explain(args) => explain::run(&args, global),
         Command::Run => run::run(global),
         Command::Report(args) => render::run(&args, global),
         Command::Record(args) => record::run(&args, global),

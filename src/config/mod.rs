@@ -145,6 +145,9 @@ pub struct Suite {
     pub env: BTreeMap<String, String>,
     /// Longest time one run of `command` may take (e.g. `"20min"`).
     pub timeout: Option<Quantity>,
+    /// Row formats: malformed rows tolerated (skipped, reported with their lines) before the input fails.
+    #[serde(default)]
+    pub max_bad_rows: u64,
 }
 
 fn auto_format() -> Format {
@@ -161,6 +164,8 @@ struct KpiTable {
     metric: Option<String>,
     #[serde(rename = "where", default)]
     tag_filters: BTreeMap<String, String>,
+    /// Judge each value of these tags separately (`"route"`, `"route,method"`).
+    per: Option<String>,
     statistic: Spanned<Statistic>,
     max: Option<Quantity>,
     min: Option<Quantity>,
@@ -183,6 +188,8 @@ pub struct Kpi {
     pub metric: Option<String>,
     /// Tag filters, globs allowed.
     pub tag_filters: BTreeMap<String, String>,
+    /// Tags whose every value is judged separately (one comparison each), under the same budget.
+    pub per: Vec<String>,
     pub statistic: Statistic,
     pub max: Option<Quantity>,
     pub min: Option<Quantity>,
@@ -256,6 +263,13 @@ impl Config {
                 bench: kpi.bench.clone(),
                 metric: kpi.metric.clone(),
                 tag_filters: kpi.tag_filters.clone(),
+                per: kpi
+                    .per
+                    .iter()
+                    .flat_map(|tags| tags.split(','))
+                    .map(|tag| tag.trim().to_string())
+                    .filter(|tag| !tag.is_empty())
+                    .collect(),
                 statistic: *kpi.statistic.get_ref(),
                 max: kpi.max,
                 min: kpi.min,
@@ -299,6 +313,7 @@ impl Suite {
             delimiter: self.delimiter.and_then(|c| u8::try_from(c).ok()),
             suite: Some(self.name.clone()),
             modified_since: None,
+            max_bad_rows: self.max_bad_rows,
         }
     }
 }

@@ -8,28 +8,38 @@
 
 use std::path::Path;
 
-use super::rows::csv_table::{Column, CsvTable, Row};
-use super::rows::{nanos_per_unit, parse_duration_ns, RequestRecord, SeriesSet};
+use super::rows::csv_table::required_column_index;
+use super::rows::nanos_per_unit;
+use super::rows::request_csv::{self, FailureRule, RequestSchema};
 use super::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
 
-/// Reads a JTL CSV (delimiter from the options: JMeter also writes `;` and tabs).
+/// Reads a JTL CSV (delimiter from the options: JMeter also writes `;` and
+/// tabs; gzip allowed), streaming: see [`request_csv`].
 pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let table = CsvTable::open(path, options.delimiter.unwrap_or(b','))?;
-    reject_headerless(path, &table)?;
-    let columns = JtlColumns::find(&table)?;
-    let mut series = SeriesSet::default();
-    table.for_each_row(|row| {
-        columns.record(row)?.add_to(&mut series);
-        Ok(())
-    })?;
-    Ok(series.into_benchmarks())
+    let delimiter = options.delimiter.unwrap_or(b',');
+    let stream = request_csv::open(path, delimiter)?;
+    reject_headerless(path, &stream.header)?;
+    let column = |name: &str| required_column_index(path, &stream.header, delimiter, name);
+    let optional = |name: &str| stream.header.iter().position(|found| found == name);
+    let schema = RequestSchema {
+        delimiter,
+        columns: stream.header.len(),
+        route: (column("label")?, "label".into()),
+        latency: (column("elapsed")?, "elapsed".into()),
+        method: None,
+        status: optional("responseCode"),
+        failure: optional("success").map_or(FailureRule::Unknown, |c| FailureRule::SuccessColumn(c, "success".into())),
+        nanos_per_unit: nanos_per_unit("ms").unwrap_or(1e6),
+        bad_row_limit: options.max_bad_rows,
+    };
+    request_csv::ingest(path, stream, &schema)
 }
 
 /// JMeter writes no header unless `print_field_names` is on; the first row is
 /// then data, starting with an epoch-ms timestamp.
-fn reject_headerless(path: &Path, table: &CsvTable) -> Result<(), InputError> {
-    let first = table.header().first().map(String::as_str).unwrap_or_default();
+fn reject_headerless(path: &Path, header: &[String]) -> Result<(), InputError> {
+    let first = header.first().map(String::as_str).unwrap_or_default();
     if !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) {
         return Err(InputError::new(
             path,
@@ -39,44 +49,6 @@ fn reject_headerless(path: &Path, table: &CsvTable) -> Result<(), InputError> {
         ));
     }
     Ok(())
-}
-
-struct JtlColumns {
-    label: Column,
-    elapsed: Column,
-    response_code: Option<Column>,
-    success: Option<Column>,
-}
-
-impl JtlColumns {
-    fn find(table: &CsvTable) -> Result<Self, InputError> {
-        Ok(JtlColumns {
-            label: table.required_column("label")?,
-            elapsed: table.required_column("elapsed")?,
-            response_code: table.optional_column("responseCode"),
-            success: table.optional_column("success"),
-        })
-    }
-
-    fn record(&self, row: &Row) -> Result<RequestRecord, String> {
-        let millis = nanos_per_unit("ms").unwrap_or(1e6);
-        Ok(RequestRecord {
-            route: row.non_empty(&self.label)?.to_string(),
-            method: None,
-            status: self.response_code.as_ref().map(|c| row.text(c).to_string()).filter(|s| !s.is_empty()),
-            latency_ns: row.parse(&self.elapsed, |text| parse_duration_ns(text, millis))?,
-            failed: self.success.as_ref().map(|c| row.parse(c, failed_from_success)).transpose()?,
-        })
-    }
-}
-
-/// JMeter's `success` column, turned into "did this request fail".
-fn failed_from_success(text: &str) -> Result<bool, String> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" => Ok(false),
-        "false" => Ok(true),
-        _ => Err(format!("expected true or false, found {text:?}")),
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::rows::csv_table::{Column, CsvTable, Row};
+use super::rows::csv_table::required_column_index;
+use super::rows::request_csv::{self, FailureRule, RequestSchema};
 use super::rows::{
     duration_ns, nanos_per_unit, ndjson, parse_duration_ns, push_error_flag, request_tags, status_is_failure,
     RequestRecord, SeriesSet, Tags,
@@ -21,17 +22,28 @@ use super::rows::{
 use super::{FieldMap, InputError, InputOptions};
 use crate::model::Benchmark;
 
-/// Reads a latency CSV (header row required; delimiter from the options).
+/// Reads a latency CSV (header row required; delimiter from the options; gzip
+/// allowed), streaming: see [`request_csv`].
 pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let nanos = latency_scale(path, &options.fields)?;
-    let table = CsvTable::open(path, options.delimiter.unwrap_or(b','))?;
-    let columns = RequestColumns::find(&table, &options.fields)?;
-    let mut series = SeriesSet::default();
-    table.for_each_row(|row| {
-        columns.record(row, nanos)?.add_to(&mut series);
-        Ok(())
-    })?;
-    Ok(series.into_benchmarks())
+    let fields = &options.fields;
+    let nanos = latency_scale(path, fields)?;
+    let delimiter = options.delimiter.unwrap_or(b',');
+    let stream = request_csv::open(path, delimiter)?;
+    let column = |name: &str| required_column_index(path, &stream.header, delimiter, name);
+    let optional = |name: &str| stream.header.iter().position(|found| found == name);
+    let status = optional(&fields.status);
+    let schema = RequestSchema {
+        delimiter,
+        columns: stream.header.len(),
+        route: (column(&fields.route)?, fields.route.clone()),
+        latency: (column(&fields.latency)?, fields.latency.clone()),
+        method: optional(&fields.method),
+        status,
+        failure: status.map_or(FailureRule::Unknown, FailureRule::StatusClass),
+        nanos_per_unit: nanos,
+        bad_row_limit: options.max_bad_rows,
+    };
+    request_csv::ingest(path, stream, &schema)
 }
 
 /// Reads a latency NDJSON log (one object per line; status may be a number or a string).
@@ -68,36 +80,6 @@ fn latency_scale(path: &Path, fields: &FieldMap) -> Result<f64, InputError> {
             format!("latency unit {:?} is not supported: expected ns, us, ms or s", fields.latency_unit),
         )
     })
-}
-
-/// The columns of a latency CSV, found by the configured names.
-struct RequestColumns {
-    route: Column,
-    latency: Column,
-    method: Option<Column>,
-    status: Option<Column>,
-}
-
-impl RequestColumns {
-    fn find(table: &CsvTable, fields: &FieldMap) -> Result<Self, InputError> {
-        Ok(RequestColumns {
-            route: table.required_column(&fields.route)?,
-            latency: table.required_column(&fields.latency)?,
-            method: table.optional_column(&fields.method),
-            status: table.optional_column(&fields.status),
-        })
-    }
-
-    fn record(&self, row: &Row, nanos: f64) -> Result<RequestRecord, String> {
-        let status = self.status.as_ref().map(|column| row.text(column).to_string());
-        Ok(RequestRecord {
-            route: row.non_empty(&self.route)?.to_string(),
-            method: self.method.as_ref().map(|column| row.text(column).to_string()).filter(|m| !m.is_empty()),
-            failed: status.as_ref().map(|s| status_is_failure(Some(s))),
-            status: status.filter(|s| !s.is_empty()),
-            latency_ns: row.parse(&self.latency, |text| parse_duration_ns(text, nanos))?,
-        })
-    }
 }
 
 fn ndjson_record(object: &Map<String, Value>, fields: &FieldMap, nanos: f64) -> Result<RequestRecord, String> {
@@ -144,7 +126,9 @@ mod tests {
 
     use super::*;
     use crate::input::{validate_benchmark, Location};
+    use crate::model::histogram::Histogram;
     use crate::model::Unit;
+    use crate::stats::{Estimator, Ranked};
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/latency").join(name)
@@ -196,10 +180,9 @@ mod tests {
         ok_gets
             .filter(|b| b.tags.get("status").is_some_and(|s| s == "200"))
             .map(|b| {
-                let mut sorted = b.samples.clone();
-                sorted.sort_by(f64::total_cmp);
-                let rank = (0.99 * sorted.len() as f64).ceil() as usize - 1;
-                (b.tags["route"].clone(), sorted[rank] / 1e9)
+                let histogram = b.histogram.clone().unwrap_or_else(|| Histogram::from_values(&b.samples));
+                let p99 = Ranked::new(&histogram).unwrap().statistic(Estimator::Quantile(0.99)).unwrap();
+                (b.tags["route"].clone(), p99 / 1e9)
             })
             .collect()
     }

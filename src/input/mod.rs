@@ -158,6 +158,8 @@ pub struct InputOptions {
     /// Results written before this moment are stale (left over from an earlier run) and ignored
     /// where the format allows telling (criterion folders).
     pub modified_since: Option<std::time::SystemTime>,
+    /// Rows of a row format that may fail to parse (skipped and reported) before the input fails.
+    pub max_bad_rows: u64,
 }
 
 /// Where in a file a problem is.
@@ -304,7 +306,7 @@ pub fn validate_benchmark(path: &Path, json_path: &str, bench: &Benchmark) -> Re
             ));
         }
     }
-    if bench.samples.is_empty() && bench.summary.is_empty() {
+    if bench.samples.is_empty() && bench.histogram.is_none() && bench.summary.is_empty() {
         return Err(InputError::new(
             path,
             at(String::new()),

@@ -92,6 +92,18 @@ fn is_command_failure(error: &anyhow::Error) -> bool {
 /// A benchmark reported as a single value (no raw samples) contributes that value as one sample.
 pub fn add_round(accumulated: &mut Vec<Benchmark>, round_results: Vec<Benchmark>, round: u32) {
     for mut bench in round_results {
+        if let Some(histogram) = bench.histogram.take() {
+            // Binned series (large request logs) pool their rounds; they carry no per-sample rounds.
+            match accumulated.iter_mut().find(|b| b.id == bench.id && b.metric == bench.metric && b.tags == bench.tags)
+            {
+                Some(existing) => existing.histogram.get_or_insert_with(Default::default).merge(&histogram),
+                None => {
+                    bench.histogram = Some(histogram);
+                    accumulated.push(bench);
+                }
+            }
+            continue;
+        }
         if bench.samples.is_empty() {
             match ["median", "mean", "value"].iter().find_map(|key| bench.summary.get(*key)) {
                 Some(value) => bench.samples.push(*value),

@@ -38,6 +38,7 @@
 
 mod bootstrap;
 mod fdr;
+mod histogram;
 mod hodges_lehmann;
 mod noise;
 mod paired;
@@ -53,10 +54,11 @@ mod test_support;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
+pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
 pub use paired::paired_log_ratio;
 pub use proportion::proportion_interval;
-pub use quantile::{quantile_interval, quantile_sorted, statistic, statistic_interval};
+pub use quantile::{order_statistic_ranks, quantile_interval, quantile_sorted, statistic, statistic_interval};
 pub use settle::{samples_to_settle, Settle};
 
 /// What a KPI compares.

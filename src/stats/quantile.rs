@@ -83,19 +83,28 @@ pub(crate) fn type7_position(n: usize, p: f64) -> (usize, f64) {
 /// NaN confidence counts as 1.
 pub fn quantile_interval(sorted: &[f64], p: f64, confidence: f64) -> (f64, f64) {
     let n = sorted.len();
-    let p = p.clamp(0.0, 1.0);
-    let tail = if confidence.is_nan() { 0.0 } else { (1.0 - confidence.clamp(0.0, 1.0)) / 2.0 };
     if n == 0 || p.is_nan() {
         return (f64::NEG_INFINITY, f64::INFINITY);
     }
+    let (l, u) = order_statistic_ranks(n, p, confidence);
+    let lo = if l == 0 { f64::NEG_INFINITY } else { sorted[l - 1] };
+    let hi = if u == n + 1 { f64::INFINITY } else { sorted[u - 1] };
+    (lo.min(hi), hi.max(lo))
+}
+
+/// The 1-based ranks `(l, u)` of the order statistics that bound the
+/// `p`-quantile of `n > 0` samples with [`quantile_interval`]'s rule; `l = 0`
+/// means no lower bound, `u = n + 1` no upper bound. Histogram-backed series
+/// map these ranks to bucket bounds.
+pub fn order_statistic_ranks(n: usize, p: f64, confidence: f64) -> (usize, usize) {
+    let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
+    let tail = if confidence.is_nan() { 0.0 } else { (1.0 - confidence.clamp(0.0, 1.0)) / 2.0 };
     let binom = Binomial::new(p, n as u64).expect("p is in [0, 1]");
     // l in 0..=n: the lower bound X(l) misses when B < l, probability F(l - 1).
     let l = last_true(0, n, |l| l == 0 || binom.cdf(l as u64 - 1) <= tail);
     // u in 1..=n+1: the upper bound X(u) misses when B >= u, probability sf(u - 1).
     let u = first_true(1, n + 1, |u| u == n + 1 || binom.sf(u as u64 - 1) <= tail);
-    let lo = if l == 0 { f64::NEG_INFINITY } else { sorted[l - 1] };
-    let hi = if u == n + 1 { f64::INFINITY } else { sorted[u - 1] };
-    (lo.min(hi), hi.max(lo))
+    (l, u)
 }
 
 /// Largest `i` in `[lo, hi]` with `pred(i)`, for a predicate true up to some
@@ -158,15 +167,21 @@ pub fn statistic_interval(samples: &[f64], estimator: Estimator, confidence: f64
 fn mean_t_interval(samples: &[f64], confidence: f64) -> (f64, f64) {
     let n = samples.len() as f64;
     let mean = samples.iter().sum::<f64>() / n;
-    if samples.len() < 2 {
+    let var = if samples.len() < 2 { 0.0 } else { samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0) };
+    mean_t_interval_of(samples.len() as u64, mean, var.sqrt(), confidence)
+}
+
+/// Student's t interval `mean ± t(n-1) sd / sqrt(n)`; one value gives `(-inf, +inf)`.
+pub(crate) fn mean_t_interval_of(n: u64, mean: f64, sd: f64, confidence: f64) -> (f64, f64) {
+    if n < 2 {
         return (f64::NEG_INFINITY, f64::INFINITY);
     }
-    let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    if var == 0.0 {
+    if sd == 0.0 {
         return (mean, mean);
     }
+    let n = n as f64;
     let t = StudentsT::new(0.0, 1.0, n - 1.0).expect("degrees of freedom are positive");
-    let half = t.inverse_cdf((1.0 + confidence) / 2.0) * (var / n).sqrt();
+    let half = t.inverse_cdf((1.0 + confidence) / 2.0) * sd / n.sqrt();
     (mean - half, mean + half)
 }
 

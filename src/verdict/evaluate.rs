@@ -218,8 +218,8 @@ fn evaluate_kpi(
             ci: None,
             p_value: None,
             q_value: None,
-            n_base: base.as_ref().map_or(0, |b| b.samples.len()),
-            n_head: head.samples.len(),
+            n_base: base.as_ref().map_or(0, Series::count),
+            n_head: head.count(),
             method: String::new(),
             settle: None,
             reason: String::new(),
@@ -267,8 +267,12 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
     if base.deterministic && head.deterministic {
         return stats::exact_log_ratio(base.value, head.value).map_err(|e| e.to_string());
     }
-    if base.samples.is_empty() || head.samples.is_empty() {
+    if !base.has_values() || !head.has_values() {
         return stats::single_value_log_ratio(base.value, head.value).map_err(|e| e.to_string());
+    }
+    if base.histogram.is_some() || head.histogram.is_some() {
+        return stats::histogram_log_ratio(&base.to_histogram(), &head.to_histogram(), estimator(statistic), options)
+            .map_err(|e| e.to_string());
     }
     if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
         return stats::paired_log_ratio(&base_rounds, &head_rounds, options.confidence).map_err(|e| e.to_string());
@@ -333,8 +337,18 @@ fn relative_part(kpi: &Kpi, direction: Direction, ratio: LogRatio, noise: RunNoi
 }
 
 fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
-    if series.samples.is_empty() || series.deterministic {
+    if !series.has_values() || series.deterministic {
         return Ok([series.value, series.value]);
+    }
+    if let Some(histogram) = &series.histogram {
+        let (lo, hi) = if statistic == Statistic::Rate {
+            stats::proportion_interval(histogram.sum(), histogram.count() as f64, confidence)
+        } else {
+            stats::Ranked::new(histogram)
+                .and_then(|ranked| ranked.statistic_interval(estimator(statistic), confidence))
+                .map_err(|e| e.to_string())?
+        };
+        return Ok([lo, hi]);
     }
     let (lo, hi) = if statistic == Statistic::Rate {
         let flagged: f64 = series.samples.iter().sum();

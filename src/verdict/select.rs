@@ -1,6 +1,9 @@
 //! Which series a KPI judges: `bench` and `metric` globs, `where` tag globs,
 //! and how matches form comparisons (one per benchmark id, or one pooled
-//! comparison per KPI when the KPI names a `metric` of tagged series).
+//! comparison per KPI when the KPI names a `metric` of tagged series — or one
+//! pooled comparison per value of the `per` tags, e.g. per route).
+
+use std::collections::BTreeMap;
 
 use globset::{Glob, GlobMatcher};
 
@@ -58,6 +61,9 @@ pub fn select<'a>(
         return Err(no_match_message(kpi, head));
     }
     let base_matches: Vec<&Benchmark> = base.unwrap_or(&[]).iter().filter(|b| filter.matches(b)).collect();
+    if kpi.metric.is_some() && !kpi.per.is_empty() {
+        return Ok(per_tag_values(kpi, &head_matches, &base_matches));
+    }
     if kpi.metric.is_some() {
         return Ok(vec![Selection { label: pooled_label(kpi), head: head_matches, base: base_matches }]);
     }
@@ -73,6 +79,33 @@ pub fn select<'a>(
         }
     }
     Ok(selections)
+}
+
+/// One pooled selection per combination of the `per` tags' values, sorted by
+/// label; series without one of the tags are not judged by such a KPI.
+fn per_tag_values<'a>(kpi: &Kpi, head: &[&'a Benchmark], base: &[&'a Benchmark]) -> Vec<Selection<'a>> {
+    let values_of = |bench: &Benchmark| -> Option<Vec<(String, String)>> {
+        kpi.per.iter().map(|tag| bench.tags.get(tag).map(|value| (tag.clone(), value.clone()))).collect()
+    };
+    let mut groups: BTreeMap<String, Selection<'a>> = BTreeMap::new();
+    for (bench, is_head) in head.iter().map(|b| (*b, true)).chain(base.iter().map(|b| (*b, false))) {
+        let Some(values) = values_of(bench) else { continue };
+        let mut tags: BTreeMap<String, String> = kpi.tag_filters.clone();
+        tags.extend(values);
+        let pairs: Vec<String> = tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let label = format!("{}{{{}}}", kpi.metric.clone().unwrap_or_default(), pairs.join(","));
+        if !is_head && !groups.contains_key(&label) {
+            continue; // a value only the baseline has is not judged
+        }
+        let selection =
+            groups.entry(label.clone()).or_insert_with(|| Selection { label, head: Vec::new(), base: Vec::new() });
+        if is_head {
+            selection.head.push(bench);
+        } else {
+            selection.base.push(bench);
+        }
+    }
+    groups.into_values().collect()
 }
 
 fn pooled_label(kpi: &Kpi) -> String {
@@ -109,8 +142,6 @@ fn no_match_message(kpi: &Kpi, head: &[Benchmark]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::config::Statistic;
     use crate::model::Unit;
@@ -122,6 +153,7 @@ mod tests {
             bench: bench.map(String::from),
             metric: metric.map(String::from),
             tag_filters: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>(),
+            per: Vec::new(),
             statistic: Statistic::Median,
             max: None,
             min: None,
@@ -166,6 +198,29 @@ mod tests {
         let ids: Vec<&str> = selections[0].head.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(selections[0].label, "latency{method=GET,route=/api/*}");
+    }
+
+    #[test]
+    fn per_route_gives_one_pooled_comparison_per_route_value() {
+        let head = vec![
+            series("a", "latency", &[("method", "GET"), ("route", "/users"), ("status", "200")]),
+            series("b", "latency", &[("method", "GET"), ("route", "/users"), ("status", "500")]),
+            series("c", "latency", &[("method", "GET"), ("route", "/orders"), ("status", "200")]),
+            series("d", "latency", &[("method", "POST"), ("route", "/orders"), ("status", "200")]),
+        ];
+        let base = vec![
+            series("a", "latency", &[("method", "GET"), ("route", "/users"), ("status", "200")]),
+            series("x", "latency", &[("method", "GET"), ("route", "/gone"), ("status", "200")]),
+        ];
+        let mut per_route = kpi(None, Some("latency"), &[("method", "GET")]);
+        per_route.per = vec!["route".into()];
+        let selections = select(&per_route, &head, Some(&base)).unwrap();
+        let labels: Vec<&str> = selections.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["latency{method=GET,route=/orders}", "latency{method=GET,route=/users}"]);
+        let users: Vec<&str> = selections[1].head.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(users, ["a", "b"], "statuses of a route are pooled");
+        assert_eq!(selections[1].base.len(), 1);
+        assert!(selections[0].base.is_empty(), "no baseline for /orders");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! or the tool's own summary value when there are no raw samples.
 
 use crate::config::Statistic;
+use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Throughput, Unit};
 use crate::stats::{self, Estimator};
 
@@ -10,8 +11,10 @@ use crate::stats::{self, Estimator};
 #[derive(Debug, Clone)]
 pub struct Series {
     pub unit: Unit,
-    /// Raw values (empty for summary-only inputs).
+    /// Raw values (empty for summary-only inputs and histogram-backed series).
     pub samples: Vec<f64>,
+    /// The values of a large series, binned (≤ 0.1 % relative error).
+    pub histogram: Option<Histogram>,
     /// The statistic's value.
     pub value: f64,
     /// Same code, same value: compare exactly.
@@ -44,6 +47,9 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         ));
     }
     let deterministic = benchmarks.iter().all(|b| b.deterministic);
+    if benchmarks.iter().any(|b| b.histogram.is_some()) {
+        return histogram_series(benchmarks, statistic, deterministic);
+    }
     let has_samples = benchmarks.iter().all(|b| !b.samples.is_empty());
     if !has_samples {
         return summary_series(benchmarks, statistic, deterministic);
@@ -69,7 +75,73 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         .collect::<Option<Vec<&[u32]>>>()
         .map(|all| all.concat())
         .filter(|rounds| rounds.len() == samples.len());
-    Ok(Series { unit, samples, value, deterministic: deterministic || statistic == Statistic::Count, rounds })
+    Ok(Series {
+        unit,
+        samples,
+        histogram: None,
+        value,
+        deterministic: deterministic || statistic == Statistic::Count,
+        rounds,
+    })
+}
+
+impl Series {
+    /// Number of values behind the statistic.
+    pub fn count(&self) -> usize {
+        self.histogram.as_ref().map_or(self.samples.len(), |h| h.count() as usize)
+    }
+
+    /// Whether the series has values (raw or binned), not only a summary value.
+    pub fn has_values(&self) -> bool {
+        self.count() > 0
+    }
+
+    /// The values as a histogram (raw samples are binned on the fly).
+    pub fn to_histogram(&self) -> Histogram {
+        self.histogram.clone().unwrap_or_else(|| Histogram::from_values(&self.samples))
+    }
+}
+
+/// Pool series of which at least one is histogram-backed: everything is binned.
+fn histogram_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic: bool) -> Result<Series, String> {
+    let mut pooled = Histogram::new();
+    for bench in benchmarks {
+        match &bench.histogram {
+            Some(histogram) => pooled.merge(histogram),
+            None if !bench.samples.is_empty() => bench.samples.iter().for_each(|v| pooled.record(*v)),
+            None => return Err(format!("{:?} has no raw values and cannot be pooled with binned series", bench.id)),
+        }
+    }
+    let first = benchmarks[0];
+    if statistic == Statistic::Throughput {
+        return Err(format!(
+            "statistic \"throughput\" needs per-iteration times with a declared throughput; {:?} holds request latencies",
+            first.id
+        ));
+    }
+    if statistic == Statistic::Rate
+        && pooled.ranges().iter().any(|r| !(r.lower == r.upper && (r.value == 0.0 || r.value == 1.0)))
+    {
+        return Err(format!(
+            "statistic \"rate\" needs 0/1 flags, but {:?} holds other values; use mean or a quantile",
+            first.id
+        ));
+    }
+    let value = match statistic {
+        Statistic::Count => pooled.count() as f64,
+        _ => stats::Ranked::new(&pooled)
+            .and_then(|ranked| ranked.statistic(estimator(statistic)))
+            .map_err(|e| e.to_string())?,
+    };
+    let unit = if statistic == Statistic::Count { Unit::Count } else { first.unit.clone() };
+    Ok(Series {
+        unit,
+        samples: Vec::new(),
+        histogram: Some(pooled),
+        value,
+        deterministic: deterministic || statistic == Statistic::Count,
+        rounds: None,
+    })
 }
 
 fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic: bool) -> Result<Series, String> {
@@ -92,6 +164,7 @@ fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic
     Ok(Series {
         unit,
         samples: Vec::new(),
+        histogram: None,
         value,
         deterministic: deterministic || statistic == Statistic::Count,
         rounds: None,

@@ -128,3 +128,67 @@ fn help_teaches_exit_codes_and_examples() {
     let (code, _, _) = outcome(perfgate().arg("--no-such-flag"));
     assert_eq!(code, 2);
 }
+
+/// A mixed export: GET routes with a clearly fast, a clearly slow and a
+/// too-small-to-tell p99, and a slow POST route the KPI does not select.
+fn mixed_export() -> String {
+    let mut csv = String::from("timestamp,method,route,status,latency_ms\n");
+    let routes = [
+        ("GET", "/fast", 3000, 50.0, 300.0),
+        ("GET", "/slow", 3000, 100.0, 2500.0),
+        ("GET", "/edge", 60, 500.0, 700.0),
+        ("POST", "/upload", 3000, 1000.0, 3000.0),
+    ];
+    for (method, route, n, floor, spread) in routes {
+        for i in 0..n {
+            let u = ((i * 7919) % n) as f64 / n as f64;
+            let status = if i % 50 == 0 { 500 } else { 200 };
+            csv.push_str(&format!("{i},{method},{route},{status},{:.3}\n", floor + spread * u.powi(20)));
+        }
+    }
+    csv
+}
+
+#[test]
+fn per_route_p99_budget_fails_exactly_the_routes_whose_interval_lies_above_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requests.csv"), mixed_export()).unwrap();
+    std::fs::write(
+        dir.path().join("perf-budget.toml"),
+        r#"
+[baseline]
+source = "none"
+
+[[suite]]
+name = "api"
+format = "latency-csv"
+input = "requests.csv"
+
+[[kpi]]
+name = "GET requests p99 under 1s"
+suite = "api"
+metric = "latency"
+where = { method = "GET" }
+per = "route"
+statistic = "p99"
+max = "1s"
+"#,
+    )
+    .unwrap();
+    let config = dir.path().join("perf-budget.toml");
+    let (code, report) = json_report(perfgate().arg("check").arg("--config").arg(&config));
+    assert_eq!(code, 1);
+    assert_eq!(
+        verdicts(&report),
+        [
+            ("latency{method=GET,route=/edge}".to_string(), "inconclusive".to_string()),
+            ("latency{method=GET,route=/fast}".to_string(), "pass".to_string()),
+            ("latency{method=GET,route=/slow}".to_string(), "fail".to_string()),
+        ]
+    );
+    let (_, text, _) = outcome(perfgate().arg("check").arg("--config").arg(&config));
+    let failing: Vec<&str> = text.lines().filter(|line| line.trim_end().ends_with("fail")).collect();
+    assert_eq!(failing.len(), 1, "{text}");
+    assert!(failing[0].contains("route=/slow"), "{text}");
+    assert!(!text.contains("/upload"), "POST routes are not selected: {text}");
+}

@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod errors;
+mod explain;
 mod github;
 mod init;
 mod report;

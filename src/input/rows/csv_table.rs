@@ -56,16 +56,8 @@ impl CsvTable {
 
     /// The column named `name`, or an error naming it and listing the header found.
     pub fn required_column(&self, name: &str) -> Result<Column, InputError> {
-        self.optional_column(name).ok_or_else(|| {
-            let mut message = format!("expected a column named {name:?}; the header has: {}", self.header.join(", "));
-            if self.header.len() == 1 {
-                let delimiter = char::from(self.delimiter).escape_default();
-                message.push_str(&format!(
-                    " (a single column: is the delimiter right? this file was read with delimiter = \"{delimiter}\")"
-                ));
-            }
-            InputError::new(&self.path, Location::Line(1), message)
-        })
+        let index = required_column_index(&self.path, &self.header, self.delimiter, name)?;
+        Ok(Column { index, name: name.to_string() })
     }
 
     /// Calls `visit` for every data row; an `Err(message)` from it becomes an
@@ -113,6 +105,21 @@ impl Row<'_> {
         }
         Ok(text)
     }
+}
+
+/// Index of the header column named `name`, or an error naming it, listing
+/// the header found and hinting at the delimiter when there is one column.
+pub fn required_column_index(path: &Path, header: &[String], delimiter: u8, name: &str) -> Result<usize, InputError> {
+    header.iter().position(|found| found == name).ok_or_else(|| {
+        let mut message = format!("expected a column named {name:?}; the header has: {}", header.join(", "));
+        if header.len() == 1 {
+            let delimiter = char::from(delimiter).escape_default();
+            message.push_str(&format!(
+                " (a single column: is the delimiter right? this file was read with delimiter = \"{delimiter}\")"
+            ));
+        }
+        InputError::new(path, Location::Line(1), message)
+    })
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> InputError {

@@ -6,10 +6,13 @@
 
 pub mod csv_table;
 pub mod ndjson;
+pub mod recorder;
+pub mod request_csv;
 
 use std::collections::BTreeMap;
 
 use crate::model::{Benchmark, Unit};
+use recorder::Recorder;
 
 /// Tag name -> value, sorted so ids and grouping are stable.
 pub type Tags = BTreeMap<String, String>;
@@ -28,7 +31,7 @@ pub struct SeriesSet {
 #[derive(Debug)]
 struct Series {
     unit: Unit,
-    samples: Vec<f64>,
+    values: Recorder,
 }
 
 impl SeriesSet {
@@ -37,9 +40,9 @@ impl SeriesSet {
     pub fn push(&mut self, metric: &str, unit: Unit, tags: Tags, value: f64) {
         self.series
             .entry((metric.to_string(), tags))
-            .or_insert_with(|| Series { unit, samples: Vec::new() })
-            .samples
-            .push(value);
+            .or_insert_with(|| Series { unit, values: Recorder::default() })
+            .values
+            .record(value);
     }
 
     /// One benchmark per series, sorted by id.
@@ -48,7 +51,7 @@ impl SeriesSet {
             .series
             .into_iter()
             .map(|((metric, tags), series)| {
-                let mut bench = Benchmark::with_samples(series_id(&metric, &tags), metric, series.unit, series.samples);
+                let mut bench = series.values.into_benchmark(series_id(&metric, &tags), metric, series.unit);
                 bench.tags = tags;
                 bench
             })

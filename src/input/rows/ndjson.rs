@@ -47,11 +47,12 @@ pub fn for_each_line<T: DeserializeOwned>(
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-fn open_maybe_gzipped(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+/// The file's content, decompressed when it starts with the gzip magic bytes.
+pub(crate) fn open_maybe_gzipped(path: &Path) -> std::io::Result<Box<dyn BufRead + Send>> {
     let mut file = BufReader::new(File::open(path)?);
     if file.fill_buf()?.starts_with(&GZIP_MAGIC) {
-        let decoder: Box<dyn Read> = Box::new(flate2::read::MultiGzDecoder::new(file));
-        return Ok(Box::new(BufReader::new(decoder)));
+        let decoder: Box<dyn Read + Send> = Box::new(flate2::read::MultiGzDecoder::new(file));
+        return Ok(Box::new(BufReader::with_capacity(1 << 20, decoder)));
     }
     Ok(Box::new(file))
 }

@@ -1,0 +1,110 @@
+//! The values of one series while a row input streams by: raw samples while
+//! the series is small (exact statistics, as before), a [`Histogram`] once it
+//! outgrows [`RAW_SAMPLE_LIMIT`] — so memory per series stays bounded
+//! whatever the number of rows. The switch depends only on the series' total
+//! count, never on how the input was split for parallel parsing.
+
+use crate::model::histogram::Histogram;
+use crate::model::{Benchmark, Unit};
+
+/// Samples a series keeps raw before it becomes a histogram (8 kB of f64).
+pub const RAW_SAMPLE_LIMIT: usize = 1024;
+
+/// Values of one series: raw or binned.
+#[derive(Debug, Clone)]
+pub enum Recorder {
+    Raw(Vec<f64>),
+    Binned(Histogram),
+}
+
+impl Default for Recorder {
+    fn default() -> Self {
+        Recorder::Raw(Vec::new())
+    }
+}
+
+impl Recorder {
+    #[inline]
+    pub fn record(&mut self, value: f64) {
+        match self {
+            Recorder::Raw(samples) if samples.len() < RAW_SAMPLE_LIMIT => samples.push(value),
+            Recorder::Raw(samples) => {
+                let mut histogram = Histogram::from_values(samples);
+                histogram.record(value);
+                *self = Recorder::Binned(histogram);
+            }
+            Recorder::Binned(histogram) => histogram.record(value),
+        }
+    }
+
+    /// Appends `other`'s values (after this recorder's, for raw samples).
+    pub fn merge(&mut self, other: Recorder) {
+        match (&mut *self, other) {
+            (Recorder::Raw(mine), Recorder::Raw(theirs)) if mine.len() + theirs.len() <= RAW_SAMPLE_LIMIT => {
+                mine.extend(theirs)
+            }
+            (Recorder::Binned(mine), Recorder::Binned(theirs)) => mine.merge(&theirs),
+            (Recorder::Binned(mine), Recorder::Raw(theirs)) => theirs.iter().for_each(|v| mine.record(*v)),
+            (mine, theirs) => {
+                let mut histogram = mine.to_histogram();
+                histogram.merge(&theirs.to_histogram());
+                *self = Recorder::Binned(histogram);
+            }
+        }
+    }
+
+    fn to_histogram(&self) -> Histogram {
+        match self {
+            Recorder::Raw(samples) => Histogram::from_values(samples),
+            Recorder::Binned(histogram) => histogram.clone(),
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        match self {
+            Recorder::Raw(samples) => samples.len() as u64,
+            Recorder::Binned(histogram) => histogram.count(),
+        }
+    }
+
+    /// The series as a benchmark.
+    pub fn into_benchmark(self, id: String, metric: String, unit: Unit) -> Benchmark {
+        match self {
+            Recorder::Raw(samples) => Benchmark::with_samples(id, metric, unit, samples),
+            Recorder::Binned(histogram) => Benchmark::with_histogram(id, metric, unit, histogram),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recorded(values: &[f64]) -> Recorder {
+        let mut recorder = Recorder::default();
+        values.iter().for_each(|v| recorder.record(*v));
+        recorder
+    }
+
+    #[test]
+    fn small_series_stay_raw_and_large_ones_become_histograms() {
+        assert!(matches!(recorded(&[1.0; RAW_SAMPLE_LIMIT]), Recorder::Raw(_)));
+        let large = recorded(&[1.0; RAW_SAMPLE_LIMIT + 1]);
+        assert!(matches!(&large, Recorder::Binned(h) if h.count() == RAW_SAMPLE_LIMIT as u64 + 1));
+    }
+
+    #[test]
+    fn the_form_depends_on_the_total_not_on_the_split() {
+        let values: Vec<f64> = (0..3000).map(|i| i as f64 * 1.5).collect();
+        let whole = recorded(&values);
+        for split in [1, 500, 1024, 2999] {
+            let mut merged = recorded(&values[..split]);
+            merged.merge(recorded(&values[split..]));
+            let (Recorder::Binned(a), Recorder::Binned(b)) = (&merged, &whole) else { panic!("both binned") };
+            assert!(a.ranges() == b.ranges(), "split at {split}");
+        }
+        let mut small = recorded(&[1.0, 2.0]);
+        small.merge(recorded(&[3.0]));
+        assert!(matches!(small, Recorder::Raw(ref s) if s == &[1.0, 2.0, 3.0]), "raw samples keep the file order");
+    }
+}
