@@ -464,7 +464,7 @@ fn in_actions_the_summary_outputs_and_annotations_are_written() {
         annotations,
         [
             "::error file=examples/perf-budget.toml,line=30,title=perfgate%3A microbenchmarks do not regress failed::\
-             fib 20: interval [+33.1%25, +43.6%25] lies wholly beyond the 3%25 budget",
+             fib 20: interval [+33.4%25, +43.2%25] lies wholly beyond the 3%25 budget",
             "::error file=examples/perf-budget.toml,line=47,title=perfgate%3A GET /api/orders/{id} p99 under 1s failed::\
              latency{method=GET,route=/api/orders/*}: p99 interval [1.18 s, 1.48 s] lies beyond ≤ 1 s",
         ]
