@@ -5,8 +5,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+#[path = "support/mod.rs"]
+mod support;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use perfgate::input::{load, Format, InputOptions};
+use support::Stream;
 
 const ROUTES: [&str; 8] = [
     "/api/users",
@@ -20,20 +24,9 @@ const ROUTES: [&str; 8] = [
 ];
 const METHODS: [&str; 2] = ["GET", "POST"];
 
-/// A cheap deterministic pseudo-random stream (xorshift), enough to vary the values.
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn latency_ms(&mut self) -> f64 {
-        1.0 + (self.next() % 500_000) as f64 / 1000.0
-    }
+/// A latency between 1 and 501 ms.
+fn latency_ms(stream: &mut Stream) -> f64 {
+    1.0 + (stream.next() % 500_000) as f64 / 1000.0
 }
 
 fn write(path: PathBuf, text: String) -> PathBuf {
@@ -53,7 +46,7 @@ fn latency_csv(dir: &Path, rows: usize) -> PathBuf {
             1_700_000_000_000u64 + i as u64,
             METHODS[r % 2],
             ROUTES[(r >> 3) % 8],
-            s.latency_ms()
+            latency_ms(&mut s)
         );
     }
     write(dir.join("requests.csv"), text)
@@ -70,7 +63,7 @@ fn k6_ndjson(dir: &Path, points: usize) -> PathBuf {
         let _ = writeln!(
             text,
             "{{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{{\"time\":\"2024-03-12T10:15:00.123456+00:00\",\"value\":{:.4},\"tags\":{{\"expected_response\":\"true\",\"group\":\"\",\"method\":\"{}\",\"name\":\"https://api.example.com{route}\",\"proto\":\"HTTP/1.1\",\"scenario\":\"default\",\"status\":\"200\",\"tls_version\":\"tls1.3\",\"url\":\"https://api.example.com{route}\"}}}}}}",
-            s.latency_ms(),
+            latency_ms(&mut s),
             METHODS[r % 2]
         );
     }
@@ -86,7 +79,7 @@ fn jmeter_jtl(dir: &Path, rows: usize) -> PathBuf {
             text,
             "{},{},{},200,OK,Thread Group 1-{},text,true,,1234,321,10,10,https://api.example.com{},{},0,3",
             1_700_000_000_000u64 + i as u64,
-            (s.latency_ms()) as u64,
+            (latency_ms(&mut s)) as u64,
             ROUTES[(r >> 3) % 8],
             r % 10,
             ROUTES[(r >> 3) % 8],
@@ -100,7 +93,7 @@ fn hyperfine_json(dir: &Path, commands: usize, runs: usize) -> PathBuf {
     let mut s = Stream(4);
     let results: Vec<String> = (0..commands)
         .map(|c| {
-            let times: Vec<String> = (0..runs).map(|_| format!("{:.6}", s.latency_ms() / 1000.0)).collect();
+            let times: Vec<String> = (0..runs).map(|_| format!("{:.6}", latency_ms(&mut s) / 1000.0)).collect();
             format!(
                 "{{\"command\":\"sleep {c}\",\"mean\":0.1,\"stddev\":0.01,\"median\":0.1,\"user\":0.001,\"system\":0.001,\"min\":0.05,\"max\":0.2,\"times\":[{}],\"exit_codes\":[{}]}}",
                 times.join(","),
@@ -123,7 +116,8 @@ fn criterion_folder(dir: &Path, benches: usize, samples: usize) -> (PathBuf, u64
             b % 10, b % 10, b % 10, b % 10
         );
         let iters: Vec<String> = (1..=samples).map(|i| format!("{}.0", i * 10)).collect();
-        let times: Vec<String> = (1..=samples).map(|i| format!("{:.1}", (i * 10) as f64 * s.latency_ms())).collect();
+        let times: Vec<String> =
+            (1..=samples).map(|i| format!("{:.1}", (i * 10) as f64 * latency_ms(&mut s))).collect();
         let sample =
             format!("{{\"sampling_mode\":\"Linear\",\"iters\":[{}],\"times\":[{}]}}", iters.join(","), times.join(","));
         bytes += (benchmark.len() + sample.len()) as u64;

@@ -10,27 +10,19 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+#[path = "support/mod.rs"]
+mod support;
+
 use criterion::{criterion_group, Criterion, Throughput};
 use perfgate::input::{load, Format, InputOptions};
+use support::Stream;
 
 const ROUTES: u64 = 1000;
 
-/// A cheap deterministic pseudo-random stream (xorshift).
-struct Stream(u64);
-
-impl Stream {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A right-skewed latency in ms whose scale depends on the route.
-    fn latency_ms(&mut self, route: u64) -> f64 {
-        let u = (self.next() % 1_000_000) as f64 / 1e6;
-        (1.0 + route as f64 / 10.0) * (1.0 + 4.0 * u.powi(8)) + (self.next() % 1000) as f64 / 1000.0
-    }
+/// A right-skewed latency in ms whose scale depends on the route.
+fn latency_ms(stream: &mut Stream, route: u64) -> f64 {
+    let u = (stream.next() % 1_000_000) as f64 / 1e6;
+    (1.0 + route as f64 / 10.0) * (1.0 + 4.0 * u.powi(8)) + (stream.next() % 1000) as f64 / 1000.0
 }
 
 /// One generated request: (timestamp ms, method, route number, status, latency ms).
@@ -41,7 +33,7 @@ fn requests(rows: usize) -> impl Iterator<Item = (u64, &'static str, u64, u16, f
         let route = (r >> 8) % ROUTES;
         let status = if r % 97 == 0 { 500 } else { 200 };
         let method = if route % 5 == 0 { "POST" } else { "GET" };
-        (1_700_000_000_000 + i as u64, method, route, status, stream.latency_ms(route))
+        (1_700_000_000_000 + i as u64, method, route, status, latency_ms(&mut stream, route))
     })
 }
 
