@@ -65,11 +65,13 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Judge every KPI of perf-budget.toml: read the head results, obtain the
-    /// baseline, print the report, exit with the verdict.
+    /// Judge every KPI of perf-budget.toml: run the suites (or read their
+    /// results), obtain the baseline — by default the merge-base re-run with
+    /// the working tree in interleaved rounds — print the report, exit with the verdict.
     #[command(after_long_help = "\
 Examples:
-  perfgate check
+  perfgate check                          # in a git repository: merge-base vs working tree, in rounds
+  perfgate check --rounds 20              # more rounds when the result is inconclusive
   perfgate check --config examples/perf-budget.toml
   perfgate check --baseline base-results.json --format markdown --output report.md
   perfgate check --format json --output report.json   # text still printed to stdout
