@@ -8,6 +8,7 @@
 
 mod harness_rules;
 mod json_prefix;
+mod load_tool_rules;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -25,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 17] = [
+const RULES: [ContentRule; 19] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -67,6 +68,12 @@ const RULES: [ContentRule; 17] = [
         "benchmark.js text (`NAME x 1,234 ops/sec ±1.5% (60 runs sampled)` lines)",
         harness_rules::is_benchmark_js,
     ),
+    (
+        Format::Wrk,
+        "wrk --latency text (`Running 2s test @ URL`, then `Requests/sec:` or `Latency Distribution`)",
+        load_tool_rules::is_wrk,
+    ),
+    (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -412,6 +419,15 @@ mod tests {
         assert_eq!(detect_text("a::b\n  Instructions:   1802|N/A   (*********)\n").unwrap(), Format::IaiCallgrind);
         assert_eq!(detect_text("a b x 1,234 ops/sec ±1.5% (60 runs sampled)\n").unwrap(), Format::BenchmarkJs);
         assert_eq!(detect_text("<?xml version=\"1.0\"?>\n<Catch2TestRun name=\"t\">\n").unwrap(), Format::Catch2);
+    }
+
+    #[test]
+    fn small_documents_of_each_load_tool_format() {
+        let wrk = "Running 1s test @ http://h/\n  Latency Distribution\n     50%  1.00ms\nRequests/sec: 5.0\n";
+        assert_eq!(detect_text(wrk).unwrap(), Format::Wrk);
+        assert!(detect_text("Requests/sec: 5.0\n").is_err(), "the `Running ... test @` header is required");
+        assert_eq!(detect_text(r#"{"summary":{"successRate":1.0,"total":2.0}}"#).unwrap(), Format::Oha);
+        assert!(detect_text(r#"{"summary":{"total":2.0}}"#).is_err(), "a summary without oha's keys");
     }
 
     #[test]

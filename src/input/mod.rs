@@ -26,12 +26,14 @@ pub mod jmh;
 pub mod k6;
 pub mod k6_summary;
 pub mod latency;
+pub mod oha;
 pub mod pytest_benchmark;
 pub mod rows;
 #[cfg(test)]
 mod test_support;
 mod text;
 pub mod units;
+pub mod wrk;
 
 /// Every input format perfgate reads. The kebab-case names are what
 /// `format = "..."` in `perf-budget.toml` accepts.
@@ -78,6 +80,10 @@ pub enum Format {
     BenchmarkDotnet,
     /// benchmark.js `String(event.target)` lines.
     BenchmarkJs,
+    /// `wrk --latency` (or wrk2) text output.
+    Wrk,
+    /// oha JSON (`--output-format json`, `-j` in older versions).
+    Oha,
 }
 
 impl Format {
@@ -102,6 +108,8 @@ impl Format {
             Format::Jmh => "jmh",
             Format::BenchmarkDotnet => "benchmark-dotnet",
             Format::BenchmarkJs => "benchmark-js",
+            Format::Wrk => "wrk",
+            Format::Oha => "oha",
         }
     }
 
@@ -241,6 +249,8 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Jmh => jmh::load(path)?,
         Format::BenchmarkDotnet => benchmark_dotnet::load(path)?,
         Format::BenchmarkJs => benchmark_js::load(path)?,
+        Format::Wrk => wrk::load(path)?,
+        Format::Oha => oha::load(path)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));

@@ -43,6 +43,13 @@ pub fn nanoseconds_per(unit: &str) -> Option<f64> {
     lookup(DURATIONS, unit)
 }
 
+/// A duration printed with its unit glued on (`338.00us`, `1.29ms`, `2.5s`), in nanoseconds.
+pub fn glued_duration_ns(text: &str) -> Option<f64> {
+    let unit_at = text.find(|c: char| c.is_alphabetic())?;
+    let (number, unit) = text.split_at(unit_at);
+    Some(super::text::parse_number(number)? * nanoseconds_per(unit)?)
+}
+
 /// Normalize a unit as a tool printed it. Units perfgate does not know keep
 /// their name (`widgets/op`) and a factor of 1: they are compared as they are.
 pub fn normalize(text: &str) -> Scaled {
@@ -124,6 +131,16 @@ mod tests {
         assert_eq!(scaled("µs"), (Unit::Ns, 1e3));
         assert_eq!(scaled("ms/iter"), (Unit::Ns, 1e6));
         assert_eq!(scaled("s/op"), (Unit::Ns, 1e9));
+    }
+
+    #[test]
+    fn glued_durations_become_nanoseconds() {
+        assert_eq!(glued_duration_ns("338.00us"), Some(338_000.0));
+        assert_eq!(glued_duration_ns("1.29ms"), Some(1_290_000.0));
+        assert_eq!(glued_duration_ns("2.50s"), Some(2.5e9));
+        for text in ["1.29", "ms", "1.2.3ms", "12parsecs", "-1ms", ""] {
+            assert_eq!(glued_duration_ns(text), None, "{text:?}");
+        }
     }
 
     #[test]
