@@ -6,9 +6,10 @@
 //!   units `us`, `ms`, `s` mixed) as `p50`, `p75`, ... and the `Latency`
 //!   thread-stats line's Avg and Max as `mean` and `max`;
 //! - metric `throughput` (per second): `Requests/sec:` as `throughput`;
-//! - metric `errors` (count): only when wrk printed `Socket errors:` or
-//!   `Non-2xx or 3xx responses:` (it omits both when there were none); `count`
-//!   is their sum, each kind is kept under its own key as well.
+//! - metric `errors` (count): `count` is the sum of `Socket errors:` and
+//!   `Non-2xx or 3xx responses:`, each kind kept under its own key as well;
+//!   wrk prints neither line when there were none, and then `count` is 0 — so a
+//!   budget on errors always finds its benchmark.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -87,11 +88,9 @@ fn benchmarks(path: &Path, report: Report) -> Result<Vec<Benchmark>, InputError>
         let summary = BTreeMap::from([("throughput".to_string(), rate)]);
         benchmarks.push(summary_only(secondary_id(&url, "throughput"), "throughput", Unit::PerSecond, summary));
     }
-    if !report.errors.is_empty() {
-        let mut summary = report.errors;
-        summary.insert("count".into(), summary.values().sum());
-        benchmarks.push(summary_only(secondary_id(&url, "errors"), "errors", Unit::Count, summary));
-    }
+    let mut errors = report.errors;
+    errors.insert("count".into(), errors.values().sum());
+    benchmarks.push(summary_only(secondary_id(&url, "errors"), "errors", Unit::Count, errors));
     Ok(benchmarks)
 }
 
@@ -154,7 +153,8 @@ mod tests {
     #[test]
     fn percentiles_in_mixed_units_become_nanoseconds() {
         let benchmarks = load(&fixture("latency.txt")).unwrap();
-        assert_eq!(benchmarks.len(), 2, "no error lines, no errors benchmark");
+        assert_eq!(benchmarks.len(), 3);
+        assert_eq!(find(&benchmarks, &format!("{URL} (errors)")).summary["count"], 0.0, "no error lines: no errors");
         let latency = find(&benchmarks, URL);
         assert_eq!((latency.metric.as_str(), &latency.unit), ("latency", &Unit::Ns));
         assert!(latency.samples.is_empty());
