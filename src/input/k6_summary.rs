@@ -208,16 +208,12 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::input::test_support::{self, find};
     use crate::input::validate_benchmark;
     use crate::model::Unit;
 
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/k6-summary").join(name)
-    }
-
-    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
-        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id} in {ids:?}"))
+        test_support::fixture("k6-summary", name)
     }
 
     fn load_text(content: &str) -> Result<Vec<Benchmark>, InputError> {

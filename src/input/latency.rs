@@ -125,24 +125,20 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::input::test_support::{self, find};
     use crate::input::{validate_benchmark, Location};
     use crate::model::histogram::Histogram;
     use crate::model::Unit;
     use crate::stats::{Estimator, Ranked};
 
     fn fixture(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/latency").join(name)
+        test_support::fixture("latency", name)
     }
 
     fn temp_file(content: &str) -> tempfile::NamedTempFile {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(content.as_bytes()).unwrap();
         file
-    }
-
-    fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
-        benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no {id} in {ids:?}"))
     }
 
     fn csv_error(content: &str) -> InputError {

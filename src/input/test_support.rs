@@ -21,7 +21,22 @@ pub fn load_text(
     load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
 }
 
-/// The benchmark with `id`; panics naming it when absent.
+/// The benchmark with `id`; panics naming it and the ids there are when absent.
 pub fn find<'a>(benchmarks: &'a [Benchmark], id: &str) -> &'a Benchmark {
-    benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no benchmark {id:?}"))
+    let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+    benchmarks.iter().find(|b| b.id == id).unwrap_or_else(|| panic!("no benchmark {id:?} in {ids:?}"))
+}
+
+/// Every prefix of `path`'s content, with a stray invalid UTF-8 byte appended (as from a binary
+/// tool's output), loads to a result or an error — never a panic.
+pub fn never_panics_on_prefixes(load: impl Fn(&Path) -> Result<Vec<Benchmark>, InputError>, path: &Path) {
+    let full = std::fs::read(path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut");
+    for end in 0..full.len() {
+        let mut garbled = full[..end].to_vec();
+        garbled.push(0xff);
+        std::fs::write(&cut, &garbled).unwrap();
+        let _ = load(&cut);
+    }
 }
