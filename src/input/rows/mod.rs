@@ -4,7 +4,9 @@
 //! The readers that turn files into rows live in [`csv_table`] and [`ndjson`];
 //! this module only knows about values, units and tags.
 
+pub mod blocks;
 pub mod csv_table;
+pub mod key_index;
 pub mod ndjson;
 pub mod recorder;
 pub mod request_csv;
@@ -117,7 +119,17 @@ pub fn push_error_flag(series: &mut SeriesSet, tags: Tags, failed: bool) {
 /// 200..=399; anything else, including a missing or non-numeric status such as
 /// `ERR`, is a failure.
 pub fn status_is_failure(status: Option<&str>) -> bool {
-    !matches!(status.map(str::trim).and_then(|s| s.parse::<u16>().ok()), Some(200..=399))
+    status_bytes_are_failure(status.map(str::as_bytes))
+}
+
+/// [`status_is_failure`] on the raw bytes of a field (the per-row hot path).
+pub fn status_bytes_are_failure(status: Option<&[u8]>) -> bool {
+    let Some(digits) = status.map(<[u8]>::trim_ascii) else { return true };
+    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
+    let code = digits.iter().fold(0u32, |code, digit| code * 10 + u32::from(digit - b'0'));
+    !(200..=399).contains(&code)
 }
 
 /// Nanoseconds per unit of a latency column (`ns`, `us`/`µs`, `ms`, `s`).
@@ -204,6 +216,9 @@ mod tests {
         assert!(status_is_failure(Some("ERR")));
         assert!(status_is_failure(Some("")));
         assert!(status_is_failure(None));
+        assert!(!status_is_failure(Some("00200")), "leading zeros parse like u16");
+        assert!(status_is_failure(Some("+200")) && status_is_failure(Some("2 00")));
+        assert!(!status_bytes_are_failure(Some(b"204")) && status_bytes_are_failure(Some(b"\xff")));
     }
 
     #[test]

@@ -76,6 +76,70 @@ impl Recorder {
     }
 }
 
+/// The values of one series that one lane saw (see [`super::blocks`]): raw
+/// values stamped with their block number while the lane has few, else a
+/// histogram. [`combine`] puts the lanes' parts back together.
+#[derive(Debug, Clone)]
+pub enum LaneRecorder {
+    Raw(Vec<(u32, f64)>),
+    Binned(Histogram),
+}
+
+impl Default for LaneRecorder {
+    fn default() -> Self {
+        LaneRecorder::Raw(Vec::new())
+    }
+}
+
+impl LaneRecorder {
+    #[inline]
+    pub fn record(&mut self, block: u32, value: f64) {
+        match self {
+            LaneRecorder::Raw(samples) if samples.len() < RAW_SAMPLE_LIMIT => samples.push((block, value)),
+            LaneRecorder::Raw(samples) => {
+                let mut histogram = Histogram::new();
+                samples.iter().for_each(|(_, v)| histogram.record(*v));
+                histogram.record(value);
+                *self = LaneRecorder::Binned(histogram);
+            }
+            LaneRecorder::Binned(histogram) => histogram.record(value),
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        match self {
+            LaneRecorder::Raw(samples) => samples.len() as u64,
+            LaneRecorder::Binned(histogram) => histogram.count(),
+        }
+    }
+}
+
+/// One series from its lanes' parts (in lane order): raw samples in file
+/// order when the series has at most [`RAW_SAMPLE_LIMIT`] values — the same
+/// form a single pass would give — else one histogram of all of them.
+pub fn combine(parts: Vec<LaneRecorder>) -> Recorder {
+    let total: u64 = parts.iter().map(LaneRecorder::count).sum();
+    if total as usize <= RAW_SAMPLE_LIMIT {
+        let mut stamped: Vec<(u32, f64)> = Vec::with_capacity(total as usize);
+        for part in parts {
+            if let LaneRecorder::Raw(samples) = part {
+                stamped.extend(samples);
+            }
+        }
+        // Stable: values of one block come from one lane, already in order.
+        stamped.sort_by_key(|(block, _)| *block);
+        return Recorder::Raw(stamped.into_iter().map(|(_, v)| v).collect());
+    }
+    let mut histogram = Histogram::new();
+    for part in parts {
+        match part {
+            LaneRecorder::Raw(samples) => samples.iter().for_each(|(_, v)| histogram.record(*v)),
+            LaneRecorder::Binned(binned) => histogram.merge(&binned),
+        }
+    }
+    Recorder::Binned(histogram)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +170,28 @@ mod tests {
         let mut small = recorded(&[1.0, 2.0]);
         small.merge(recorded(&[3.0]));
         assert!(matches!(small, Recorder::Raw(ref s) if s == &[1.0, 2.0, 3.0]), "raw samples keep the file order");
+    }
+
+    /// Values 0, 1, 2, ... in blocks of `per_block`, block n recorded by lane n % lanes.
+    fn in_lanes(count: usize, per_block: usize, lanes: usize) -> Vec<LaneRecorder> {
+        let mut parts = vec![LaneRecorder::default(); lanes];
+        for value in 0..count {
+            let block = (value / per_block) as u32;
+            parts[block as usize % lanes].record(block, value as f64);
+        }
+        parts
+    }
+
+    #[test]
+    fn lanes_combine_to_what_one_pass_records() {
+        let Recorder::Raw(small) = combine(in_lanes(1000, 7, 3)) else { panic!("1000 values stay raw") };
+        assert_eq!(small, (0..1000).map(f64::from).collect::<Vec<_>>(), "file order restored");
+        let values: Vec<f64> = (0..5000).map(f64::from).collect();
+        let Recorder::Binned(one_pass) = recorded(&values) else { panic!("binned") };
+        for (per_block, lanes) in [(100, 2), (1500, 2), (10, 4), (5000, 1)] {
+            let Recorder::Binned(combined) = combine(in_lanes(5000, per_block, lanes)) else { panic!("binned") };
+            assert!(combined.ranges() == one_pass.ranges(), "{per_block} per block, {lanes} lanes");
+            assert_eq!((combined.count(), combined.min(), combined.max()), (5000, 0.0, 4999.0));
+        }
     }
 }

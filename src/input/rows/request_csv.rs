@@ -1,30 +1,27 @@
 //! Fast streaming ingest of per-request CSV logs (latency CSV, JMeter JTL):
 //! one pass, bounded memory, gzip read transparently, both cores used.
 //!
-//! The file is read in blocks cut at line ends; worker threads split each
-//! block into rows (a byte scan for the delimiter; rows with quotes go
-//! through the `csv` crate), group the rows by (route, method, status) and
-//! send back per-block groups, which one merger folds into the series'
-//! [`Recorder`]s in file order — so raw samples keep the file's order and the
-//! result never depends on thread timing. Rows that do not parse are counted;
-//! the first few line numbers are kept for the report, and
+//! The file is parsed in blocks on several lanes (see [`super::blocks`]);
+//! each lane groups its rows by (route, method, status) into its own
+//! [`LaneRecorder`]s and failure counts, and the lanes are combined at the
+//! end — raw samples in file order for small series, one histogram for large
+//! ones, never depending on thread timing. A block without quotes is split in
+//! one vectorized scan for delimiters and line ends; rows with quotes go
+//! through the `csv` crate, and quoted fields may span lines (JMeter writes
+//! assertion messages that way). Rows that do not parse are counted; the
+//! first few line numbers are kept for the report, and
 //! [`RequestSchema::bad_row_limit`] decides whether they fail the input.
-//! Quoted fields may span lines (JMeter writes assertion messages that way).
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, Read};
+use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::path::Path;
-use std::sync::{mpsc, Mutex};
 
-use super::recorder::Recorder;
-use super::{series_id, status_is_failure, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use super::blocks::{self, BlockTally, Tally};
+use super::key_index::KeyIndex;
+use super::recorder::{combine, LaneRecorder, Recorder};
+use super::{series_id, status_bytes_are_failure, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
-
-/// Bytes per block handed to a worker.
-const BLOCK_BYTES: usize = 4 << 20;
-/// Line numbers of bad rows kept for the report.
-const BAD_LINES_SHOWN: usize = 5;
 
 /// Where the request fields are, by column index.
 #[derive(Debug, Clone)]
@@ -77,45 +74,24 @@ pub fn open(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
     Ok(CsvStream { header, reader })
 }
 
-/// FxHash (rustc's hasher): a multiply-rotate per word; group keys are short
-/// and not attacker-chosen in a way that matters for a one-shot read.
-#[derive(Default, Clone, Copy)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type KeyMap = HashMap<Box<[u8]>, usize, std::hash::BuildHasherDefault<KeyHasher>>;
-
-/// The series of one block, keyed by the raw (route, method, status) bytes.
+/// The series one lane has seen, keyed by the raw (route, method, status) bytes.
 #[derive(Default)]
-struct BlockGroups {
-    index: KeyMap,
-    groups: Vec<Group>,
-    lines: u64,
-    rows: u64,
-    bad_rows: u64,
-    bad_lines: Vec<(u64, String)>,
+struct Lane {
+    index: KeyIndex,
+    series: Vec<LaneSeries>,
+    key: Vec<u8>,
+    /// Series with pending values in the current block.
+    touched: Vec<usize>,
 }
 
-struct Group {
-    key: Box<[u8]>,
+struct LaneSeries {
     route: String,
     method: Option<String>,
     status: Option<String>,
-    latencies: Vec<f64>,
+    latencies: LaneRecorder,
+    /// The current block's values, recorded together at the block's end:
+    /// one series' histogram at a time stays in cache.
+    pending: Vec<f64>,
     failures: FailureCount,
 }
 
@@ -147,136 +123,31 @@ impl FailureCount {
     }
 }
 
-/// Series of the whole input, in order of first appearance.
-#[derive(Default)]
-struct Totals {
-    index: KeyMap,
-    series: Vec<(Tags, Recorder, FailureCount)>,
-    lines: u64,
-    rows: u64,
-    bad_rows: u64,
-    bad_lines: Vec<(u64, String)>,
-}
-
-impl Totals {
-    fn absorb(&mut self, block: BlockGroups) {
-        for group in block.groups {
-            let slot = match self.index.get(&group.key) {
-                Some(slot) => *slot,
-                None => {
-                    let mut tags = Tags::from([("route".to_string(), group.route)]);
-                    if let Some(method) = group.method {
-                        tags.insert("method".into(), method);
-                    }
-                    if let Some(status) = group.status {
-                        tags.insert("status".into(), status);
-                    }
-                    self.series.push((tags, Recorder::default(), FailureCount::default()));
-                    self.index.insert(group.key, self.series.len() - 1);
-                    self.series.len() - 1
-                }
-            };
-            let (_, latencies, failures) = &mut self.series[slot];
-            group.latencies.into_iter().for_each(|v| latencies.record(v));
-            failures.add(group.failures);
-        }
-        for (line, message) in block.bad_lines {
-            if self.bad_lines.len() < BAD_LINES_SHOWN {
-                self.bad_lines.push((self.lines + line, message));
-            }
-        }
-        self.lines += block.lines;
-        self.rows += block.rows;
-        self.bad_rows += block.bad_rows;
-    }
-
-    /// `latency` per (route, method, status), `errors` per (route, method), sorted by id.
-    fn into_benchmarks(self) -> Vec<Benchmark> {
-        let mut errors: BTreeMap<Tags, FailureCount> = BTreeMap::new();
-        let mut benchmarks = Vec::new();
-        for (tags, latencies, failures) in self.series {
-            if failures.requests > 0 {
-                let mut error_tags = tags.clone();
-                error_tags.remove("status");
-                errors.entry(error_tags).or_default().add(failures);
-            }
-            benchmarks.push(tagged(latencies, LATENCY_METRIC, Unit::Ns, tags));
-        }
-        benchmarks.extend(
-            errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
-        );
-        benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
-        benchmarks
-    }
-}
-
-fn tagged(recorder: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
-    let mut bench = recorder.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
-    bench.tags = tags;
-    bench
-}
-
 /// Streams the rows after the header into `latency` and `errors` series.
 pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<Vec<Benchmark>, InputError> {
     let CsvStream { mut reader, .. } = stream;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let (block_tx, block_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(workers);
-    let (done_tx, done_rx) = mpsc::sync_channel::<(u64, BlockGroups)>(workers);
-    let block_rx = Mutex::new(block_rx);
-    let totals = std::thread::scope(|scope| -> Result<Totals, InputError> {
-        for _ in 0..workers {
-            let done_tx = done_tx.clone();
-            let block_rx = &block_rx;
-            scope.spawn(move || loop {
-                let next = block_rx.lock().map(|rx| rx.recv());
-                let Ok(Ok((number, block))) = next else { break };
-                if done_tx.send((number, parse_block(&block, schema))).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done_tx);
-        let merger = scope.spawn(move || {
-            let mut totals = Totals::default();
-            let mut waiting: BTreeMap<u64, BlockGroups> = BTreeMap::new();
-            let mut next = 0u64;
-            for (number, groups) in done_rx {
-                waiting.insert(number, groups);
-                while let Some(groups) = waiting.remove(&next) {
-                    totals.absorb(groups);
-                    next += 1;
-                }
-            }
-            totals
-        });
-        let read_result = read_blocks(&mut reader, |number, block| block_tx.send((number, block)).is_ok());
-        drop(block_tx);
-        let mut totals = merger.join().map_err(|_| InputError::whole(path, "internal error while reading"))?;
-        read_result.map_err(|e| InputError::io(path, &e))?;
-        totals.lines += 1; // the header
-        Ok(totals)
-    })?;
-    check_bad_rows(path, &totals, schema.bad_row_limit)?;
-    if totals.rows == 0 {
+    let mut lanes: Vec<Lane> = (0..blocks::lane_count()).map(|_| Lane::default()).collect();
+    let mut tally =
+        blocks::parse_in_lanes(&mut reader, &mut lanes, |lane, number, block| lane.parse_block(number, block, schema))
+            .map_err(|e| InputError::io(path, &e))?;
+    tally.lines += 1; // the header
+    check_bad_rows(path, &tally, schema.bad_row_limit)?;
+    if tally.rows == 0 {
         return Err(InputError::new(path, Location::Line(2), "expected at least one data row after the header"));
     }
-    Ok(totals.into_benchmarks())
+    Ok(into_benchmarks(lanes))
 }
 
 /// Bad rows beyond the limit fail the input; tolerated ones are reported on stderr.
-fn check_bad_rows(path: &Path, totals: &Totals, limit: u64) -> Result<(), InputError> {
-    let Some((first_line, first_message)) = totals.bad_lines.first() else { return Ok(()) };
+fn check_bad_rows(path: &Path, tally: &Tally, limit: u64) -> Result<(), InputError> {
+    let Some((first_line, first_message)) = tally.bad_lines.first() else { return Ok(()) };
     // Line numbers were counted from the first data row; the header is line 1.
-    let lines: Vec<String> = totals.bad_lines.iter().map(|(line, _)| (line + 1).to_string()).collect();
-    let more = if totals.bad_rows > lines.len() as u64 { ", ..." } else { "" };
-    let summary = format!(
-        "{} bad row(s) of {} (lines {}{more})",
-        totals.bad_rows,
-        totals.bad_rows + totals.rows,
-        lines.join(", ")
-    );
-    if totals.bad_rows > limit {
-        let message = if totals.bad_rows == 1 {
+    let lines: Vec<String> = tally.bad_lines.iter().map(|(line, _)| (line + 1).to_string()).collect();
+    let more = if tally.bad_rows > lines.len() as u64 { ", ..." } else { "" };
+    let summary =
+        format!("{} bad row(s) of {} (lines {}{more})", tally.bad_rows, tally.bad_rows + tally.rows, lines.join(", "));
+    if tally.bad_rows > limit {
+        let message = if tally.bad_rows == 1 {
             first_message.clone()
         } else {
             format!("{first_message}; {summary}; set `max-bad-rows` in the suite to skip up to that many")
@@ -290,185 +161,211 @@ fn check_bad_rows(path: &Path, totals: &Totals, limit: u64) -> Result<(), InputE
     Ok(())
 }
 
-/// Reads blocks that end at a line end and hands them to `send` with their number.
-fn read_blocks(reader: &mut dyn Read, mut send: impl FnMut(u64, Vec<u8>) -> bool) -> std::io::Result<()> {
-    let mut carry: Vec<u8> = Vec::new();
-    let mut number = 0u64;
-    loop {
-        let mut block = std::mem::take(&mut carry);
-        let start = block.len();
-        block.resize(start + BLOCK_BYTES, 0);
-        let mut filled = start;
-        while filled < block.len() {
-            match reader.read(&mut block[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+/// `latency` per (route, method, status) and `errors` per (route, method)
+/// from all lanes, sorted by id.
+fn into_benchmarks(lanes: Vec<Lane>) -> Vec<Benchmark> {
+    let mut index = KeyIndex::default();
+    let mut merged: Vec<(Tags, Vec<LaneRecorder>, FailureCount)> = Vec::new();
+    for lane in lanes {
+        for (lane_slot, series) in lane.series.into_iter().enumerate() {
+            let key = lane.index.key(lane_slot);
+            let slot = index.get(key).unwrap_or_else(|| {
+                index.insert(key);
+                let mut tags = Tags::from([("route".to_string(), series.route)]);
+                if let Some(method) = series.method {
+                    tags.insert("method".into(), method);
+                }
+                if let Some(status) = series.status {
+                    tags.insert("status".into(), status);
+                }
+                merged.push((tags, Vec::new(), FailureCount::default()));
+                merged.len() - 1
+            });
+            let (_, parts, failures) = &mut merged[slot];
+            parts.push(series.latencies);
+            failures.add(series.failures);
+        }
+    }
+    let mut errors: BTreeMap<Tags, FailureCount> = BTreeMap::new();
+    let mut benchmarks = Vec::new();
+    for (tags, parts, failures) in merged {
+        if failures.requests > 0 {
+            let mut error_tags = tags.clone();
+            error_tags.remove("status");
+            errors.entry(error_tags).or_default().add(failures);
+        }
+        benchmarks.push(tagged(combine(parts), LATENCY_METRIC, Unit::Ns, tags));
+    }
+    benchmarks.extend(
+        errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
+    );
+    benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
+    benchmarks
+}
+
+fn tagged(recorder: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
+    let mut bench = recorder.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
+    bench.tags = tags;
+    bench
+}
+
+impl Lane {
+    fn parse_block(&mut self, number: u32, block: &[u8], schema: &RequestSchema) -> BlockTally {
+        let tally = if memchr::memchr(b'"', block).is_none() {
+            self.parse_plain_block(block, schema)
+        } else {
+            self.parse_quoted_block(block, schema)
+        };
+        for slot in self.touched.drain(..) {
+            let series = &mut self.series[slot];
+            series.pending.drain(..).for_each(|value| series.latencies.record(number, value));
+        }
+        tally
+    }
+
+    /// A block without quotes: one scan for delimiters and line ends.
+    fn parse_plain_block(&mut self, block: &[u8], schema: &RequestSchema) -> BlockTally {
+        let mut tally = BlockTally::default();
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(schema.columns + 1);
+        let mut field_start = 0;
+        let mut row_start = 0;
+        for at in memchr::memchr2_iter(schema.delimiter, b'\n', block) {
+            fields.push(&block[field_start..at]);
+            field_start = at + 1;
+            if block[at] == b'\n' {
+                tally.lines += 1;
+                self.take_row(&block[row_start..at], &mut fields, &mut tally, schema);
+                fields.clear();
+                row_start = at + 1;
             }
         }
-        block.truncate(filled);
-        let at_end = filled < start + BLOCK_BYTES;
-        if !at_end {
-            if let Some(cut) = last_record_end(&block) {
-                carry = block[cut + 1..].to_vec();
-                block.truncate(cut + 1);
-            }
+        if row_start < block.len() {
+            fields.push(&block[field_start..]);
+            tally.lines += 1;
+            self.take_row(&block[row_start..], &mut fields, &mut tally, schema);
         }
-        if !block.is_empty() && !send(number, block) {
-            return Ok(());
-        }
-        number += 1;
-        if at_end {
-            return Ok(());
-        }
+        tally
     }
-}
 
-/// The last line end of a block that is not inside a quoted field (an even
-/// number of quotes before it), so that a record never straddles two blocks.
-fn last_record_end(block: &[u8]) -> Option<usize> {
-    let total_quotes = memchr::memchr_iter(b'"', block).count();
-    let mut end = block.len();
-    let mut quotes_after = 0;
-    while let Some(cut) = memchr::memrchr(b'\n', &block[..end]) {
-        quotes_after += memchr::memchr_iter(b'"', &block[cut..end]).count();
-        if (total_quotes - quotes_after) % 2 == 0 {
-            return Some(cut);
-        }
-        end = cut;
-    }
-    memchr::memrchr(b'\n', block)
-}
-
-/// End of the record starting at `start`: the first line end outside quotes.
-/// Returns the end and the number of lines the record spans.
-fn record_end(block: &[u8], start: usize) -> (usize, u64) {
-    let mut lines = 1;
-    let mut from = start;
-    let mut quotes = 0;
-    loop {
-        let end = memchr::memchr(b'\n', &block[from..]).map_or(block.len(), |i| from + i);
-        quotes += memchr::memchr_iter(b'"', &block[from..end]).count();
-        if quotes % 2 == 0 || end == block.len() {
-            return (end, lines);
-        }
-        lines += 1;
-        from = end + 1;
-    }
-}
-
-fn parse_block(block: &[u8], schema: &RequestSchema) -> BlockGroups {
-    let mut groups = BlockGroups::default();
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(schema.columns);
-    let mut key: Vec<u8> = Vec::with_capacity(128);
-    let mut start = 0;
-    let mut line = 0u64;
-    while start < block.len() {
-        let (end, spanned) = record_end(block, start);
-        line += 1;
-        let row = &block[start..end];
-        start = end + 1;
+    /// One row split into fields (the last one may end in `\r`); blank rows are skipped.
+    fn take_row(&mut self, row: &[u8], fields: &mut [&[u8]], tally: &mut BlockTally, schema: &RequestSchema) {
         if row.iter().all(u8::is_ascii_whitespace) {
-            continue;
+            return;
         }
-        match parse_row(row, schema, &mut fields, &mut key, &mut groups) {
-            Ok(()) => groups.rows += 1,
-            Err(message) => {
-                groups.bad_rows += 1;
-                if groups.bad_lines.len() < BAD_LINES_SHOWN {
-                    groups.bad_lines.push((line, message));
+        if let Some(last) = fields.last_mut() {
+            *last = last.strip_suffix(b"\r").unwrap_or(last);
+        }
+        match self.record_fields(fields, schema) {
+            Ok(()) => tally.rows += 1,
+            Err(message) => tally.bad_row(tally.lines, message),
+        }
+    }
+
+    /// A block with quotes: record by record, quoted rows through the `csv` crate.
+    fn parse_quoted_block(&mut self, block: &[u8], schema: &RequestSchema) -> BlockTally {
+        let mut tally = BlockTally::default();
+        let mut fields: Vec<&[u8]> = Vec::with_capacity(schema.columns + 1);
+        let mut start = 0;
+        while start < block.len() {
+            let (end, spanned) = blocks::record_end(block, start);
+            tally.lines += 1;
+            let row = &block[start..end];
+            start = end + 1;
+            if !row.iter().all(u8::is_ascii_whitespace) {
+                match self.parse_row(row, schema, &mut fields) {
+                    Ok(()) => tally.rows += 1,
+                    Err(message) => tally.bad_row(tally.lines, message),
                 }
             }
+            tally.lines += spanned - 1;
         }
-        line += spanned - 1;
+        tally
     }
-    groups.lines = line;
-    groups
-}
 
-fn parse_row<'a>(
-    row: &'a [u8],
-    schema: &RequestSchema,
-    fields: &mut Vec<&'a [u8]>,
-    key: &mut Vec<u8>,
-    groups: &mut BlockGroups,
-) -> Result<(), String> {
-    let row = row.strip_suffix(b"\r").unwrap_or(row);
-    fields.clear();
-    if memchr::memchr(b'"', row).is_some() {
-        let owned = split_quoted(row, schema.delimiter).ok_or("invalid CSV quoting")?;
-        let quoted: Vec<&[u8]> = owned.iter().map(|f| f.as_bytes()).collect();
-        return record_fields(&quoted, schema, key, groups);
-    }
-    fields.extend(row.split(|b| *b == schema.delimiter));
-    record_fields(fields, schema, key, groups)
-}
-
-/// Adds one row, split into fields, to its group.
-fn record_fields(
-    fields: &[&[u8]],
-    schema: &RequestSchema,
-    key: &mut Vec<u8>,
-    groups: &mut BlockGroups,
-) -> Result<(), String> {
-    if fields.len() != schema.columns {
-        return Err(format!("expected {} fields like the header, found {}", schema.columns, fields.len()));
-    }
-    let field = |index: usize| fields[index].trim_ascii();
-    let route = field(schema.route.0);
-    if route.is_empty() {
-        return Err(format!("column {:?}: expected a value, found an empty field", schema.route.1));
-    }
-    let latency = parse_latency(field(schema.latency.0), schema.nanos_per_unit)
-        .map_err(|message| format!("column {:?}: {message}", schema.latency.1))?;
-    let method = schema.method.map(field).filter(|m| !m.is_empty());
-    let status = schema.status.map(field);
-    let failed = match &schema.failure {
-        FailureRule::Unknown => None,
-        FailureRule::StatusClass(column) => Some(status_is_failure(std::str::from_utf8(field(*column)).ok())),
-        FailureRule::SuccessColumn(column, name) => Some(match field(*column) {
-            b"true" | b"TRUE" | b"True" => false,
-            b"false" | b"FALSE" | b"False" => true,
-            other => {
-                return Err(format!(
-                    "column {name:?}: expected true or false, found {:?}",
-                    String::from_utf8_lossy(other)
-                ))
-            }
-        }),
-    };
-    let status = status.filter(|s| !s.is_empty());
-    key.clear();
-    for part in [Some(route), method, status] {
-        key.extend_from_slice(part.unwrap_or(b"\x1e"));
-        key.push(0x1f);
-    }
-    let slot = match groups.index.get(key.as_slice()) {
-        Some(slot) => *slot,
-        None => {
-            let text = |bytes: &[u8]| {
-                std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
-            };
-            groups.groups.push(Group {
-                key: key.as_slice().into(),
-                route: text(route)?,
-                method: method.map(text).transpose()?,
-                status: status.map(text).transpose()?,
-                latencies: Vec::new(),
-                failures: FailureCount::default(),
-            });
-            groups.index.insert(key.as_slice().into(), groups.groups.len() - 1);
-            groups.groups.len() - 1
+    fn parse_row<'a>(
+        &mut self,
+        row: &'a [u8],
+        schema: &RequestSchema,
+        fields: &mut Vec<&'a [u8]>,
+    ) -> Result<(), String> {
+        let row = row.strip_suffix(b"\r").unwrap_or(row);
+        fields.clear();
+        if memchr::memchr(b'"', row).is_some() {
+            let owned = split_quoted(row, schema.delimiter).ok_or("invalid CSV quoting")?;
+            let quoted: Vec<&[u8]> = owned.iter().map(|f| f.as_bytes()).collect();
+            return self.record_fields(&quoted, schema);
         }
-    };
-    let group = &mut groups.groups[slot];
-    group.latencies.push(latency);
-    if let Some(failed) = failed {
-        group.failures.requests += 1;
-        group.failures.failed += u64::from(failed);
+        fields.extend(row.split(|b| *b == schema.delimiter));
+        self.record_fields(fields, schema)
     }
-    Ok(())
+
+    /// Adds one row, split into fields, to its series.
+    fn record_fields(&mut self, fields: &[&[u8]], schema: &RequestSchema) -> Result<(), String> {
+        if fields.len() != schema.columns {
+            return Err(format!("expected {} fields like the header, found {}", schema.columns, fields.len()));
+        }
+        let field = |index: usize| fields[index].trim_ascii();
+        let route = field(schema.route.0);
+        if route.is_empty() {
+            return Err(format!("column {:?}: expected a value, found an empty field", schema.route.1));
+        }
+        let latency = parse_latency(field(schema.latency.0), schema.nanos_per_unit)
+            .map_err(|message| format!("column {:?}: {message}", schema.latency.1))?;
+        let method = schema.method.map(field).filter(|m| !m.is_empty());
+        let status = schema.status.map(field);
+        let failed = match &schema.failure {
+            FailureRule::Unknown => None,
+            FailureRule::StatusClass(column) => Some(status_bytes_are_failure(Some(field(*column)))),
+            FailureRule::SuccessColumn(column, name) => Some(match field(*column) {
+                b"true" | b"TRUE" | b"True" => false,
+                b"false" | b"FALSE" | b"False" => true,
+                other => {
+                    return Err(format!(
+                        "column {name:?}: expected true or false, found {:?}",
+                        String::from_utf8_lossy(other)
+                    ))
+                }
+            }),
+        };
+        let status = status.filter(|s| !s.is_empty());
+        let slot = self.slot(route, method, status)?;
+        let series = &mut self.series[slot];
+        if series.pending.is_empty() {
+            self.touched.push(slot);
+        }
+        series.pending.push(latency);
+        if let Some(failed) = failed {
+            series.failures.requests += 1;
+            series.failures.failed += u64::from(failed);
+        }
+        Ok(())
+    }
+
+    /// The series of (route, method, status), created on first sight.
+    fn slot(&mut self, route: &[u8], method: Option<&[u8]>, status: Option<&[u8]>) -> Result<usize, String> {
+        self.key.clear();
+        for part in [Some(route), method, status] {
+            self.key.extend_from_slice(part.unwrap_or(b"\x1e"));
+            self.key.push(0x1f);
+        }
+        // Whole words hash fastest; the key still ends in a separator, so no two keys collide.
+        self.key.resize(self.key.len().next_multiple_of(8), 0);
+        if let Some(slot) = self.index.get(&self.key) {
+            return Ok(slot);
+        }
+        let text = |bytes: &[u8]| {
+            std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
+        };
+        self.series.push(LaneSeries {
+            route: text(route)?,
+            method: method.map(text).transpose()?,
+            status: status.map(text).transpose()?,
+            latencies: LaneRecorder::default(),
+            pending: Vec::new(),
+            failures: FailureCount::default(),
+        });
+        Ok(self.index.insert(&self.key))
+    }
 }
 
 /// A row with quotes, split by the `csv` crate; `None` when it is not valid CSV.

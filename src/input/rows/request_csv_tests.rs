@@ -6,6 +6,7 @@ use rand_distr::{Distribution, LogNormal};
 use rand_pcg::Pcg64Mcg;
 
 use super::*;
+use crate::input::rows::blocks::BLOCK_BYTES;
 use crate::input::{latency, InputOptions};
 use crate::stats::Estimator;
 use crate::stats::{quantile_sorted, Ranked};
