@@ -74,6 +74,10 @@ pub struct Benchmark {
     /// Work done per iteration, for throughput KPIs (criterion `Throughput`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<Throughput>,
+    /// Seconds of wall-clock time the values were observed over (request logs:
+    /// first to last request of the whole log), so `throughput` is count / window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_seconds: Option<f64>,
 }
 
 /// Units perfgate understands. Durations are normalized to nanoseconds.
@@ -150,6 +154,7 @@ impl Benchmark {
             summary: BTreeMap::new(),
             deterministic: false,
             throughput: None,
+            window_seconds: None,
         }
     }
 }

@@ -232,6 +232,9 @@ impl Config {
                     return Err(error);
                 }
             }
+            if let Err(message) = suite.get_ref().fields.validate() {
+                return Err(at(suite.span(), format!("suite {:?}: fields: {message}", suite.get_ref().name)));
+            }
             suites.push(suite.get_ref().clone());
         }
 

@@ -9,8 +9,9 @@
 use std::path::Path;
 
 use super::rows::csv_table::required_column_index;
+use super::rows::derived::TimestampUnit;
 use super::rows::nanos_per_unit;
-use super::rows::request_csv::{self, FailureRule, RequestSchema};
+use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
 
@@ -29,9 +30,28 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
         latency: (column("elapsed")?, "elapsed".into()),
         method: None,
         status: optional("responseCode"),
-        failure: optional("success").map_or(FailureRule::Unknown, |c| FailureRule::SuccessColumn(c, "success".into())),
+        failure: match (&options.fields.error_status, optional("responseCode")) {
+            (Some(_), Some(status)) => FailureRule::Status(
+                status,
+                options.fields.error_statuses().map_err(|message| InputError::whole(path, message))?,
+            ),
+            _ => optional("success").map_or(FailureRule::Unknown, |c| FailureRule::SuccessColumn(c, "success".into())),
+        },
         nanos_per_unit: nanos_per_unit("ms").unwrap_or(1e6),
         bad_row_limit: options.max_bad_rows,
+        // Epoch ms by default; JMeter may be set to write dates, which are used when they are RFC 3339.
+        timestamp: optional("timeStamp").map(|index| TimestampColumn {
+            index,
+            name: "timeStamp".into(),
+            unit: TimestampUnit::Auto,
+            required: false,
+        }),
+        counters: options
+            .fields
+            .counters
+            .iter()
+            .map(|name| Ok((column(name)?, name.clone())))
+            .collect::<Result<_, InputError>>()?,
     };
     request_csv::ingest(path, stream, &schema)
 }

@@ -1,26 +1,32 @@
 //! Generic per-request latency logs (CSV and NDJSON) -> `latency` series per
-//! (route, method, status) and `errors` series per (route, method).
+//! (route, method, status), `errors` series per (route, method), and one
+//! series per counter column per (route, method).
 //!
 //! Field names and the latency unit come from the suite's [`FieldMap`]
 //! (defaults `route`, `method`, `status`, `latency_ms` in ms). `route` and the
 //! latency are required; `method` and `status` are optional. A request is an
-//! error when its status is not in 200..=399 or is missing or non-numeric
-//! (k6's convention); `errors` exists only when the log has a status field.
-//! The optional `timestamp` field is not used yet.
-
+//! error when its status matches the suite's `error-status` patterns, or by
+//! default when it is not in 200..=399 (k6's convention); a missing or
+//! non-numeric status is always an error, and a `success` column, when
+//! named, decides instead. `errors` exists only when the log can tell. The
+//! timestamp column (`timestamp` by default) gives every series the log's
+//! window, for throughput; `counters` columns (e.g. `db_queries`) become
+//! metrics of their own, so "queries per request" is their mean.
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
 use super::rows::csv_table::required_column_index;
-use super::rows::request_csv::{self, FailureRule, RequestSchema};
+use super::rows::derived::TimestampUnit;
+use super::rows::derived::{parse_timestamp_ns, ErrorStatuses, Window};
+use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::rows::{
-    duration_ns, nanos_per_unit, ndjson, parse_duration_ns, push_error_flag, request_tags, status_is_failure,
-    RequestRecord, SeriesSet, Tags,
+    duration_ns, nanos_per_unit, ndjson, parse_duration_ns, parse_number, push_error_flag, request_tags, RequestRecord,
+    SeriesSet, Tags,
 };
 use super::{FieldMap, InputError, InputOptions};
-use crate::model::Benchmark;
+use crate::model::{Benchmark, Unit};
 
 /// Reads a latency CSV (header row required; delimiter from the options; gzip
 /// allowed), streaming: see [`request_csv`].
@@ -32,6 +38,21 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
     let column = |name: &str| required_column_index(path, &stream.header, delimiter, name);
     let optional = |name: &str| stream.header.iter().position(|found| found == name);
     let status = optional(&fields.status);
+    let failure = match (&fields.success, status) {
+        (Some(success), _) => FailureRule::SuccessColumn(column(success)?, success.clone()),
+        (None, Some(status)) => FailureRule::Status(status, options_error(path, fields.error_statuses())?),
+        (None, None) => FailureRule::Unknown,
+    };
+    let unit = options_error(path, TimestampUnit::parse(&fields.timestamp_unit))?;
+    let timestamp = match &fields.timestamp {
+        Some(name) => Some(TimestampColumn { index: column(name)?, name: name.clone(), unit, required: true }),
+        None => optional("timestamp").map(|index| TimestampColumn {
+            index,
+            name: "timestamp".into(),
+            unit,
+            required: false,
+        }),
+    };
     let schema = RequestSchema {
         delimiter,
         columns: stream.header.len(),
@@ -39,9 +60,11 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
         latency: (column(&fields.latency)?, fields.latency.clone()),
         method: optional(&fields.method),
         status,
-        failure: status.map_or(FailureRule::Unknown, FailureRule::StatusClass),
+        failure,
         nanos_per_unit: nanos,
         bad_row_limit: options.max_bad_rows,
+        timestamp,
+        counters: fields.counters.iter().map(|name| Ok((column(name)?, name.clone()))).collect::<Result<_, _>>()?,
     };
     request_csv::ingest(path, stream, &schema)
 }
@@ -50,16 +73,30 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
 pub fn load_ndjson(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let fields = &options.fields;
     let nanos = latency_scale(path, fields)?;
+    let rules = NdjsonRules {
+        nanos,
+        errors: options_error(path, fields.error_statuses())?,
+        timestamp_unit: options_error(path, TimestampUnit::parse(&fields.timestamp_unit))?,
+    };
     let mut series = SeriesSet::default();
+    let mut window = Window::default();
     let mut log_has_status = false;
     // Requests logged without a status are errors only if the log records
     // statuses at all, which is known only at the end.
     let mut without_status: BTreeMap<Tags, usize> = BTreeMap::new();
     ndjson::for_each_line(path, |_line, object: Map<String, Value>| {
-        let record = ndjson_record(&object, fields, nanos)?;
+        let record = ndjson_record(&object, fields, &rules)?;
+        if let Some(at) = ndjson_timestamp(&object, fields, rules.timestamp_unit)? {
+            window.extend(at);
+        }
+        let tags = request_tags(record.route.clone(), record.method.clone());
+        for counter in &fields.counters {
+            if let Some(value) = ndjson_counter(&object, counter)? {
+                series.push(counter, Unit::Count, tags.clone(), value);
+            }
+        }
         log_has_status |= record.status.is_some();
-        if record.status.is_none() {
-            let tags = request_tags(record.route.clone(), record.method.clone());
+        if record.status.is_none() && fields.success.is_none() {
             *without_status.entry(tags).or_default() += 1;
         }
         record.add_to(&mut series);
@@ -70,7 +107,60 @@ pub fn load_ndjson(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>
             (0..count).for_each(|_| push_error_flag(&mut series, tags.clone(), true));
         }
     }
-    Ok(series.into_benchmarks())
+    let mut benchmarks = series.into_benchmarks();
+    let window_seconds = window.seconds();
+    benchmarks.iter_mut().for_each(|bench| bench.window_seconds = window_seconds);
+    Ok(benchmarks)
+}
+
+/// How NDJSON fields are read, from the suite's options.
+struct NdjsonRules {
+    nanos: f64,
+    errors: ErrorStatuses,
+    timestamp_unit: TimestampUnit,
+}
+
+/// The request's timestamp: the suite's field (required on every line) or,
+/// by default, a `timestamp` field when it parses.
+fn ndjson_timestamp(
+    object: &Map<String, Value>,
+    fields: &FieldMap,
+    unit: TimestampUnit,
+) -> Result<Option<f64>, String> {
+    let (name, required) = match &fields.timestamp {
+        Some(name) => (name.as_str(), true),
+        None => ("timestamp", false),
+    };
+    let parsed = match object.get(name) {
+        Some(Value::Number(number)) => parse_timestamp_ns(number.to_string().as_bytes(), unit),
+        Some(Value::String(text)) => parse_timestamp_ns(text.as_bytes(), unit),
+        Some(other) => Err(format!("expected a timestamp, found {other}")),
+        None => Err(missing_field(name, object)),
+    };
+    match parsed {
+        Ok(at) => Ok(Some(at)),
+        Err(message) if required => Err(format!("field {name:?}: {message}")),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A per-request counter: a non-negative number, or nothing when absent or null.
+fn ndjson_counter(object: &Map<String, Value>, name: &str) -> Result<Option<f64>, String> {
+    let value = match object.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(number)) => number.as_f64(),
+        Some(Value::String(text)) => parse_number(text.trim().as_bytes()),
+        Some(_) => None,
+    };
+    match value {
+        Some(value) if value.is_finite() && value >= 0.0 => Ok(Some(value)),
+        _ => Err(format!("field {name:?}: expected a non-negative number, found {}", object[name])),
+    }
+}
+
+/// A suite option that does not make sense, reported against the input.
+fn options_error<T>(path: &Path, result: Result<T, String>) -> Result<T, InputError> {
+    result.map_err(|message| InputError::whole(path, message))
 }
 
 fn latency_scale(path: &Path, fields: &FieldMap) -> Result<f64, InputError> {
@@ -82,7 +172,8 @@ fn latency_scale(path: &Path, fields: &FieldMap) -> Result<f64, InputError> {
     })
 }
 
-fn ndjson_record(object: &Map<String, Value>, fields: &FieldMap, nanos: f64) -> Result<RequestRecord, String> {
+fn ndjson_record(object: &Map<String, Value>, fields: &FieldMap, rules: &NdjsonRules) -> Result<RequestRecord, String> {
+    let nanos = rules.nanos;
     let route = text_field(object, &fields.route)?
         .filter(|route| !route.is_empty())
         .ok_or_else(|| missing_field(&fields.route, object))?;
@@ -95,13 +186,16 @@ fn ndjson_record(object: &Map<String, Value>, fields: &FieldMap, nanos: f64) -> 
     }
     .map_err(|message| format!("field {:?}: {message}", fields.latency))?;
     let status = text_field(object, &fields.status)?;
-    Ok(RequestRecord {
-        route,
-        method: text_field(object, &fields.method)?,
-        failed: status.as_deref().map(|s| status_is_failure(Some(s))),
-        status,
-        latency_ns,
-    })
+    let failed = match &fields.success {
+        Some(name) => Some(match object.get(name) {
+            Some(Value::Bool(ok)) => !ok,
+            Some(Value::String(text)) if text == "true" || text == "false" => text == "false",
+            Some(other) => return Err(format!("field {name:?}: expected true or false, found {other}")),
+            None => return Err(missing_field(name, object)),
+        }),
+        None => status.as_deref().map(|s| rules.errors.is_error(Some(s.as_bytes()))),
+    };
+    Ok(RequestRecord { route, method: text_field(object, &fields.method)?, failed, status, latency_ns })
 }
 
 /// A string or number field as text; `None` when absent or null.
@@ -233,7 +327,7 @@ mod tests {
                 status: "code".into(),
                 latency: "duration_us".into(),
                 latency_unit: "us".into(),
-                timestamp: None,
+                ..FieldMap::default()
             },
             delimiter: Some(b'\t'),
             ..InputOptions::default()
@@ -349,5 +443,103 @@ mod tests {
         assert!(object_route.message.contains("string or a number"), "{}", object_route.message);
         assert!(ndjson_error("[1, 2]\n").message.contains("line"));
         assert!(ndjson_error("\n\n").message.contains("empty"));
+    }
+
+    /// A small log in both row formats: timestamps (epoch ms), a counter, three statuses.
+    const DERIVED_CSV: &str = "timestamp,method,route,status,latency_ms,db_queries\n\
+        1700000000000,GET,/a,200,10,3\n\
+        1700000000500,GET,/a,503,20,\n\
+        1700000001000,POST,/b,404,30,7\n\
+        1700000002000,GET,/a,200,40,5\n";
+
+    fn derived_ndjson() -> String {
+        DERIVED_CSV
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let f: Vec<&str> = line.split(',').collect();
+                let queries = if f[5].is_empty() { String::new() } else { format!(",\"db_queries\":{}", f[5]) };
+                format!(
+                    "{{\"timestamp\":{},\"method\":\"{}\",\"route\":\"{}\",\"status\":{},\"latency_ms\":{}{queries}}}\n",
+                    f[0], f[1], f[2], f[3], f[4]
+                )
+            })
+            .collect()
+    }
+
+    fn derived_options(error_status: Option<&[&str]>) -> InputOptions {
+        InputOptions {
+            fields: FieldMap {
+                counters: vec!["db_queries".into()],
+                error_status: error_status.map(|list| list.iter().map(|s| s.to_string()).collect()),
+                ..FieldMap::default()
+            },
+            ..InputOptions::default()
+        }
+    }
+
+    #[test]
+    fn counters_window_and_error_status_come_from_csv_and_ndjson_alike() {
+        let csv = temp_file(DERIVED_CSV);
+        let ndjson = temp_file(&derived_ndjson());
+        for options in [derived_options(None), derived_options(Some(&["5xx"]))] {
+            // Error flags are counts: the CSV reader writes successes first, so compare them sorted.
+            let flags_sorted = |mut benchmarks: Vec<Benchmark>| {
+                benchmarks.iter_mut().for_each(|b| b.samples.sort_by(f64::total_cmp));
+                benchmarks
+            };
+            let from_csv = flags_sorted(load_csv(csv.path(), &options).unwrap());
+            let from_ndjson = flags_sorted(load_ndjson(ndjson.path(), &options).unwrap());
+            assert!(from_csv == from_ndjson, "{from_csv:#?}\nvs\n{from_ndjson:#?}");
+        }
+        let benchmarks = load_csv(csv.path(), &derived_options(None)).unwrap();
+        assert!(benchmarks.iter().all(|b| b.window_seconds == Some(2.0)), "first to last request: 2 s");
+        let queries = find(&benchmarks, "db_queries{method=GET,route=/a}");
+        assert_eq!(
+            (queries.unit.clone(), queries.samples.clone()),
+            (Unit::Count, vec![3.0, 5.0]),
+            "empty = not measured"
+        );
+        assert_eq!(find(&benchmarks, "db_queries{method=POST,route=/b}").samples, [7.0]);
+        assert_eq!(find(&benchmarks, "errors{method=POST,route=/b}").samples, [1.0], "404 fails by default");
+        let server_errors_only = load_csv(csv.path(), &derived_options(Some(&["5xx"]))).unwrap();
+        assert_eq!(find(&server_errors_only, "errors{method=POST,route=/b}").samples, [0.0], "404 is not a 5xx");
+        assert_eq!(find(&server_errors_only, "errors{method=GET,route=/a}").samples, [0.0, 0.0, 1.0], "the 503");
+    }
+
+    #[test]
+    fn a_success_column_decides_errors_when_named() {
+        let file = temp_file("route,status,ok,latency_ms\n/a,500,true,1\n/a,200,false,2\n");
+        let options = InputOptions {
+            fields: FieldMap { success: Some("ok".into()), ..FieldMap::default() },
+            ..Default::default()
+        };
+        assert_eq!(find(&load_csv(file.path(), &options).unwrap(), "errors{route=/a}").samples, [0.0, 1.0]);
+        let ndjson = temp_file(
+            "{\"route\":\"/a\",\"ok\":true,\"latency_ms\":1}\n{\"route\":\"/a\",\"ok\":\"maybe\",\"latency_ms\":1}\n",
+        );
+        let error = load_ndjson(ndjson.path(), &options).unwrap_err();
+        assert!(error.location == Location::Line(2) && error.message.contains("true or false"), "{error}");
+    }
+
+    #[test]
+    fn named_timestamp_and_counter_columns_must_parse_default_ones_need_not() {
+        let odd_time = "timestamp,route,latency_ms,db_queries\nsoon,/a,1,2\n1700000000,/a,1,x\n";
+        let named = InputOptions {
+            fields: FieldMap { timestamp: Some("timestamp".into()), ..FieldMap::default() },
+            ..InputOptions::default()
+        };
+        let error = load_csv(temp_file(odd_time).path(), &named).unwrap_err();
+        assert!(error.location == Location::Line(2) && error.message.contains("\"timestamp\""), "{error}");
+        let by_default =
+            load_csv(temp_file("timestamp,route,latency_ms\nsoon,/a,1\n").path(), &InputOptions::default());
+        assert_eq!(by_default.unwrap()[0].window_seconds, None, "an unreadable default timestamp is ignored");
+        let counted = load_csv(temp_file(odd_time).path(), &derived_options(None)).unwrap_err();
+        assert!(counted.location == Location::Line(3) && counted.message.contains("db_queries"), "{counted}");
+        let missing = InputOptions {
+            fields: FieldMap { counters: vec!["cache_hits".into()], ..FieldMap::default() },
+            ..InputOptions::default()
+        };
+        assert!(load_csv(temp_file(DERIVED_CSV).path(), &missing).unwrap_err().message.contains("cache_hits"));
     }
 }

@@ -138,8 +138,17 @@ pub struct FieldMap {
     pub latency: String,
     /// Unit of the latency column: `ns`, `us`, `ms` or `s`.
     pub latency_unit: String,
-    /// Optional timestamp column (RFC 3339 or epoch ms), for throughput.
+    /// Timestamp column, for throughput over the log's window; by default a
+    /// column named `timestamp` is used when there is one.
     pub timestamp: Option<String>,
+    /// How timestamps are written: `auto` (epoch numbers by size, RFC 3339 text), `s`, `ms`, `us` or `ns`.
+    pub timestamp_unit: String,
+    /// Numeric columns recorded per request as metrics of their own (`db_queries`), per route and method.
+    pub counters: Vec<String>,
+    /// Statuses that count as errors (`["5xx", "429"]`); default: anything outside 200–399.
+    pub error_status: Option<Vec<String>>,
+    /// A `true`/`false` success column that decides errors instead of the status.
+    pub success: Option<String>,
 }
 
 impl Default for FieldMap {
@@ -151,7 +160,42 @@ impl Default for FieldMap {
             latency: "latency_ms".into(),
             latency_unit: "ms".into(),
             timestamp: None,
+            timestamp_unit: "auto".into(),
+            counters: Vec::new(),
+            error_status: None,
+            success: None,
         }
+    }
+}
+
+impl FieldMap {
+    /// Checks what can be checked before reading any input (the budget file's errors).
+    pub fn validate(&self) -> Result<(), String> {
+        rows::derived::TimestampUnit::parse(&self.timestamp_unit)?;
+        self.error_statuses()?;
+        if self.counters.len() > rows::request_csv::MAX_COUNTERS {
+            return Err(format!(
+                "`counters` lists {}, at most {} are supported",
+                self.counters.len(),
+                rows::request_csv::MAX_COUNTERS
+            ));
+        }
+        let taken = [&self.route, &self.method, &self.status, &self.latency];
+        for (i, counter) in self.counters.iter().enumerate() {
+            if taken.contains(&counter) || self.counters[..i].contains(counter) {
+                return Err(format!(
+                    "`counters`: {counter:?} is listed twice or is already the route, method, status or latency field"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The `error-status` patterns (default rule when absent).
+    pub fn error_statuses(&self) -> Result<rows::derived::ErrorStatuses, String> {
+        self.error_status
+            .as_deref()
+            .map_or(Ok(rows::derived::ErrorStatuses::default()), rows::derived::ErrorStatuses::parse)
     }
 }
 

@@ -47,6 +47,9 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         ));
     }
     let deterministic = benchmarks.iter().all(|b| b.deterministic);
+    if statistic == Statistic::Throughput && benchmarks.iter().any(|b| b.window_seconds.is_some()) {
+        return request_rate(benchmarks);
+    }
     if benchmarks.iter().any(|b| b.histogram.is_some()) {
         return histogram_series(benchmarks, statistic, deterministic);
     }
@@ -171,6 +174,37 @@ fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic
     })
 }
 
+/// Requests per second of a request log: the selected series' requests over
+/// the log's window (first to last request). One value per run, judged like a
+/// tool's own summary figure.
+fn request_rate(benchmarks: &[&Benchmark]) -> Result<Series, String> {
+    let mut window: Option<f64> = None;
+    for bench in benchmarks {
+        let Some(seconds) = bench.window_seconds else {
+            return Err(format!("{:?} has no time window (its log has no timestamps); throughput needs one", bench.id));
+        };
+        match window {
+            Some(known) if (known - seconds).abs() > 1e-9 * known => {
+                return Err(format!(
+                    "cannot pool request rates observed over different windows ({known} s and {seconds} s); \
+                     narrow the KPI to one input"
+                ))
+            }
+            _ => window = Some(seconds),
+        }
+    }
+    let requests: u64 = benchmarks.iter().map(|b| b.value_count()).sum();
+    let seconds = window.unwrap_or(f64::NAN);
+    Ok(Series {
+        unit: Unit::PerSecond,
+        samples: Vec::new(),
+        histogram: None,
+        value: requests as f64 / seconds,
+        deterministic: false,
+        rounds: None,
+    })
+}
+
 /// Per-iteration times turned into work per second.
 fn throughput_samples(benchmarks: &[&Benchmark]) -> Result<(Unit, Vec<f64>), String> {
     let first = benchmarks[0];
@@ -197,4 +231,27 @@ fn throughput_samples(benchmarks: &[&Benchmark]) -> Result<(Unit, Vec<f64>), Str
         samples.extend(bench.samples.iter().map(|ns| work / (ns * 1e-9)));
     }
     Ok((unit.unwrap_or(Unit::PerSecond), samples))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log_series(id: &str, requests: usize, window: Option<f64>) -> Benchmark {
+        let mut bench = Benchmark::with_samples(id, "latency", Unit::Ns, vec![1e6; requests]);
+        bench.window_seconds = window;
+        bench
+    }
+
+    #[test]
+    fn request_rate_pools_requests_over_the_shared_window() {
+        let (a, b) = (log_series("a", 300, Some(60.0)), log_series("b", 900, Some(60.0)));
+        let series = prepare(&[&a, &b], Statistic::Throughput).unwrap();
+        assert_eq!((series.value, series.unit.clone(), series.has_values()), (20.0, Unit::PerSecond, false));
+        let other_window = log_series("c", 10, Some(30.0));
+        assert!(prepare(&[&a, &other_window], Statistic::Throughput).unwrap_err().contains("different windows"));
+        let no_window = log_series("d", 10, None);
+        assert!(prepare(&[&a, &no_window], Statistic::Throughput).unwrap_err().contains("no time window"));
+        assert_eq!(prepare(&[&a], Statistic::Mean).unwrap().value, 1e6, "other statistics ignore the window");
+    }
 }

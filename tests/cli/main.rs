@@ -2,6 +2,7 @@
 
 mod check;
 mod compare;
+mod derived;
 mod errors;
 mod explain;
 mod github;

@@ -6,6 +6,7 @@
 
 pub mod blocks;
 pub mod csv_table;
+pub mod derived;
 pub mod key_index;
 pub mod ndjson;
 pub mod recorder;
@@ -132,6 +133,32 @@ pub fn status_bytes_are_failure(status: Option<&[u8]>) -> bool {
     !(200..=399).contains(&code)
 }
 
+/// A number from a field's bytes: plain decimals (`123`, `123.456`, `.5`) are
+/// parsed by hand (the per-row hot path), anything else (signs, exponents,
+/// `inf`) by the standard parser. `None` when it is not a number.
+pub fn parse_number(text: &[u8]) -> Option<f64> {
+    parse_plain_decimal(text).or_else(|| std::str::from_utf8(text).ok()?.parse::<f64>().ok())
+}
+
+/// Digits with at most one point, up to 19 characters.
+fn parse_plain_decimal(text: &[u8]) -> Option<f64> {
+    const POWERS: [f64; 19] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+    if text.is_empty() || text.len() > 19 || text == b"." {
+        return None;
+    }
+    let mut mantissa = 0u64;
+    let mut decimals = None;
+    for (i, &byte) in text.iter().enumerate() {
+        match byte {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
+            b'.' if decimals.is_none() => decimals = Some(text.len() - i - 1),
+            _ => return None,
+        }
+    }
+    Some(mantissa as f64 / POWERS[decimals.unwrap_or(0)])
+}
+
 /// Nanoseconds per unit of a latency column (`ns`, `us`/`µs`, `ms`, `s`).
 pub fn nanos_per_unit(unit: &str) -> Option<f64> {
     match unit.trim() {
@@ -219,6 +246,19 @@ mod tests {
         assert!(!status_is_failure(Some("00200")), "leading zeros parse like u16");
         assert!(status_is_failure(Some("+200")) && status_is_failure(Some("2 00")));
         assert!(!status_bytes_are_failure(Some(b"204")) && status_bytes_are_failure(Some(b"\xff")));
+    }
+
+    #[test]
+    fn plain_decimals_parse_like_the_standard_parser() {
+        for text in ["0", "1", "1.5", "0.001", "123456.789", ".5", "7.", "00012.3400", "1700000000000000000"] {
+            assert_eq!(parse_plain_decimal(text.as_bytes()), Some(text.parse::<f64>().unwrap()), "{text}");
+        }
+        for text in ["", ".", "1.2.3", "-1", "1e3", "inf", " 1"] {
+            assert_eq!(parse_plain_decimal(text.as_bytes()), None, "{text}");
+        }
+        assert_eq!(parse_number(b"1e3"), Some(1000.0));
+        assert_eq!(parse_number(b"-1.5"), Some(-1.5));
+        assert_eq!(parse_number(b"fast"), None);
     }
 
     #[test]

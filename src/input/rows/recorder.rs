@@ -77,11 +77,12 @@ impl Recorder {
 }
 
 /// The values of one series that one lane saw (see [`super::blocks`]): raw
-/// values stamped with their block number while the lane has few, else a
+/// values stamped with their place in the file (block number in the high 32
+/// bits, line in the block in the low ones) while the lane has few, else a
 /// histogram. [`combine`] puts the lanes' parts back together.
 #[derive(Debug, Clone)]
 pub enum LaneRecorder {
-    Raw(Vec<(u32, f64)>),
+    Raw(Vec<(u64, f64)>),
     Binned(Histogram),
 }
 
@@ -93,9 +94,9 @@ impl Default for LaneRecorder {
 
 impl LaneRecorder {
     #[inline]
-    pub fn record(&mut self, block: u32, value: f64) {
+    pub fn record(&mut self, stamp: u64, value: f64) {
         match self {
-            LaneRecorder::Raw(samples) if samples.len() < RAW_SAMPLE_LIMIT => samples.push((block, value)),
+            LaneRecorder::Raw(samples) if samples.len() < RAW_SAMPLE_LIMIT => samples.push((stamp, value)),
             LaneRecorder::Raw(samples) => {
                 let mut histogram = Histogram::new();
                 samples.iter().for_each(|(_, v)| histogram.record(*v));
@@ -114,20 +115,20 @@ impl LaneRecorder {
     }
 }
 
-/// One series from its lanes' parts (in lane order): raw samples in file
-/// order when the series has at most [`RAW_SAMPLE_LIMIT`] values — the same
-/// form a single pass would give — else one histogram of all of them.
+/// One series from its parts (several lanes, or several series pooled), in a
+/// fixed order: raw samples in file order when the series has at most
+/// [`RAW_SAMPLE_LIMIT`] values — the same form a single pass would give —
+/// else one histogram of all of them.
 pub fn combine(parts: Vec<LaneRecorder>) -> Recorder {
     let total: u64 = parts.iter().map(LaneRecorder::count).sum();
     if total as usize <= RAW_SAMPLE_LIMIT {
-        let mut stamped: Vec<(u32, f64)> = Vec::with_capacity(total as usize);
+        let mut stamped: Vec<(u64, f64)> = Vec::with_capacity(total as usize);
         for part in parts {
             if let LaneRecorder::Raw(samples) = part {
                 stamped.extend(samples);
             }
         }
-        // Stable: values of one block come from one lane, already in order.
-        stamped.sort_by_key(|(block, _)| *block);
+        stamped.sort_by_key(|(stamp, _)| *stamp);
         return Recorder::Raw(stamped.into_iter().map(|(_, v)| v).collect());
     }
     let mut histogram = Histogram::new();
@@ -176,8 +177,9 @@ mod tests {
     fn in_lanes(count: usize, per_block: usize, lanes: usize) -> Vec<LaneRecorder> {
         let mut parts = vec![LaneRecorder::default(); lanes];
         for value in 0..count {
-            let block = (value / per_block) as u32;
-            parts[block as usize % lanes].record(block, value as f64);
+            let block = (value / per_block) as u64;
+            let stamp = block << 32 | (value % per_block) as u64;
+            parts[block as usize % lanes].record(stamp, value as f64);
         }
         parts
     }

@@ -17,9 +17,10 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::blocks::{self, BlockTally, Tally};
+use super::derived::{self, ErrorStatuses, TimestampUnit, Window};
 use super::key_index::KeyIndex;
 use super::recorder::{combine, LaneRecorder, Recorder};
-use super::{series_id, status_bytes_are_failure, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use super::{series_id, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -33,10 +34,25 @@ pub struct RequestSchema {
     pub method: Option<usize>,
     pub status: Option<usize>,
     pub failure: FailureRule,
+    /// The timestamp column, for the log's window (throughput).
+    pub timestamp: Option<TimestampColumn>,
+    /// Numeric columns recorded per request as metrics of their own (per route and method).
+    pub counters: Vec<(usize, String)>,
     /// Nanoseconds per unit of the latency column.
     pub nanos_per_unit: f64,
     /// Bad rows tolerated (skipped and reported) before the input fails.
     pub bad_row_limit: u64,
+}
+
+/// Where the requests' timestamps are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimestampColumn {
+    pub index: usize,
+    pub name: String,
+    pub unit: TimestampUnit,
+    /// Named by the suite: a timestamp that does not parse makes the row bad.
+    /// Otherwise (a column found by its usual name) such timestamps are ignored.
+    pub required: bool,
 }
 
 /// How a row says whether its request failed.
@@ -44,8 +60,8 @@ pub struct RequestSchema {
 pub enum FailureRule {
     /// The log cannot tell: no `errors` series.
     Unknown,
-    /// Status not in 200..=399 (or missing) is a failure (k6's convention).
-    StatusClass(usize),
+    /// The status column, judged by the suite's `error-status` (default: outside 200–399).
+    Status(usize, ErrorStatuses),
     /// A `true`/`false` success column (JMeter).
     SuccessColumn(usize, String),
 }
@@ -82,17 +98,25 @@ struct Lane {
     key: Vec<u8>,
     /// Series with pending values in the current block.
     touched: Vec<usize>,
+    window: Window,
 }
 
 struct LaneSeries {
     route: String,
     method: Option<String>,
     status: Option<String>,
-    latencies: LaneRecorder,
-    /// The current block's values, recorded together at the block's end:
-    /// one series' histogram at a time stays in cache.
-    pending: Vec<f64>,
+    /// Latencies, then one per counter column.
+    values: Vec<Values>,
     failures: FailureCount,
+}
+
+/// One metric of a series in a lane.
+#[derive(Default)]
+struct Values {
+    recorder: LaneRecorder,
+    /// The current block's values (line in the block, value), recorded
+    /// together at the block's end: one histogram at a time stays in cache.
+    pending: Vec<(u32, f64)>,
 }
 
 /// Requests and failed requests of a group: 0/1 flags need no histogram.
@@ -135,7 +159,7 @@ pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<
     if tally.rows == 0 {
         return Err(InputError::new(path, Location::Line(2), "expected at least one data row after the header"));
     }
-    Ok(into_benchmarks(lanes))
+    Ok(into_benchmarks(lanes, schema))
 }
 
 /// Bad rows beyond the limit fail the input; tolerated ones are reported on stderr.
@@ -161,12 +185,14 @@ fn check_bad_rows(path: &Path, tally: &Tally, limit: u64) -> Result<(), InputErr
     Ok(())
 }
 
-/// `latency` per (route, method, status) and `errors` per (route, method)
-/// from all lanes, sorted by id.
-fn into_benchmarks(lanes: Vec<Lane>) -> Vec<Benchmark> {
+/// `latency` per (route, method, status); `errors` and counters per (route,
+/// method); all from every lane, sorted by id, with the log's window.
+fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
     let mut index = KeyIndex::default();
-    let mut merged: Vec<(Tags, Vec<LaneRecorder>, FailureCount)> = Vec::new();
+    let mut merged: Vec<(Tags, Vec<Vec<LaneRecorder>>, FailureCount)> = Vec::new();
+    let mut window = Window::default();
     for lane in lanes {
+        window.merge(lane.window);
         for (lane_slot, series) in lane.series.into_iter().enumerate() {
             let key = lane.index.key(lane_slot);
             let slot = index.get(key).unwrap_or_else(|| {
@@ -178,27 +204,41 @@ fn into_benchmarks(lanes: Vec<Lane>) -> Vec<Benchmark> {
                 if let Some(status) = series.status {
                     tags.insert("status".into(), status);
                 }
-                merged.push((tags, Vec::new(), FailureCount::default()));
+                merged.push((tags, vec![Vec::new(); series.values.len()], FailureCount::default()));
                 merged.len() - 1
             });
             let (_, parts, failures) = &mut merged[slot];
-            parts.push(series.latencies);
+            parts.iter_mut().zip(series.values).for_each(|(parts, values)| parts.push(values.recorder));
             failures.add(series.failures);
         }
     }
     let mut errors: BTreeMap<Tags, FailureCount> = BTreeMap::new();
+    let mut counters: BTreeMap<(usize, Tags), Vec<LaneRecorder>> = BTreeMap::new();
     let mut benchmarks = Vec::new();
     for (tags, parts, failures) in merged {
-        if failures.requests > 0 {
-            let mut error_tags = tags.clone();
-            error_tags.remove("status");
-            errors.entry(error_tags).or_default().add(failures);
+        let mut request_tags = tags.clone();
+        request_tags.remove("status");
+        let mut parts = parts.into_iter();
+        let latencies = parts.next().unwrap_or_default();
+        for (counter, counter_parts) in parts.enumerate() {
+            counters.entry((counter, request_tags.clone())).or_default().extend(counter_parts);
         }
-        benchmarks.push(tagged(combine(parts), LATENCY_METRIC, Unit::Ns, tags));
+        if failures.requests > 0 {
+            errors.entry(request_tags).or_default().add(failures);
+        }
+        benchmarks.push(tagged(combine(latencies), LATENCY_METRIC, Unit::Ns, tags));
     }
     benchmarks.extend(
         errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
     );
+    benchmarks.extend(
+        counters
+            .into_iter()
+            .filter(|(_, parts)| parts.iter().any(|p| p.count() > 0))
+            .map(|((counter, tags), parts)| tagged(combine(parts), &schema.counters[counter].1, Unit::Count, tags)),
+    );
+    let window_seconds = window.seconds();
+    benchmarks.iter_mut().for_each(|bench| bench.window_seconds = window_seconds);
     benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
     benchmarks
 }
@@ -216,9 +256,12 @@ impl Lane {
         } else {
             self.parse_quoted_block(block, schema)
         };
+        let block = u64::from(number) << 32;
         for slot in self.touched.drain(..) {
-            let series = &mut self.series[slot];
-            series.pending.drain(..).for_each(|value| series.latencies.record(number, value));
+            for values in &mut self.series[slot].values {
+                let Values { recorder, pending } = values;
+                pending.drain(..).for_each(|(line, value)| recorder.record(block | u64::from(line), value));
+            }
         }
         tally
     }
@@ -255,7 +298,7 @@ impl Lane {
         if let Some(last) = fields.last_mut() {
             *last = last.strip_suffix(b"\r").unwrap_or(last);
         }
-        match self.record_fields(fields, schema) {
+        match self.record_fields(fields, schema, tally.lines as u32) {
             Ok(()) => tally.rows += 1,
             Err(message) => tally.bad_row(tally.lines, message),
         }
@@ -272,7 +315,7 @@ impl Lane {
             let row = &block[start..end];
             start = end + 1;
             if !row.iter().all(u8::is_ascii_whitespace) {
-                match self.parse_row(row, schema, &mut fields) {
+                match self.parse_row(row, schema, &mut fields, tally.lines as u32) {
                     Ok(()) => tally.rows += 1,
                     Err(message) => tally.bad_row(tally.lines, message),
                 }
@@ -287,20 +330,21 @@ impl Lane {
         row: &'a [u8],
         schema: &RequestSchema,
         fields: &mut Vec<&'a [u8]>,
+        line: u32,
     ) -> Result<(), String> {
         let row = row.strip_suffix(b"\r").unwrap_or(row);
         fields.clear();
         if memchr::memchr(b'"', row).is_some() {
             let owned = split_quoted(row, schema.delimiter).ok_or("invalid CSV quoting")?;
             let quoted: Vec<&[u8]> = owned.iter().map(|f| f.as_bytes()).collect();
-            return self.record_fields(&quoted, schema);
+            return self.record_fields(&quoted, schema, line);
         }
         fields.extend(row.split(|b| *b == schema.delimiter));
-        self.record_fields(fields, schema)
+        self.record_fields(fields, schema, line)
     }
 
-    /// Adds one row, split into fields, to its series.
-    fn record_fields(&mut self, fields: &[&[u8]], schema: &RequestSchema) -> Result<(), String> {
+    /// Adds one row, split into fields, to its series; `line` is its line in the block.
+    fn record_fields(&mut self, fields: &[&[u8]], schema: &RequestSchema, line: u32) -> Result<(), String> {
         if fields.len() != schema.columns {
             return Err(format!("expected {} fields like the header, found {}", schema.columns, fields.len()));
         }
@@ -315,7 +359,7 @@ impl Lane {
         let status = schema.status.map(field);
         let failed = match &schema.failure {
             FailureRule::Unknown => None,
-            FailureRule::StatusClass(column) => Some(status_bytes_are_failure(Some(field(*column)))),
+            FailureRule::Status(column, statuses) => Some(statuses.is_error(Some(field(*column)))),
             FailureRule::SuccessColumn(column, name) => Some(match field(*column) {
                 b"true" | b"TRUE" | b"True" => false,
                 b"false" | b"FALSE" | b"False" => true,
@@ -327,13 +371,33 @@ impl Lane {
                 }
             }),
         };
+        let at = match &schema.timestamp {
+            Some(column) => match derived::parse_timestamp_ns(field(column.index), column.unit) {
+                Ok(at) => Some(at),
+                Err(message) if column.required => return Err(format!("column {:?}: {message}", column.name)),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        let mut counted = [None; MAX_COUNTERS];
+        for ((column, name), value) in schema.counters.iter().zip(&mut counted) {
+            *value = parse_counter(field(*column)).map_err(|message| format!("column {name:?}: {message}"))?;
+        }
         let status = status.filter(|s| !s.is_empty());
-        let slot = self.slot(route, method, status)?;
+        let slot = self.slot(route, method, status, schema.counters.len())?;
+        if let Some(at) = at {
+            self.window.extend(at);
+        }
         let series = &mut self.series[slot];
-        if series.pending.is_empty() {
+        if series.values[0].pending.is_empty() {
             self.touched.push(slot);
         }
-        series.pending.push(latency);
+        series.values[0].pending.push((line, latency));
+        for (values, value) in series.values[1..].iter_mut().zip(counted) {
+            if let Some(value) = value {
+                values.pending.push((line, value));
+            }
+        }
         if let Some(failed) = failed {
             series.failures.requests += 1;
             series.failures.failed += u64::from(failed);
@@ -342,7 +406,13 @@ impl Lane {
     }
 
     /// The series of (route, method, status), created on first sight.
-    fn slot(&mut self, route: &[u8], method: Option<&[u8]>, status: Option<&[u8]>) -> Result<usize, String> {
+    fn slot(
+        &mut self,
+        route: &[u8],
+        method: Option<&[u8]>,
+        status: Option<&[u8]>,
+        counters: usize,
+    ) -> Result<usize, String> {
         self.key.clear();
         for part in [Some(route), method, status] {
             self.key.extend_from_slice(part.unwrap_or(b"\x1e"));
@@ -360,8 +430,7 @@ impl Lane {
             route: text(route)?,
             method: method.map(text).transpose()?,
             status: status.map(text).transpose()?,
-            latencies: LaneRecorder::default(),
-            pending: Vec::new(),
+            values: (0..=counters).map(|_| Values::default()).collect(),
             failures: FailureCount::default(),
         });
         Ok(self.index.insert(&self.key))
@@ -379,41 +448,25 @@ fn split_quoted(row: &[u8], delimiter: u8) -> Option<Vec<String>> {
     }
 }
 
-/// A latency in nanoseconds: plain decimals are parsed by hand (the hot path),
-/// anything else (exponents, `inf`) by the standard parser.
-fn parse_latency(text: &[u8], nanos_per_unit: f64) -> Result<f64, String> {
-    let value = parse_plain_decimal(text).map_or_else(
-        || {
-            std::str::from_utf8(text)
-                .ok()
-                .and_then(|t| t.parse::<f64>().ok())
-                .ok_or_else(|| format!("expected a number, found {:?}", String::from_utf8_lossy(text)))
-        },
-        Ok,
-    )?;
-    super::duration_ns(value, nanos_per_unit)
+/// Counter columns a request log may have (`fields.counters`).
+pub const MAX_COUNTERS: usize = 8;
+
+/// A per-request counter: a finite, non-negative number, or nothing when the field is empty.
+fn parse_counter(text: &[u8]) -> Result<Option<f64>, String> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match super::parse_number(text) {
+        Some(value) if value.is_finite() && value >= 0.0 => Ok(Some(value)),
+        _ => Err(format!("expected a non-negative number (or nothing), found {:?}", String::from_utf8_lossy(text))),
+    }
 }
 
-/// `123`, `123.456`, `.5`: digits with at most one point, up to 18 digits.
-fn parse_plain_decimal(text: &[u8]) -> Option<f64> {
-    const POWERS: [f64; 19] =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
-    if text.is_empty() || text.len() > 19 {
-        return None;
-    }
-    let mut mantissa = 0u64;
-    let mut decimals = None;
-    for (i, &byte) in text.iter().enumerate() {
-        match byte {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(byte - b'0'),
-            b'.' if decimals.is_none() => decimals = Some(text.len() - i - 1),
-            _ => return None,
-        }
-    }
-    if text == b"." {
-        return None;
-    }
-    Some(mantissa as f64 / POWERS[decimals.unwrap_or(0)])
+/// A latency in nanoseconds.
+fn parse_latency(text: &[u8], nanos_per_unit: f64) -> Result<f64, String> {
+    let value = super::parse_number(text)
+        .ok_or_else(|| format!("expected a number, found {:?}", String::from_utf8_lossy(text)))?;
+    super::duration_ns(value, nanos_per_unit)
 }
 
 #[cfg(test)]

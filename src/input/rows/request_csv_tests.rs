@@ -113,13 +113,51 @@ fn empty_and_header_only_inputs_are_clear_errors() {
 }
 
 #[test]
-fn plain_decimals_parse_like_the_standard_parser() {
-    for text in ["0", "1", "1.5", "0.001", "123456.789", ".5", "7.", "00012.3400"] {
-        assert_eq!(parse_plain_decimal(text.as_bytes()), Some(text.parse::<f64>().unwrap()), "{text}");
-    }
-    for text in ["", ".", "1.2.3", "-1", "1e3", "inf", " 1"] {
-        assert_eq!(parse_plain_decimal(text.as_bytes()), None, "{text}");
-    }
+fn latencies_parse_any_number_and_reject_negative_ones() {
     assert_eq!(parse_latency(b"1e3", 1.0), Ok(1000.0));
+    assert_eq!(parse_latency(b"1.5", 1e6), Ok(1.5e6));
     assert!(parse_latency(b"-1", 1.0).unwrap_err().contains("non-negative"));
+    assert!(parse_latency(b"slow", 1.0).unwrap_err().contains("expected a number"));
+}
+
+#[test]
+fn counters_pooled_over_statuses_and_lanes_keep_the_file_order() {
+    // A rare route spread over many blocks, with two statuses: its counter
+    // series pools both statuses from both lanes and must read like the file.
+    let (mut text, _) = large_log(400_000);
+    text.truncate(text.len() - 1);
+    let mut with_counter = b"timestamp,method,route,status,latency_ms,db_queries\n".to_vec();
+    let mut expected = Vec::new();
+    for (i, line) in text.split(|b| *b == b'\n').skip(1).enumerate() {
+        with_counter.extend_from_slice(line);
+        if i % 997 == 0 {
+            with_counter.extend_from_slice(format!(",{}\n", i % 13).as_bytes());
+            expected.push((i % 13) as f64);
+            continue;
+        }
+        with_counter.extend_from_slice(b",\n");
+    }
+    assert!(with_counter.len() > 3 * BLOCK_BYTES && expected.len() < 1024);
+    let options = InputOptions {
+        fields: crate::input::FieldMap { counters: vec!["db_queries".into()], ..Default::default() },
+        ..InputOptions::default()
+    };
+    let benchmarks = latency::load_csv(temp_file(&with_counter).path(), &options).unwrap();
+    let counters: Vec<&Benchmark> = benchmarks.iter().filter(|b| b.metric == "db_queries").collect();
+    let mut seen: Vec<(String, f64)> = Vec::new();
+    for bench in &counters {
+        assert!(!bench.tags.contains_key("status"), "counters are per route and method");
+        seen.extend(bench.samples.iter().map(|v| (bench.tags["route"].clone(), *v)));
+    }
+    assert_eq!(seen.len(), expected.len());
+    // Per route, the values appear in file order.
+    let mut by_route: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (i, value) in expected.iter().enumerate() {
+        by_route.entry(format!("/api/r{}", i * 997 * 7919 % 40)).or_default().push(*value);
+    }
+    for bench in counters {
+        assert_eq!(bench.samples, by_route[&bench.tags["route"]], "{}", bench.id);
+    }
+    let window = benchmarks[0].window_seconds.unwrap();
+    assert!((window - 399_999e-3).abs() < 1e-6, "timestamps 1 ms apart: {window}");
 }

@@ -1,0 +1,226 @@
+//! What request logs say beyond latencies: which requests count as errors
+//! (the suite's `error-status` patterns, or k6's 200–399 rule), when each
+//! request happened (the timestamp column, for throughput over the run's
+//! window), and per-request counters (any numeric column, e.g. `db_queries`).
+
+use std::fmt;
+
+/// Which statuses count as errors.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ErrorStatuses {
+    /// `None`: k6's convention, anything outside 200–399.
+    patterns: Option<Vec<StatusPattern>>,
+}
+
+/// `503`, `5xx`, `4x9` (digits with `x` wildcards), or any other exact text (`ERR`).
+#[derive(Debug, Clone, PartialEq)]
+enum StatusPattern {
+    Digits(Vec<Option<u8>>),
+    Text(String),
+}
+
+impl ErrorStatuses {
+    /// Patterns from the budget file: `["5xx", "429"]`. An empty list is an error.
+    pub fn parse(patterns: &[String]) -> Result<Self, String> {
+        if patterns.is_empty() {
+            return Err(
+                "`error-status` is empty: list the statuses that count as errors, e.g. [\"5xx\", \"429\"]".into()
+            );
+        }
+        let parsed = patterns
+            .iter()
+            .map(|text| {
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err("`error-status` holds an empty pattern".to_string());
+                }
+                let digits = text.bytes().all(|b| b.is_ascii_digit() || b == b'x' || b == b'X');
+                Ok(if digits {
+                    StatusPattern::Digits(
+                        text.bytes().map(|b| b.is_ascii_digit().then_some(b)).collect::<Vec<Option<u8>>>(),
+                    )
+                } else {
+                    StatusPattern::Text(text.to_string())
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(ErrorStatuses { patterns: Some(parsed) })
+    }
+
+    /// Whether a request with this status (raw field bytes; `None` when the
+    /// log has no status for it) failed. With patterns, a missing, empty or
+    /// non-numeric status that no pattern names is still an error: no
+    /// response is a failure whatever the list says.
+    #[inline]
+    pub fn is_error(&self, status: Option<&[u8]>) -> bool {
+        let Some(patterns) = &self.patterns else { return super::status_bytes_are_failure(status) };
+        let status = status.map(<[u8]>::trim_ascii).unwrap_or_default();
+        let numeric = !status.is_empty() && status.iter().all(u8::is_ascii_digit);
+        patterns.iter().any(|pattern| pattern.matches(status)) || !numeric
+    }
+}
+
+impl StatusPattern {
+    fn matches(&self, status: &[u8]) -> bool {
+        match self {
+            StatusPattern::Digits(digits) => {
+                digits.len() == status.len()
+                    && digits
+                        .iter()
+                        .zip(status)
+                        .all(|(want, got)| got.is_ascii_digit() && want.is_none_or(|w| w == *got))
+            }
+            StatusPattern::Text(text) => text.as_bytes() == status,
+        }
+    }
+}
+
+/// How the timestamp column is written.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum TimestampUnit {
+    /// Epoch numbers by magnitude (seconds, ms, µs or ns since 1970), RFC 3339 text.
+    #[default]
+    Auto,
+    /// Numbers in this many nanoseconds per unit (`s`, `ms`, `us`, `ns`), from any origin.
+    Scaled(f64),
+}
+
+impl TimestampUnit {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "auto" => Ok(TimestampUnit::Auto),
+            unit => super::nanos_per_unit(unit)
+                .map(TimestampUnit::Scaled)
+                .ok_or_else(|| format!("unknown `timestamp-unit` {unit:?}: expected auto, s, ms, us or ns")),
+        }
+    }
+}
+
+impl fmt::Display for TimestampUnit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TimestampUnit::Auto => f.write_str("auto"),
+            TimestampUnit::Scaled(nanos) => write!(f, "{nanos} ns per unit"),
+        }
+    }
+}
+
+/// A timestamp in nanoseconds (since 1970 for epoch numbers and RFC 3339).
+pub fn parse_timestamp_ns(text: &[u8], unit: TimestampUnit) -> Result<f64, String> {
+    let text = text.trim_ascii();
+    let number = super::parse_number(text);
+    match (unit, number) {
+        (TimestampUnit::Scaled(nanos), Some(value)) => Ok(value * nanos),
+        (TimestampUnit::Auto, Some(value)) => Ok(value * epoch_scale(value)),
+        (TimestampUnit::Auto, None) => std::str::from_utf8(text)
+            .ok()
+            .and_then(|text| chrono::DateTime::parse_from_rfc3339(text).ok())
+            .and_then(|time| time.timestamp_nanos_opt())
+            .map(|ns| ns as f64)
+            .ok_or_else(|| {
+                format!(
+                    "expected a timestamp (epoch number or RFC 3339 like 2024-03-12T09:15:00Z), found {:?}",
+                    String::from_utf8_lossy(text)
+                )
+            }),
+        (TimestampUnit::Scaled(_), None) => {
+            Err(format!("expected a number, found {:?}", String::from_utf8_lossy(text)))
+        }
+    }
+}
+
+/// Nanoseconds per unit of an epoch number, from its size: seconds up to
+/// 1e11 (year 5138), then ms, µs, ns.
+fn epoch_scale(value: f64) -> f64 {
+    match value.abs() {
+        v if v < 1e11 => 1e9,
+        v if v < 1e14 => 1e6,
+        v if v < 1e17 => 1e3,
+        _ => 1.0,
+    }
+}
+
+/// First and last timestamp seen (ns).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Window {
+    pub first: f64,
+    pub last: f64,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { first: f64::INFINITY, last: f64::NEG_INFINITY }
+    }
+}
+
+impl Window {
+    #[inline]
+    pub fn extend(&mut self, at_ns: f64) {
+        self.first = self.first.min(at_ns);
+        self.last = self.last.max(at_ns);
+    }
+
+    pub fn merge(&mut self, other: Window) {
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+
+    /// Seconds from the first to the last request, when that is a positive time.
+    pub fn seconds(&self) -> Option<f64> {
+        let seconds = (self.last - self.first) / 1e9;
+        (seconds.is_finite() && seconds > 0.0).then_some(seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statuses(patterns: &[&str]) -> ErrorStatuses {
+        ErrorStatuses::parse(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn error_status_patterns_match_digits_wildcards_and_text() {
+        let server_errors = statuses(&["5xx", "429"]);
+        for (status, error) in [("500", true), ("503", true), ("429", true), ("404", false), ("200", false)] {
+            assert_eq!(server_errors.is_error(Some(status.as_bytes())), error, "{status}");
+        }
+        assert!(server_errors.is_error(Some(b"ERR")) && server_errors.is_error(Some(b"")), "no response is an error");
+        assert!(server_errors.is_error(None));
+        assert!(!server_errors.is_error(Some(b"5000")), "lengths must agree");
+        let default = ErrorStatuses::default();
+        assert!(default.is_error(Some(b"404")) && !default.is_error(Some(b"302")));
+        assert!(statuses(&["4XX"]).is_error(Some(b"418")));
+        assert!(ErrorStatuses::parse(&[]).unwrap_err().contains("empty"));
+        assert!(ErrorStatuses::parse(&[" ".into()]).is_err());
+    }
+
+    #[test]
+    fn timestamps_parse_epochs_by_magnitude_rfc3339_and_declared_units() {
+        let at = |text: &str| parse_timestamp_ns(text.as_bytes(), TimestampUnit::Auto).unwrap();
+        // 2023-11-14T22:13:20Z
+        for text in ["1700000000", "1700000000000", "1700000000000000", "1700000000000000000", "1700000000.0"] {
+            assert_eq!(at(text), 1.7e18, "{text}");
+        }
+        assert_eq!(at("2023-11-14T22:13:20Z"), 1.7e18);
+        assert_eq!(at("2023-11-15T00:13:20.5+02:00"), 1.7e18 + 5e8);
+        assert_eq!(parse_timestamp_ns(b"1500", TimestampUnit::parse("ms").unwrap()), Ok(1.5e9));
+        assert!(parse_timestamp_ns(b"yesterday", TimestampUnit::Auto).unwrap_err().contains("RFC 3339"));
+        assert!(parse_timestamp_ns(b"2023-11-14", TimestampUnit::parse("s").unwrap()).is_err());
+        assert!(TimestampUnit::parse("minutes").unwrap_err().contains("expected auto, s, ms, us or ns"));
+    }
+
+    #[test]
+    fn windows_span_first_to_last_and_need_two_moments() {
+        let mut window = Window::default();
+        assert_eq!(window.seconds(), None);
+        window.extend(5e9);
+        assert_eq!(window.seconds(), None, "one request has no span");
+        window.extend(2e9);
+        let mut other = Window::default();
+        other.extend(9e9);
+        window.merge(other);
+        assert_eq!(window.seconds(), Some(7.0));
+    }
+}
