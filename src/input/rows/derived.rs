@@ -172,6 +172,77 @@ impl Window {
     }
 }
 
+/// The window of a log from its timestamp fields. Integer timestamps (the
+/// usual epoch numbers) are kept as integers of one scale, which costs a
+/// digit loop and two comparisons per row; anything else is parsed fully.
+#[derive(Debug, Default)]
+pub struct WindowTracker {
+    window: Window,
+    integers: Option<IntegerWindow>,
+}
+
+/// First and last integer timestamp of one scale (ns per unit).
+#[derive(Debug, Clone, Copy)]
+struct IntegerWindow {
+    first: u64,
+    last: u64,
+    nanos_per_unit: f64,
+}
+
+impl WindowTracker {
+    /// Takes one timestamp field into the window; an error when it does not parse.
+    #[inline]
+    pub fn observe(&mut self, text: &[u8], unit: TimestampUnit) -> Result<(), String> {
+        let text = text.trim_ascii();
+        let Some(value) = plain_u64(text) else { return self.observe_other(text, unit) };
+        let nanos_per_unit = match unit {
+            TimestampUnit::Auto => epoch_scale(value as f64),
+            TimestampUnit::Scaled(nanos) => nanos,
+        };
+        match &mut self.integers {
+            Some(integers) if integers.nanos_per_unit == nanos_per_unit => {
+                integers.first = integers.first.min(value);
+                integers.last = integers.last.max(value);
+            }
+            Some(_) => self.window.extend(value as f64 * nanos_per_unit),
+            None => self.integers = Some(IntegerWindow { first: value, last: value, nanos_per_unit }),
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn observe_other(&mut self, text: &[u8], unit: TimestampUnit) -> Result<(), String> {
+        self.window.extend(parse_timestamp_ns(text, unit)?);
+        Ok(())
+    }
+
+    pub fn window(&self) -> Window {
+        let mut window = self.window;
+        if let Some(integers) = self.integers {
+            window.extend(integers.first as f64 * integers.nanos_per_unit);
+            window.extend(integers.last as f64 * integers.nanos_per_unit);
+        }
+        window
+    }
+}
+
+/// Digits only, 1 to 19 of them.
+#[inline]
+fn plain_u64(text: &[u8]) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    let mut value = 0u64;
+    for byte in text {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        value = value * 10 + u64::from(digit);
+    }
+    Some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +280,34 @@ mod tests {
         assert!(parse_timestamp_ns(b"yesterday", TimestampUnit::Auto).unwrap_err().contains("RFC 3339"));
         assert!(parse_timestamp_ns(b"2023-11-14", TimestampUnit::parse("s").unwrap()).is_err());
         assert!(TimestampUnit::parse("minutes").unwrap_err().contains("expected auto, s, ms, us or ns"));
+    }
+
+    #[test]
+    fn the_tracker_finds_the_same_window_as_parsing_every_timestamp() {
+        let texts = [
+            "1700000000500",
+            "1700000000000",
+            "1700000000250",
+            "1700000009999",
+            "1700000000001",
+            "1700000000000",
+            "2023-11-14T22:13:19Z",
+            "0001700000000",
+            "1700000010000",
+            "999",
+            "1700000000300",
+        ];
+        let mut tracker = WindowTracker::default();
+        let mut exact = Window::default();
+        for (i, text) in texts.iter().enumerate() {
+            tracker.observe(text.as_bytes(), TimestampUnit::Auto).unwrap();
+            exact.extend(parse_timestamp_ns(text.as_bytes(), TimestampUnit::Auto).unwrap());
+            assert_eq!(tracker.window(), exact, "after {i}: {text}");
+        }
+        assert!(
+            tracker.observe(b"17000000003x0", TimestampUnit::Auto).is_err(),
+            "a bad field between is still checked"
+        );
     }
 
     #[test]

@@ -136,11 +136,18 @@ pub fn status_bytes_are_failure(status: Option<&[u8]>) -> bool {
 /// A number from a field's bytes: plain decimals (`123`, `123.456`, `.5`) are
 /// parsed by hand (the per-row hot path), anything else (signs, exponents,
 /// `inf`) by the standard parser. `None` when it is not a number.
+#[inline]
 pub fn parse_number(text: &[u8]) -> Option<f64> {
-    parse_plain_decimal(text).or_else(|| std::str::from_utf8(text).ok()?.parse::<f64>().ok())
+    parse_plain_decimal(text).or_else(|| parse_other_number(text))
+}
+
+#[cold]
+fn parse_other_number(text: &[u8]) -> Option<f64> {
+    std::str::from_utf8(text).ok()?.parse::<f64>().ok()
 }
 
 /// Digits with at most one point, up to 19 characters.
+#[inline]
 fn parse_plain_decimal(text: &[u8]) -> Option<f64> {
     const POWERS: [f64; 19] =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];

@@ -107,6 +107,10 @@ impl LaneRecorder {
         }
     }
 
+    pub fn is_raw(&self) -> bool {
+        matches!(self, LaneRecorder::Raw(_))
+    }
+
     pub fn count(&self) -> u64 {
         match self {
             LaneRecorder::Raw(samples) => samples.len() as u64,

@@ -17,7 +17,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use super::blocks::{self, BlockTally, Tally};
-use super::derived::{self, ErrorStatuses, TimestampUnit, Window};
+use super::derived::{ErrorStatuses, TimestampUnit, Window, WindowTracker};
 use super::key_index::KeyIndex;
 use super::recorder::{combine, LaneRecorder, Recorder};
 use super::{series_id, Tags, ERRORS_METRIC, LATENCY_METRIC};
@@ -98,15 +98,16 @@ struct Lane {
     key: Vec<u8>,
     /// Series with pending values in the current block.
     touched: Vec<usize>,
-    window: Window,
+    window: WindowTracker,
 }
 
 struct LaneSeries {
     route: String,
     method: Option<String>,
     status: Option<String>,
-    /// Latencies, then one per counter column.
-    values: Vec<Values>,
+    latencies: Values,
+    /// One per counter column.
+    counters: Vec<Values>,
     failures: FailureCount,
 }
 
@@ -114,9 +115,36 @@ struct LaneSeries {
 #[derive(Default)]
 struct Values {
     recorder: LaneRecorder,
-    /// The current block's values (line in the block, value), recorded
-    /// together at the block's end: one histogram at a time stays in cache.
-    pending: Vec<(u32, f64)>,
+    /// The current block's values, recorded together at the block's end: one
+    /// histogram at a time stays in cache.
+    pending: Vec<f64>,
+    /// Their lines in the block, while the recorder keeps raw (stamped) values.
+    pending_lines: Vec<u32>,
+}
+
+impl Values {
+    #[inline]
+    fn push(&mut self, line: u32, value: f64) {
+        if self.recorder.is_raw() {
+            self.pending_lines.push(line);
+        }
+        self.pending.push(value);
+    }
+
+    /// Records the pending values of block `number`.
+    fn flush(&mut self, number: u32) {
+        let block = u64::from(number) << 32;
+        if self.pending_lines.len() == self.pending.len() {
+            for (line, value) in self.pending_lines.iter().zip(&self.pending) {
+                self.recorder.record(block | u64::from(*line), *value);
+            }
+        } else {
+            // Binned: the stamps are not kept.
+            self.pending.iter().for_each(|value| self.recorder.record(block, *value));
+        }
+        self.pending.clear();
+        self.pending_lines.clear();
+    }
 }
 
 /// Requests and failed requests of a group: 0/1 flags need no histogram.
@@ -192,7 +220,7 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
     let mut merged: Vec<(Tags, Vec<Vec<LaneRecorder>>, FailureCount)> = Vec::new();
     let mut window = Window::default();
     for lane in lanes {
-        window.merge(lane.window);
+        window.merge(lane.window.window());
         for (lane_slot, series) in lane.series.into_iter().enumerate() {
             let key = lane.index.key(lane_slot);
             let slot = index.get(key).unwrap_or_else(|| {
@@ -204,11 +232,12 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
                 if let Some(status) = series.status {
                     tags.insert("status".into(), status);
                 }
-                merged.push((tags, vec![Vec::new(); series.values.len()], FailureCount::default()));
+                merged.push((tags, vec![Vec::new(); 1 + series.counters.len()], FailureCount::default()));
                 merged.len() - 1
             });
             let (_, parts, failures) = &mut merged[slot];
-            parts.iter_mut().zip(series.values).for_each(|(parts, values)| parts.push(values.recorder));
+            let values = std::iter::once(series.latencies).chain(series.counters);
+            parts.iter_mut().zip(values).for_each(|(parts, values)| parts.push(values.recorder));
             failures.add(series.failures);
         }
     }
@@ -220,6 +249,9 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
         request_tags.remove("status");
         let mut parts = parts.into_iter();
         let latencies = parts.next().unwrap_or_default();
+        if latencies.iter().all(|part| part.count() == 0) {
+            continue; // created by a row that turned out bad
+        }
         for (counter, counter_parts) in parts.enumerate() {
             counters.entry((counter, request_tags.clone())).or_default().extend(counter_parts);
         }
@@ -256,12 +288,10 @@ impl Lane {
         } else {
             self.parse_quoted_block(block, schema)
         };
-        let block = u64::from(number) << 32;
         for slot in self.touched.drain(..) {
-            for values in &mut self.series[slot].values {
-                let Values { recorder, pending } = values;
-                pending.drain(..).for_each(|(line, value)| recorder.record(block | u64::from(line), value));
-            }
+            let series = &mut self.series[slot];
+            series.latencies.flush(number);
+            series.counters.iter_mut().for_each(|values| values.flush(number));
         }
         tally
     }
@@ -371,31 +401,32 @@ impl Lane {
                 }
             }),
         };
-        let at = match &schema.timestamp {
-            Some(column) => match derived::parse_timestamp_ns(field(column.index), column.unit) {
-                Ok(at) => Some(at),
-                Err(message) if column.required => return Err(format!("column {:?}: {message}", column.name)),
-                Err(_) => None,
-            },
-            None => None,
-        };
         let mut counted = [None; MAX_COUNTERS];
-        for ((column, name), value) in schema.counters.iter().zip(&mut counted) {
-            *value = parse_counter(field(*column)).map_err(|message| format!("column {name:?}: {message}"))?;
+        if !schema.counters.is_empty() {
+            for ((column, name), value) in schema.counters.iter().zip(&mut counted) {
+                *value = parse_counter(field(*column)).map_err(|message| format!("column {name:?}: {message}"))?;
+            }
         }
         let status = status.filter(|s| !s.is_empty());
         let slot = self.slot(route, method, status, schema.counters.len())?;
-        if let Some(at) = at {
-            self.window.extend(at);
+        // Last, so a bad row never moves the window (a series it created stays empty and is dropped).
+        if let Some(column) = &schema.timestamp {
+            if let Err(message) = self.window.observe(field(column.index), column.unit) {
+                if column.required {
+                    return Err(format!("column {:?}: {message}", column.name));
+                }
+            }
         }
         let series = &mut self.series[slot];
-        if series.values[0].pending.is_empty() {
+        if series.latencies.pending.is_empty() {
             self.touched.push(slot);
         }
-        series.values[0].pending.push((line, latency));
-        for (values, value) in series.values[1..].iter_mut().zip(counted) {
-            if let Some(value) = value {
-                values.pending.push((line, value));
+        series.latencies.push(line, latency);
+        if !schema.counters.is_empty() {
+            for (values, value) in series.counters.iter_mut().zip(counted) {
+                if let Some(value) = value {
+                    values.push(line, value);
+                }
             }
         }
         if let Some(failed) = failed {
@@ -406,6 +437,7 @@ impl Lane {
     }
 
     /// The series of (route, method, status), created on first sight.
+    #[inline]
     fn slot(
         &mut self,
         route: &[u8],
@@ -420,9 +452,20 @@ impl Lane {
         }
         // Whole words hash fastest; the key still ends in a separator, so no two keys collide.
         self.key.resize(self.key.len().next_multiple_of(8), 0);
-        if let Some(slot) = self.index.get(&self.key) {
-            return Ok(slot);
+        match self.index.get(&self.key) {
+            Some(slot) => Ok(slot),
+            None => self.new_slot(route, method, status, counters),
         }
+    }
+
+    #[cold]
+    fn new_slot(
+        &mut self,
+        route: &[u8],
+        method: Option<&[u8]>,
+        status: Option<&[u8]>,
+        counters: usize,
+    ) -> Result<usize, String> {
         let text = |bytes: &[u8]| {
             std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
         };
@@ -430,7 +473,8 @@ impl Lane {
             route: text(route)?,
             method: method.map(text).transpose()?,
             status: status.map(text).transpose()?,
-            values: (0..=counters).map(|_| Values::default()).collect(),
+            latencies: Values::default(),
+            counters: (0..counters).map(|_| Values::default()).collect(),
             failures: FailureCount::default(),
         });
         Ok(self.index.insert(&self.key))
