@@ -19,6 +19,7 @@ pub mod criterion;
 pub mod detect;
 pub mod go_bench;
 pub mod google_benchmark;
+pub mod hlog;
 pub mod hyperfine;
 pub mod iai_callgrind;
 pub mod jmeter;
@@ -84,6 +85,8 @@ pub enum Format {
     Wrk,
     /// oha JSON (`--output-format json`, `-j` in older versions).
     Oha,
+    /// HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.
+    Hlog,
 }
 
 impl Format {
@@ -110,6 +113,7 @@ impl Format {
             Format::BenchmarkJs => "benchmark-js",
             Format::Wrk => "wrk",
             Format::Oha => "oha",
+            Format::Hlog => "hlog",
         }
     }
 
@@ -168,6 +172,8 @@ pub struct InputOptions {
     pub modified_since: Option<std::time::SystemTime>,
     /// Rows of a row format that may fail to parse (skipped and reported) before the input fails.
     pub max_bad_rows: u64,
+    /// Unit of values that carry none (HdrHistogram logs): `ns`, `us`, `ms` or `s`.
+    pub unit: Option<String>,
 }
 
 /// Where in a file a problem is.
@@ -251,6 +257,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::BenchmarkJs => benchmark_js::load(path)?,
         Format::Wrk => wrk::load(path)?,
         Format::Oha => oha::load(path)?,
+        Format::Hlog => hlog::load(path, options.unit.as_deref())?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
