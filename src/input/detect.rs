@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 20] = [
+const RULES: [ContentRule; 21] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -75,6 +75,11 @@ const RULES: [ContentRule; 20] = [
     ),
     (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
     (Format::Hlog, "HdrHistogram interval log (`[Tag=NAME,]start,length,max,HIST...` lines)", load_tool_rules::is_hlog),
+    (
+        Format::Prometheus,
+        "Prometheus histograms (`# TYPE name histogram`, `name_bucket{le=\"0.1\"} N` lines)",
+        load_tool_rules::is_prometheus,
+    ),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -291,7 +296,8 @@ mod tests {
     fn is_skipped(path: &Path) -> bool {
         path.components().any(|part| {
             let name = part.as_os_str().to_string_lossy();
-            name.starts_with("bad-") || name.starts_with('.') || name == "README.md"
+            // bad inputs, hidden files, and a fixture folder's README and generator script
+            name.starts_with("bad-") || name.starts_with('.') || name == "README.md" || name.ends_with(".py")
         })
     }
 
@@ -439,6 +445,9 @@ mod tests {
             Format::Hlog
         );
         assert!(detect_text("0.000,1.000,2.5,hello\n").is_err(), "a CSV row that is no histogram");
+        assert_eq!(detect_text("# TYPE rpc_seconds histogram\n").unwrap(), Format::Prometheus);
+        assert_eq!(detect_text("rpc_seconds_bucket{le=\"+Inf\"} 3\n").unwrap(), Format::Prometheus);
+        assert!(detect_text("# TYPE requests_total counter\nrequests_total 3\n").is_err(), "counters only");
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub mod k6;
 pub mod k6_summary;
 pub mod latency;
 pub mod oha;
+pub mod prometheus;
 pub mod pytest_benchmark;
 pub mod rows;
 #[cfg(test)]
@@ -87,6 +88,8 @@ pub enum Format {
     Oha,
     /// HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.
     Hlog,
+    /// Prometheus text-format histograms (a saved `/metrics` scrape).
+    Prometheus,
 }
 
 impl Format {
@@ -114,6 +117,7 @@ impl Format {
             Format::Wrk => "wrk",
             Format::Oha => "oha",
             Format::Hlog => "hlog",
+            Format::Prometheus => "prometheus",
         }
     }
 
@@ -258,6 +262,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Wrk => wrk::load(path)?,
         Format::Oha => oha::load(path)?,
         Format::Hlog => hlog::load(path, options.unit.as_deref())?,
+        Format::Prometheus => prometheus::load(path)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
@@ -323,7 +328,12 @@ pub fn validate_benchmark(path: &Path, json_path: &str, bench: &Benchmark) -> Re
             ));
         }
     }
-    if bench.samples.is_empty() && bench.histogram.is_none() && bench.summary.is_empty() {
+    if let Some(buckets) = &bench.buckets {
+        crate::model::buckets::validate(buckets).map_err(|message| {
+            InputError::new(path, at(".buckets".into()), format!("benchmark {:?}: {message}", bench.id))
+        })?;
+    }
+    if bench.samples.is_empty() && bench.histogram.is_none() && bench.buckets.is_none() && bench.summary.is_empty() {
         return Err(InputError::new(
             path,
             at(String::new()),

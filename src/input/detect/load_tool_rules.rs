@@ -1,5 +1,6 @@
-//! Content rules for the HTTP load generators' own reports (wrk, oha) and
-//! HdrHistogram interval logs: each looks for lines or keys only that tool writes.
+//! Content rules for the HTTP load generators' own reports (wrk, oha),
+//! HdrHistogram interval logs and Prometheus scrapes: each looks for lines or
+//! keys only that tool writes.
 
 use super::Sniffed;
 
@@ -29,4 +30,20 @@ pub(super) fn is_hlog(sniffed: &Sniffed) -> bool {
         matches!(fields.as_slice(), [start, length, max, histogram]
             if histogram.starts_with("HIST") && [start, length, max].iter().all(|f| f.parse::<f64>().is_ok()))
     })
+}
+
+/// A `# TYPE name histogram` line, or a sample `name_bucket{...le="..."...} N`.
+pub(super) fn is_prometheus(sniffed: &Sniffed) -> bool {
+    sniffed.json.is_none()
+        && sniffed.text.lines().map(str::trim).any(|line| {
+            let mut words = line.split_whitespace();
+            let typed =
+                matches!((words.next(), words.next(), words.nth(1)), (Some("#"), Some("TYPE"), Some("histogram")));
+            let bucket = line.split_once("_bucket{").is_some_and(|(name, labels)| {
+                !name.is_empty()
+                    && !name.contains(char::is_whitespace)
+                    && (labels.starts_with("le=\"") || labels.contains(",le=\""))
+            });
+            typed || bucket
+        })
 }
