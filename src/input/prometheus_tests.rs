@@ -103,6 +103,22 @@ fn malformed_scrapes_name_the_line_and_what_was_expected() {
 }
 
 #[test]
+fn bucketed_series_round_trip_through_results_json() {
+    let benchmarks = load(&fixture("go-client.prom")).unwrap();
+    let set = crate::model::ResultSet::new(vec![crate::model::SuiteResults { name: "api".into(), benchmarks }]);
+    let json = serde_json::to_string(&set).unwrap();
+    assert!(json.contains(r#"{"le":"+Inf","cumulative":50}"#), "{json}");
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &json).unwrap();
+    assert_eq!(crate::input::read_result_set(file.path()).unwrap(), set);
+    let decreasing = json.replacen(r#""cumulative":50}"#, r#""cumulative":1}"#, 1);
+    std::fs::write(file.path(), decreasing).unwrap();
+    let error = crate::input::read_result_set(file.path()).unwrap_err();
+    assert!(matches!(&error.location, Location::JsonPath(path) if path.ends_with(".buckets")), "{error}");
+    assert!(error.message.contains("never decrease"), "{error}");
+}
+
+#[test]
 fn never_panics_on_prefixes() {
     test_support::never_panics_on_prefixes(load, &fixture("openmetrics.prom"));
 }
