@@ -11,8 +11,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub mod buckets;
 pub mod histogram;
 
+use buckets::BucketCount;
 use histogram::Histogram;
 
 /// Version of the JSON form of [`ResultSet`]; bumped on incompatible changes.
@@ -59,6 +61,10 @@ pub struct Benchmark {
     /// instead of `samples`: memory bounded by the spread, not the row count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub histogram: Option<Histogram>,
+    /// A tool's own coarse cumulative buckets (a Prometheus histogram) instead of
+    /// values: a statistic is only known to lie between two bucket bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buckets: Option<Vec<BucketCount>>,
     /// Round of each sample when base and head ran in interleaved rounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounds: Option<Vec<u32>>,
@@ -150,6 +156,7 @@ impl Benchmark {
             tags: BTreeMap::new(),
             samples,
             histogram: None,
+            buckets: None,
             rounds: None,
             summary: BTreeMap::new(),
             deterministic: false,
@@ -167,9 +174,13 @@ impl Benchmark {
         bench
     }
 
-    /// Number of values measured (raw samples or histogram counts).
+    /// Number of values measured (raw samples, histogram or bucket counts).
     pub fn value_count(&self) -> u64 {
-        self.histogram.as_ref().map_or(self.samples.len() as u64, Histogram::count)
+        match (&self.histogram, &self.buckets) {
+            (Some(histogram), _) => histogram.count(),
+            (None, Some(buckets)) => buckets::total(buckets),
+            (None, None) => self.samples.len() as u64,
+        }
     }
 }
 

@@ -148,6 +148,8 @@ pub struct Suite {
     /// Row formats: malformed rows tolerated (skipped, reported with their lines) before the input fails.
     #[serde(default)]
     pub max_bad_rows: u64,
+    /// Unit of the values of inputs that do not say it (HdrHistogram logs): `ns` (default), `us`, `ms`, `s`.
+    pub unit: Option<String>,
 }
 
 fn auto_format() -> Format {
@@ -235,6 +237,11 @@ impl Config {
             if let Err(message) = suite.get_ref().fields.validate() {
                 return Err(at(suite.span(), format!("suite {:?}: fields: {message}", suite.get_ref().name)));
             }
+            validate_unit(suite.get_ref()).map_err(|(message, hint)| {
+                let mut error = at(suite.span(), message);
+                error.hint = Some(hint);
+                error
+            })?;
             suites.push(suite.get_ref().clone());
         }
 
@@ -317,8 +324,27 @@ impl Suite {
             suite: Some(self.name.clone()),
             modified_since: None,
             max_bad_rows: self.max_bad_rows,
+            unit: self.unit.clone(),
         }
     }
+}
+
+/// `unit` names a unit hlog values can be in, and only on suites that may read an hlog.
+fn validate_unit(suite: &Suite) -> Result<(), (String, String)> {
+    let Some(unit) = &suite.unit else { return Ok(()) };
+    if !matches!(suite.format, Format::Hlog | Format::Auto) {
+        return Err((
+            format!("suite {:?}: unit = {unit:?} applies to hlog inputs only, not {}", suite.name, suite.format),
+            "remove `unit`; this format carries its own units".into(),
+        ));
+    }
+    if crate::input::hlog::value_unit_ns(unit).is_none() {
+        return Err((
+            format!("suite {:?}: unit = {unit:?} is not a unit of hlog values", suite.name),
+            format!("use one of {} (the unit the recorder used)", crate::input::hlog::VALUE_UNITS.join(", ")),
+        ));
+    }
+    Ok(())
 }
 
 fn validate_baseline(baseline: &Baseline) -> Result<(), String> {

@@ -149,3 +149,20 @@ fn relative_paths_resolve_against_the_budget_file() {
     assert_eq!(config.resolve(Path::new("data/x.json")), Path::new("/repo/sub/data/x.json"));
     assert_eq!(config.resolve(Path::new("/abs/x.json")), Path::new("/abs/x.json"));
 }
+
+#[test]
+fn hlog_value_units_are_checked_with_a_hint() {
+    let suite =
+        |format: &str, unit: &str| format!("[[suite]]\nname = \"load\"\nformat = \"{format}\"\nunit = \"{unit}\"\n");
+    let config = parse(&suite("hlog", "us")).unwrap();
+    assert_eq!(config.suites[0].input_options().unit.as_deref(), Some("us"));
+    assert!(parse(&suite("auto", "ms")).is_ok(), "auto may find an hlog");
+    assert_eq!(parse("[[suite]]\nname = \"load\"\n").unwrap().suites[0].input_options().unit, None);
+
+    let error = parse(&suite("hlog", "minutes")).unwrap_err();
+    assert_eq!(error.line, 1, "{error}");
+    assert!(error.message.contains("unit = \"minutes\" is not a unit of hlog values"), "{error}");
+    assert_eq!(error.hint.as_deref(), Some("use one of ns, us, ms, s (the unit the recorder used)"));
+    let error = parse(&suite("k6", "ms")).unwrap_err();
+    assert!(error.message.contains("applies to hlog inputs only, not k6"), "{error}");
+}

@@ -135,6 +135,13 @@ fn group(benchmarks: &[Benchmark], request: &Request) -> Result<BTreeMap<Vec<Str
                 bench.unit.label()
             ));
         }
+        if bench.buckets.is_some() {
+            return Err(format!(
+                "{:?} holds a tool's bucket counts (a Prometheus histogram), too coarse for quantiles and shares; \
+                 explain needs per-request latencies",
+                bench.id
+            ));
+        }
         let key = request.by.iter().map(|tag| bench.tags.get(tag).cloned().unwrap_or_else(|| "-".into())).collect();
         let pooled = groups.entry(key).or_default();
         match &bench.histogram {

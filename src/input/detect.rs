@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 19] = [
+const RULES: [ContentRule; 21] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -74,6 +74,12 @@ const RULES: [ContentRule; 19] = [
         load_tool_rules::is_wrk,
     ),
     (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
+    (Format::Hlog, "HdrHistogram interval log (`[Tag=NAME,]start,length,max,HIST...` lines)", load_tool_rules::is_hlog),
+    (
+        Format::Prometheus,
+        "Prometheus histograms (`# TYPE name histogram`, `name_bucket{le=\"0.1\"} N` lines)",
+        load_tool_rules::is_prometheus,
+    ),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -290,7 +296,8 @@ mod tests {
     fn is_skipped(path: &Path) -> bool {
         path.components().any(|part| {
             let name = part.as_os_str().to_string_lossy();
-            name.starts_with("bad-") || name.starts_with('.')
+            // bad inputs, hidden files, and a fixture folder's README and generator script
+            name.starts_with("bad-") || name.starts_with('.') || name == "README.md" || name.ends_with(".py")
         })
     }
 
@@ -428,6 +435,19 @@ mod tests {
         assert!(detect_text("Requests/sec: 5.0\n").is_err(), "the `Running ... test @` header is required");
         assert_eq!(detect_text(r#"{"summary":{"successRate":1.0,"total":2.0}}"#).unwrap(), Format::Oha);
         assert!(detect_text(r#"{"summary":{"total":2.0}}"#).is_err(), "a summary without oha's keys");
+        assert_eq!(
+            detect_text("#[BaseTime: 1.000 (seconds since epoch)]\nTag=a,0.000,1.000,2.5,HISTFAAA\n").unwrap(),
+            Format::Hlog
+        );
+        assert_eq!(
+            detect_text("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n")
+                .unwrap(),
+            Format::Hlog
+        );
+        assert!(detect_text("0.000,1.000,2.5,hello\n").is_err(), "a CSV row that is no histogram");
+        assert_eq!(detect_text("# TYPE rpc_seconds histogram\n").unwrap(), Format::Prometheus);
+        assert_eq!(detect_text("rpc_seconds_bucket{le=\"+Inf\"} 3\n").unwrap(), Format::Prometheus);
+        assert!(detect_text("# TYPE requests_total counter\nrequests_total 3\n").is_err(), "counters only");
     }
 
     #[test]

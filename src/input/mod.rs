@@ -19,6 +19,7 @@ pub mod criterion;
 pub mod detect;
 pub mod go_bench;
 pub mod google_benchmark;
+pub mod hlog;
 pub mod hyperfine;
 pub mod iai_callgrind;
 pub mod jmeter;
@@ -27,6 +28,7 @@ pub mod k6;
 pub mod k6_summary;
 pub mod latency;
 pub mod oha;
+pub mod prometheus;
 pub mod pytest_benchmark;
 pub mod rows;
 #[cfg(test)]
@@ -84,6 +86,10 @@ pub enum Format {
     Wrk,
     /// oha JSON (`--output-format json`, `-j` in older versions).
     Oha,
+    /// HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.
+    Hlog,
+    /// Prometheus text-format histograms (a saved `/metrics` scrape).
+    Prometheus,
 }
 
 impl Format {
@@ -110,6 +116,8 @@ impl Format {
             Format::BenchmarkJs => "benchmark-js",
             Format::Wrk => "wrk",
             Format::Oha => "oha",
+            Format::Hlog => "hlog",
+            Format::Prometheus => "prometheus",
         }
     }
 
@@ -212,6 +220,8 @@ pub struct InputOptions {
     pub modified_since: Option<std::time::SystemTime>,
     /// Rows of a row format that may fail to parse (skipped and reported) before the input fails.
     pub max_bad_rows: u64,
+    /// Unit of values that carry none (HdrHistogram logs): `ns`, `us`, `ms` or `s`.
+    pub unit: Option<String>,
 }
 
 /// Where in a file a problem is.
@@ -295,6 +305,8 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::BenchmarkJs => benchmark_js::load(path)?,
         Format::Wrk => wrk::load(path)?,
         Format::Oha => oha::load(path)?,
+        Format::Hlog => hlog::load(path, options.unit.as_deref())?,
+        Format::Prometheus => prometheus::load(path)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
@@ -360,7 +372,12 @@ pub fn validate_benchmark(path: &Path, json_path: &str, bench: &Benchmark) -> Re
             ));
         }
     }
-    if bench.samples.is_empty() && bench.histogram.is_none() && bench.summary.is_empty() {
+    if let Some(buckets) = &bench.buckets {
+        crate::model::buckets::validate(buckets).map_err(|message| {
+            InputError::new(path, at(".buckets".into()), format!("benchmark {:?}: {message}", bench.id))
+        })?;
+    }
+    if bench.samples.is_empty() && bench.histogram.is_none() && bench.buckets.is_none() && bench.summary.is_empty() {
         return Err(InputError::new(
             path,
             at(String::new()),

@@ -43,11 +43,17 @@ pub fn nanoseconds_per(unit: &str) -> Option<f64> {
     lookup(DURATIONS, unit)
 }
 
-/// A duration printed with its unit glued on (`338.00us`, `1.29ms`, `2.5s`), in nanoseconds.
+/// A duration printed with its unit glued on (`338.00us`, `1.29ms`, `2.5s`, and wrk's
+/// `8.65m` and `1.02h` past a minute), in nanoseconds.
 pub fn glued_duration_ns(text: &str) -> Option<f64> {
     let unit_at = text.find(|c: char| c.is_alphabetic())?;
     let (number, unit) = text.split_at(unit_at);
-    Some(super::text::parse_number(number)? * nanoseconds_per(unit)?)
+    let ns = match unit {
+        "m" => 60e9,
+        "h" => 3600e9,
+        unit => nanoseconds_per(unit)?,
+    };
+    Some(super::text::parse_number(number)? * ns)
 }
 
 /// Normalize a unit as a tool printed it. Units perfgate does not know keep
@@ -138,6 +144,8 @@ mod tests {
         assert_eq!(glued_duration_ns("338.00us"), Some(338_000.0));
         assert_eq!(glued_duration_ns("1.29ms"), Some(1_290_000.0));
         assert_eq!(glued_duration_ns("2.50s"), Some(2.5e9));
+        assert_eq!(glued_duration_ns("8.65m"), Some(8.65 * 60e9), "wrk past a minute");
+        assert_eq!(glued_duration_ns("1.50h"), Some(1.5 * 3600e9));
         for text in ["1.29", "ms", "1.2.3ms", "12parsecs", "-1ms", ""] {
             assert_eq!(glued_duration_ns(text), None, "{text:?}");
         }

@@ -1,15 +1,23 @@
-//! Adapter for `wrk --latency` text output (and wrk2's, whose HdrHistogram
-//! percentile spectrum is skipped): up to three summary-only benchmarks for
-//! the target URL of the `Running 2s test @ URL` line.
+//! Adapter for `wrk --latency` text output, and wrk2's: summary benchmarks
+//! for the target URL of the `Running 2s test @ URL` line, with wrk2's
+//! latency distribution as a histogram.
 //!
 //! - metric `latency` (ns): the `Latency Distribution` lines (`50%  1.29ms`,
 //!   units `us`, `ms`, `s` mixed) as `p50`, `p75`, ... and the `Latency`
-//!   thread-stats line's Avg and Max as `mean` and `max`;
+//!   thread-stats line's Avg and Max as `mean` and `max`. wrk2 (`--latency`)
+//!   adds HdrHistogram's `Detailed Percentile spectrum`, which becomes the
+//!   series' histogram ([`spectrum`] says how and how precisely), so every
+//!   quantile can be judged and compared base vs head;
+//! - metric `uncorrected_latency` (ns): wrk2 `-U` prints a second
+//!   distribution and spectrum, measured without the coordinated-omission
+//!   correction; they form the series `URL (uncorrected_latency)`;
 //! - metric `throughput` (per second): `Requests/sec:` as `throughput`;
 //! - metric `errors` (count): `count` is the sum of `Socket errors:` and
 //!   `Non-2xx or 3xx responses:`, each kind kept under its own key as well;
 //!   wrk prints neither line when there were none, and then `count` is 0 — so a
 //!   budget on errors always finds its benchmark.
+
+mod spectrum;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,13 +25,29 @@ use std::path::Path;
 use super::text::{numbered_lines, parse_number, read_lossy};
 use super::units::{glued_duration_ns, secondary_id};
 use super::{InputError, Location};
+use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
+use spectrum::Spectrum;
+
+/// The latency wrk2 prints a distribution of: corrected for coordinated omission, or not (`-U`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Latency {
+    Recorded,
+    Uncorrected,
+}
+
+/// One latency series: the statistics printed for it, and wrk2's spectrum of it.
+#[derive(Default)]
+struct LatencyReport {
+    summary: BTreeMap<String, f64>,
+    histogram: Option<Histogram>,
+}
 
 /// What one wrk run reported, keyed by statistic name.
 #[derive(Default)]
 struct Report {
     url: Option<String>,
-    latency: BTreeMap<String, f64>,
+    latency: BTreeMap<Latency, LatencyReport>,
     throughput: Option<f64>,
     errors: BTreeMap<String, f64>,
 }
@@ -32,13 +56,23 @@ struct Report {
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut report = Report::default();
+    let mut block = Latency::Recorded;
     let mut in_distribution = false;
+    let mut spectrum: Option<Spectrum> = None;
+    let mut last_line = 0;
     for (line_number, line) in numbered_lines(&text) {
+        last_line = line_number;
         let at = |message: String| InputError::new(path, Location::Line(line_number), message);
         let trimmed = line.trim();
+        if let Some(reading) = spectrum.as_mut() {
+            if reading.read_line(trimmed).map_err(at)? {
+                continue;
+            }
+            finish_spectrum(&mut report, block, spectrum.take()).map_err(at)?;
+        }
         if in_distribution {
             if let Some((key, ns)) = percentile_line(trimmed).map_err(at)? {
-                report.latency.insert(key, ns);
+                report.latency.entry(block).or_default().summary.insert(key, ns);
                 continue;
             }
             in_distribution = false;
@@ -46,11 +80,15 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
         if let Some(url) = trimmed.strip_prefix("Running ").and_then(|rest| rest.split_once(" @ ")) {
             report.url = Some(url.1.trim().to_string());
         } else if trimmed.starts_with("Latency Distribution") {
+            block = if trimmed.contains("Uncorrected") { Latency::Uncorrected } else { Latency::Recorded };
             in_distribution = true;
+        } else if trimmed.starts_with("Detailed Percentile spectrum") {
+            spectrum = Some(Spectrum::default());
         } else if let Some(stats) = trimmed.strip_prefix("Latency ") {
             let [mean, max] = thread_stats(stats).map_err(at)?;
-            report.latency.insert("mean".into(), mean);
-            report.latency.insert("max".into(), max);
+            let summary = &mut report.latency.entry(Latency::Recorded).or_default().summary;
+            summary.insert("mean".into(), mean);
+            summary.insert("max".into(), max);
         } else if let Some(rate) = trimmed.strip_prefix("Requests/sec:") {
             let rate = parse_number(rate.trim())
                 .ok_or_else(|| at(format!("cannot read {:?} as requests per second", rate.trim())))?;
@@ -63,7 +101,20 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
             report.errors.insert("non2xx".into(), count);
         }
     }
+    finish_spectrum(&mut report, block, spectrum)
+        .map_err(|message| InputError::new(path, Location::Line(last_line), message))?;
     benchmarks(path, report)
+}
+
+/// Keeps the distribution of a spectrum that ended.
+fn finish_spectrum(report: &mut Report, block: Latency, spectrum: Option<Spectrum>) -> Result<(), String> {
+    let Some(histogram) = spectrum.map(Spectrum::finish).transpose()?.flatten() else { return Ok(()) };
+    let latency = report.latency.entry(block).or_default();
+    if latency.histogram.is_some() {
+        return Err("a second percentile spectrum of the same latency; expected one per `Latency Distribution`".into());
+    }
+    latency.histogram = Some(histogram);
+    Ok(())
 }
 
 fn benchmarks(path: &Path, report: Report) -> Result<Vec<Benchmark>, InputError> {
@@ -74,23 +125,29 @@ fn benchmarks(path: &Path, report: Report) -> Result<Vec<Benchmark>, InputError>
         ));
     }
     let url = report.url.unwrap_or_else(|| "wrk".to_string());
-    let summary_only = |id: String, metric: &str, unit: Unit, summary: BTreeMap<String, f64>| {
+    let series = |id: String, metric: &str, unit: Unit, summary: BTreeMap<String, f64>| {
         let mut bench = Benchmark::with_samples(id, metric, unit, Vec::new());
         bench.tags.insert("url".into(), url.clone());
         bench.summary = summary;
         bench
     };
     let mut benchmarks = Vec::new();
-    if !report.latency.is_empty() {
-        benchmarks.push(summary_only(url.clone(), "latency", Unit::Ns, report.latency));
+    for (latency, reported) in report.latency {
+        let (id, metric) = match latency {
+            Latency::Recorded => (url.clone(), "latency"),
+            Latency::Uncorrected => (secondary_id(&url, "uncorrected_latency"), "uncorrected_latency"),
+        };
+        let mut bench = series(id, metric, Unit::Ns, reported.summary);
+        bench.histogram = reported.histogram;
+        benchmarks.push(bench);
     }
     if let Some(rate) = report.throughput {
         let summary = BTreeMap::from([("throughput".to_string(), rate)]);
-        benchmarks.push(summary_only(secondary_id(&url, "throughput"), "throughput", Unit::PerSecond, summary));
+        benchmarks.push(series(secondary_id(&url, "throughput"), "throughput", Unit::PerSecond, summary));
     }
     let mut errors = report.errors;
     errors.insert("count".into(), errors.values().sum());
-    benchmarks.push(summary_only(secondary_id(&url, "errors"), "errors", Unit::Count, errors));
+    benchmarks.push(series(secondary_id(&url, "errors"), "errors", Unit::Count, errors));
     Ok(benchmarks)
 }
 
@@ -189,15 +246,15 @@ mod tests {
     }
 
     #[test]
-    fn wrk2_percentile_spectrum_is_skipped() {
-        // wrk2 `-R 2000 -U` layout (README of giltene/wrk2), shortened.
+    fn wrk2_percentiles_stay_summaries_next_to_the_spectrum() {
+        // wrk2 `-R 2000 --latency` layout (README of giltene/wrk2), shortened to one spectrum line.
         let text = "Running 30s test @ http://h/\n  2 threads and 100 connections\n\
             \x20 Thread Stats   Avg      Stdev     Max   +/- Stdev\n\
             \x20   Latency     1.04ms  491.93us   3.95ms   65.32%\n\
             \x20 Latency Distribution (HdrHistogram - Recorded Latency)\n\
             \x2050.000%    1.01ms\n 99.900%    3.03ms\n100.000%    3.95ms\n\n\
             \x20 Detailed Percentile spectrum:\n       Value   Percentile   TotalCount 1/(1-Percentile)\n\n\
-            \x20      0.067     0.000000            1         1.00\n\
+            \x20      0.067     1.000000            1          inf\n\
             #[Mean    =        1.041, StdDeviation   =        0.492]\n\
             ----------------------------------------------------------\n\
             \x20 60003 requests in 30.00s, 19.40MB read\nRequests/sec:   2000.07\n";
@@ -206,7 +263,14 @@ mod tests {
         let keys: Vec<&str> = latency.summary.keys().map(String::as_str).collect();
         assert_eq!(keys, ["max", "mean", "p100", "p50", "p99.9"]);
         assert_eq!(latency.summary["p99.9"], 3_030_000.0);
+        assert_eq!(latency.histogram.as_ref().map(|h| h.count()), Some(1));
         assert_eq!(find(&benchmarks, "http://h/ (throughput)").summary["throughput"], 2000.07);
+    }
+
+    #[test]
+    fn plain_wrk_has_no_histogram() {
+        let benchmarks = load(&fixture("latency.txt")).unwrap();
+        assert!(benchmarks.iter().all(|b| b.histogram.is_none()));
     }
 
     #[test]

@@ -137,6 +137,20 @@ impl Histogram {
         }
     }
 
+    /// Replaces the mean and standard deviation with ones a tool computed from
+    /// the exact values it binned (wrk2's `#[Mean = ..., StdDeviation = ...]`),
+    /// which are closer than the moments of the representatives recorded here.
+    /// `population_sd` divides by n, as HdrHistogram does. Ignored when empty
+    /// or given a negative or non-finite value.
+    pub fn set_moments(&mut self, mean: f64, population_sd: f64) {
+        if self.count == 0 || !(mean.is_finite() && mean >= 0.0 && population_sd.is_finite() && population_sd >= 0.0) {
+            return;
+        }
+        let n = self.count as f64;
+        self.sum = mean * n;
+        self.sum_of_squares = n * (population_sd * population_sd + mean * mean);
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -316,6 +330,17 @@ mod tests {
         assert!(summary(&back) == summary(&whole), "JSON keeps every bucket");
         let tampered = json.replace("\"count\":4999", "\"count\":5");
         assert!(serde_json::from_str::<Histogram>(&tampered).is_err());
+    }
+
+    #[test]
+    fn moments_from_the_tool_replace_those_of_the_representatives() {
+        let mut histogram = Histogram::from_values(&[1.0, 2.0, 3.0, 6.0]);
+        histogram.set_moments(3.0, 1.8708286933869707);
+        assert_eq!((histogram.mean(), histogram.sum()), (3.0, 12.0));
+        // population sd of 1, 2, 3, 6 is sqrt(3.5); the sample sd is sqrt(14 / 3)
+        assert!((histogram.std_dev() - (14.0f64 / 3.0).sqrt()).abs() < 1e-12, "{}", histogram.std_dev());
+        histogram.set_moments(f64::NAN, 1.0);
+        assert_eq!(histogram.mean(), 3.0, "a bad mean is ignored");
     }
 
     #[test]

@@ -24,7 +24,11 @@ impl Cells {
         };
         Cells {
             base: comparison.base.map(|v| format_value(v, unit)).unwrap_or_else(|| "—".into()),
-            head: format_value(comparison.head, unit),
+            head: match (comparison.head, comparison.head_ci) {
+                (Some(value), _) => format_value(value, unit),
+                (None, Some([lo, _])) => format!("> {}", format_value(lo, unit)),
+                (None, None) => "—".into(),
+            },
             change: comparison.change.map(format_change).unwrap_or_else(|| "—".into()),
             interval,
             status: comparison.verdict.name(),

@@ -32,11 +32,15 @@
 //!   false discovery rate under the positive dependence that a shared machine
 //!   induces (Benjamini & Yekutieli 2001). With one regression among many
 //!   benchmarks this penalty, not the interval, limits power.
+//! - **Coarse buckets** (Prometheus histograms) are judged by bucket bounds:
+//!   intervals between bounds, a bounding interval for ratios, and no value
+//!   above the largest finite bound ([`buckets`]).
 //! - **Advice.** An inconclusive comparison gets a sample size aimed at 80 %
 //!   power, or "rerun in rounds" when run-to-run noise alone is too large —
 //!   more samples from the same run cannot average that away.
 
 mod bootstrap;
+mod buckets;
 mod fdr;
 mod histogram;
 mod hodges_lehmann;
@@ -53,6 +57,7 @@ mod test_support;
 
 use statrs::distribution::{ContinuousCDF, Normal};
 
+pub use buckets::{bucket_log_ratio, BucketValue, Bucketed};
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
@@ -89,6 +94,9 @@ pub enum Method {
     /// One value per side (summary-only inputs): the ratio itself, whose
     /// uncertainty is all run-to-run noise.
     SingleValue,
+    /// Coarse bucket counts on both sides: a bounding interval from the bucket
+    /// bounds, not a sampling distribution, so it carries no p-value.
+    Buckets,
 }
 
 /// Options of a relative comparison.

@@ -3,7 +3,7 @@
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::quantile::quantile_select;
-use super::{std_normal, z_two_sided, LogRatio};
+use super::{std_normal, z_two_sided, LogRatio, Method};
 
 /// Consistency constant that makes the MAD estimate a normal standard deviation.
 const MAD_TO_SD: f64 = 1.4826;
@@ -130,13 +130,21 @@ pub struct Adjusted {
 /// (independent variance components, as in a random-effects model:
 /// DerSimonian & Laird 1986), and the interval is `estimate ± t se` with
 /// Student's t at the noise estimate's degrees of freedom (normal for a
-/// prior). Exact comparisons pass through unchanged.
+/// prior). Exact comparisons pass through unchanged; bucket-bound intervals
+/// ([`Method::Buckets`]) keep their bounds, shifted by the common shift and
+/// widened by `t between_sd` on each side.
 pub fn adjust(ratio: &LogRatio, noise: &RunNoise, confidence: f64) -> Adjusted {
     if ratio.is_exact() {
         return Adjusted { estimate: ratio.estimate, se: 0.0, ci: ratio.ci, degrees_of_freedom: f64::INFINITY };
     }
     let estimate = ratio.estimate - noise.common_shift;
     let se = ratio.se.hypot(noise.between_sd);
+    if ratio.method == Method::Buckets {
+        // A bounding interval is shifted and widened by the run noise, never re-centred on the estimate.
+        let half = t_two_sided(confidence, noise.degrees_of_freedom) * noise.between_sd;
+        let ci = (ratio.ci.0 - noise.common_shift - half, ratio.ci.1 - noise.common_shift + half);
+        return Adjusted { estimate, se, ci, degrees_of_freedom: noise.degrees_of_freedom };
+    }
     let half = if se == 0.0 { 0.0 } else { t_two_sided(confidence, noise.degrees_of_freedom) * se };
     Adjusted { estimate, se, ci: (estimate - half, estimate + half), degrees_of_freedom: noise.degrees_of_freedom }
 }

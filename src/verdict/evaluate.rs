@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::buckets;
 use super::outcome::{BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
 use super::select::{select, Selection};
 use super::series::{estimator, prepare, Series};
@@ -50,7 +51,8 @@ struct Relative {
     adjusted: Adjusted,
     threshold: f64,
     worse_is_up: bool,
-    p_value: f64,
+    /// `None` for a bounding interval (bucket counts), which is judged by the interval alone.
+    p_value: Option<f64>,
     noise: RunNoise,
 }
 
@@ -90,14 +92,19 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     let p_values: Vec<f64> = pending_by_kpi
         .iter()
         .flatten()
-        .filter_map(|p| p.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|r| r.p_value))
+        .filter_map(|p| p.relative.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.p_value))
         .collect();
     let mut q_values = stats::conditional_benjamini_hochberg(&p_values, FDR_SELECTION).into_iter();
     for (outcome, pending) in kpis.iter_mut().zip(pending_by_kpi) {
         let kpi =
             config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
         for item in pending {
-            let q = item.relative.as_ref().and_then(|r| r.as_ref().ok()).map(|_| q_values.next().unwrap_or(1.0));
+            let q = item
+                .relative
+                .as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|r| r.p_value)
+                .map(|_| q_values.next().unwrap_or(1.0));
             outcome.comparisons.push(finish(kpi, item, q, config));
         }
         outcome.verdict = outcome.comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
@@ -185,7 +192,7 @@ fn evaluate_kpi(
         .iter()
         .flatten()
         .filter_map(|r| r.as_ref().ok())
-        .filter(|r| !matches!(r.method, stats::Method::Exact | stats::Method::Paired { .. }))
+        .filter(|r| !matches!(r.method, stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::Buckets))
         .cloned()
         .collect();
     let prior = config.gate.run_noise.0;
@@ -211,7 +218,7 @@ fn evaluate_kpi(
             bench: selection.label.clone(),
             verdict: Verdict::Pass,
             unit: head.unit.clone(),
-            base: base.as_ref().map(|b| b.value),
+            base: base.as_ref().and_then(|b| b.value),
             head: head.value,
             head_ci: absolute,
             change: None,
@@ -265,10 +272,13 @@ fn evaluate_kpi(
 
 fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<LogRatio, String> {
     if base.deterministic && head.deterministic {
-        return stats::exact_log_ratio(base.value, head.value).map_err(|e| e.to_string());
+        return stats::exact_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
+    }
+    if base.buckets.is_some() || head.buckets.is_some() {
+        return buckets::log_ratio(base, head, statistic, options.confidence);
     }
     if !base.has_values() || !head.has_values() {
-        return stats::single_value_log_ratio(base.value, head.value).map_err(|e| e.to_string());
+        return stats::single_value_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
     }
     if base.histogram.is_some() || head.histogram.is_some() {
         return stats::histogram_log_ratio(&base.to_histogram(), &head.to_histogram(), estimator(statistic), options)
@@ -332,13 +342,18 @@ fn relative_threshold(kpi: &Kpi, direction: Direction) -> (f64, bool) {
 fn relative_part(kpi: &Kpi, direction: Direction, ratio: LogRatio, noise: RunNoise, confidence: f64) -> Relative {
     let adjusted = stats::adjust(&ratio, &noise, confidence);
     let (threshold, worse_is_up) = relative_threshold(kpi, direction);
-    let p_value = stats::p_value_beyond(&adjusted, threshold, worse_is_up);
+    let p_value =
+        (ratio.method != stats::Method::Buckets).then(|| stats::p_value_beyond(&adjusted, threshold, worse_is_up));
     Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise }
 }
 
 fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
+    if series.buckets.is_some() {
+        return buckets::absolute_interval(series, statistic, confidence);
+    }
     if !series.has_values() || series.deterministic {
-        return Ok([series.value, series.value]);
+        let value = series.point()?;
+        return Ok([value, value]);
     }
     if let Some(histogram) = &series.histogram {
         let (lo, hi) = if statistic == Statistic::Rate {
@@ -420,12 +435,19 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
             Verdict::Pass => "lies within",
             _ => "straddles",
         };
-        reasons.push(format!("{} {interval} {relation} {bounds}", kpi.statistic));
+        reasons.push(match comparison.head {
+            Some(_) => format!("{} {interval} {relation} {bounds}", kpi.statistic),
+            None => buckets::indeterminate_reason(kpi.statistic, lo, unit, verdict == Verdict::Fail, &bounds),
+        });
     }
     match item.relative {
         // No relative budget: the change is still shown, for information.
         None if !has_relative_budget(kpi) => {
-            comparison.change = comparison.base.filter(|base| *base > 0.0).map(|base| comparison.head / base - 1.0);
+            comparison.change = comparison
+                .base
+                .zip(comparison.head)
+                .filter(|(base, _)| *base > 0.0)
+                .map(|(base, head)| head / base - 1.0);
         }
         None => {
             verdicts.push(Verdict::NoBaseline);
@@ -436,7 +458,8 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
             reasons.push(format!("relative change undefined: {message}"));
         }
         Some(Ok(relative)) => {
-            let q = q.unwrap_or(1.0);
+            // A bounding interval (bucket counts) has no p-value and is judged by the interval alone.
+            let q = if relative.p_value.is_some() { q.unwrap_or(1.0) } else { 0.0 };
             let interval = [relative.adjusted.ci.0.exp(), relative.adjusted.ci.1.exp()];
             let kpi_direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
             let mut relative_verdicts = Vec::new();
@@ -449,8 +472,8 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
             let verdict = Verdict::combine(&relative_verdicts);
             comparison.change = Some(relative.adjusted.estimate.exp_m1());
             comparison.ci = Some([interval[0] - 1.0, interval[1] - 1.0]);
-            comparison.p_value = Some(relative.p_value);
-            comparison.q_value = Some(q);
+            comparison.p_value = relative.p_value;
+            comparison.q_value = relative.p_value.map(|_| q);
             comparison.method = method_name(&relative);
             if verdict == Verdict::Inconclusive {
                 comparison.settle = Some(settle_text(&relative, config.gate.confidence));
@@ -471,6 +494,7 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::SingleValue => "single-value".to_string(),
         stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
         stats::Method::Exact => "exact".to_string(),
+        stats::Method::Buckets => "bucket bounds".to_string(),
     };
     if relative.noise.from_suite {
         format!("{base}, suite-relative")
@@ -495,6 +519,9 @@ fn relative_reason(verdict: Verdict, kpi: &Kpi, interval: [f64; 2]) -> String {
 }
 
 fn settle_text(relative: &Relative, confidence: f64) -> String {
+    if relative.ratio.method == stats::Method::Buckets {
+        return buckets::SETTLE.to_string();
+    }
     match stats::samples_to_settle(&relative.ratio, &relative.noise, relative.threshold, confidence) {
         Settle::Samples { per_side } => format!("about {per_side} samples per side would settle it"),
         Settle::NeedsRounds => {

@@ -1,29 +1,13 @@
 //! The decision code end to end on synthetic suites: A/A false alarms, power,
 //! absolute budgets, missing baselines, exact metrics and budget/unit mismatches.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 use statrs::distribution::Normal;
 
 use super::*;
-use crate::config::Config;
 use crate::model::{Benchmark, Unit};
-
-fn config(kpis: &str) -> Config {
-    let text = format!("[baseline]\nsource = \"file\"\n[[suite]]\nname = \"s\"\n{kpis}");
-    Config::parse(&text, Path::new("perf-budget.toml")).unwrap()
-}
-
-fn inputs(base: Option<Vec<Benchmark>>, head: Vec<Benchmark>) -> Inputs {
-    Inputs {
-        head: BTreeMap::from([("s".to_string(), head)]),
-        base: base.map(|b| BTreeMap::from([("s".to_string(), b)])),
-        ..Inputs::default()
-    }
-}
+use crate::verdict::test_support::{config, inputs};
 
 /// Log-normal per-iteration times around `center` ns with the given per-sample CV.
 fn run_of(rng: &mut Pcg64, id: &str, center: f64, cv: f64, samples: usize) -> Benchmark {

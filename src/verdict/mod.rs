@@ -8,12 +8,15 @@
 
 use serde::{Deserialize, Serialize};
 
+mod buckets;
 pub mod calibrate;
 mod evaluate;
 pub mod outcome;
 mod override_label;
 mod select;
 mod series;
+#[cfg(test)]
+mod test_support;
 
 pub use evaluate::{evaluate, EvaluateError, Inputs};
 pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};

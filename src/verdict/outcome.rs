@@ -131,14 +131,18 @@ pub struct Comparison {
     pub unit: Unit,
     /// The statistic on the baseline.
     pub base: Option<f64>,
-    /// The statistic on the head.
-    pub head: f64,
-    /// Interval of the head's statistic (absolute budgets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The statistic on the head; `null` when it is indeterminate (a quantile
+    /// above the largest bucket bound of a Prometheus histogram: `head_ci` then
+    /// starts at that bound).
+    pub head: Option<f64>,
+    /// Interval of the head's statistic (absolute budgets); `null` for an
+    /// unbounded end (a maximum, a quantile above the largest bucket bound).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "unbounded::deserialize")]
     pub head_ci: Option<[f64; 2]>,
     /// Relative change head vs base (0.052 = +5.2 %), after removing a common-mode shift.
     pub change: Option<f64>,
-    /// Interval of `change`.
+    /// Interval of `change`; `null` for an unbounded end.
+    #[serde(default, deserialize_with = "unbounded::deserialize")]
     pub ci: Option<[f64; 2]>,
     /// One-sided p-value that the change is beyond the relative budget.
     pub p_value: Option<f64>,
@@ -153,4 +157,15 @@ pub struct Comparison {
     pub settle: Option<String>,
     /// Why this verdict, in a sentence.
     pub reason: String,
+}
+
+/// Intervals in JSON: an infinite end is written as `null` (JSON has no
+/// infinity) and read back as −∞ (lower end) or +∞ (upper end).
+mod unbounded {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<[f64; 2]>, D::Error> {
+        let ends = Option::<[Option<f64>; 2]>::deserialize(deserializer)?;
+        Ok(ends.map(|[lo, hi]| [lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY)]))
+    }
 }

@@ -1,8 +1,10 @@
 //! The values a KPI statistic is computed from: pooled samples converted for
 //! the statistic (throughput from per-iteration times, 0/1 flags for rates),
-//! or the tool's own summary value when there are no raw samples.
+//! a tool's coarse buckets (see `buckets`), or the tool's own summary value
+//! when there are no raw samples.
 
 use crate::config::Statistic;
+use crate::model::buckets::{self, BucketCount};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Throughput, Unit};
 use crate::stats::{self, Estimator};
@@ -15,8 +17,11 @@ pub struct Series {
     pub samples: Vec<f64>,
     /// The values of a large series, binned (≤ 0.1 % relative error).
     pub histogram: Option<Histogram>,
-    /// The statistic's value.
-    pub value: f64,
+    /// A tool's coarse cumulative buckets (Prometheus histograms), pooled.
+    pub buckets: Option<Vec<BucketCount>>,
+    /// The statistic's value; `None` when it is indeterminate (a quantile of
+    /// bucket counts above the largest finite bound).
+    pub value: Option<f64>,
     /// Same code, same value: compare exactly.
     pub deterministic: bool,
     /// Round of each sample, when base and head ran in interleaved rounds.
@@ -50,6 +55,9 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
     if statistic == Statistic::Throughput && benchmarks.iter().any(|b| b.window_seconds.is_some()) {
         return request_rate(benchmarks);
     }
+    if benchmarks.iter().any(|b| b.buckets.is_some()) {
+        return super::buckets::bucket_series(benchmarks, statistic);
+    }
     if benchmarks.iter().any(|b| b.histogram.is_some()) {
         return histogram_series(benchmarks, statistic, deterministic);
     }
@@ -82,7 +90,8 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         unit,
         samples,
         histogram: None,
-        value,
+        buckets: None,
+        value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
         rounds,
     })
@@ -91,7 +100,16 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
 impl Series {
     /// Number of values behind the statistic.
     pub fn count(&self) -> usize {
-        self.histogram.as_ref().map_or(self.samples.len(), |h| h.count() as usize)
+        match (&self.histogram, &self.buckets) {
+            (Some(histogram), _) => histogram.count() as usize,
+            (None, Some(list)) => buckets::total(list) as usize,
+            (None, None) => self.samples.len(),
+        }
+    }
+
+    /// The statistic's value; an error for an indeterminate one.
+    pub fn point(&self) -> Result<f64, String> {
+        self.value.ok_or_else(|| "the statistic lies above the largest bucket bound".to_string())
     }
 
     /// Whether the series has values (raw or binned), not only a summary value.
@@ -141,7 +159,8 @@ fn histogram_series(benchmarks: &[&Benchmark], statistic: Statistic, determinist
         unit,
         samples: Vec::new(),
         histogram: Some(pooled),
-        value,
+        buckets: None,
+        value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
         rounds: None,
     })
@@ -168,7 +187,8 @@ fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic
         unit,
         samples: Vec::new(),
         histogram: None,
-        value,
+        buckets: None,
+        value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
         rounds: None,
     })
@@ -199,9 +219,10 @@ fn request_rate(benchmarks: &[&Benchmark]) -> Result<Series, String> {
         unit: Unit::PerSecond,
         samples: Vec::new(),
         histogram: None,
-        value: requests as f64 / seconds,
+        value: Some(requests as f64 / seconds),
         deterministic: false,
         rounds: None,
+        buckets: None,
     })
 }
 
@@ -247,11 +268,11 @@ mod tests {
     fn request_rate_pools_requests_over_the_shared_window() {
         let (a, b) = (log_series("a", 300, Some(60.0)), log_series("b", 900, Some(60.0)));
         let series = prepare(&[&a, &b], Statistic::Throughput).unwrap();
-        assert_eq!((series.value, series.unit.clone(), series.has_values()), (20.0, Unit::PerSecond, false));
+        assert_eq!((series.value, series.unit.clone(), series.has_values()), (Some(20.0), Unit::PerSecond, false));
         let other_window = log_series("c", 10, Some(30.0));
         assert!(prepare(&[&a, &other_window], Statistic::Throughput).unwrap_err().contains("different windows"));
         let no_window = log_series("d", 10, None);
         assert!(prepare(&[&a, &no_window], Statistic::Throughput).unwrap_err().contains("no time window"));
-        assert_eq!(prepare(&[&a], Statistic::Mean).unwrap().value, 1e6, "other statistics ignore the window");
+        assert_eq!(prepare(&[&a], Statistic::Mean).unwrap().value, Some(1e6), "other statistics ignore the window");
     }
 }

@@ -192,3 +192,49 @@ max = "1s"
     assert!(failing[0].contains("route=/slow"), "{text}");
     assert!(!text.contains("/upload"), "POST routes are not selected: {text}");
 }
+
+#[test]
+fn a_p99_budget_on_a_prometheus_scrape_judges_bucket_intervals_and_never_invents_a_p99() {
+    let dir = tempfile::tempdir().unwrap();
+    let kpi = |name: &str, filter: &str, max: &str| {
+        format!(
+            "[[kpi]]\nname = \"{name}\"\nsuite = \"api\"\nmetric = \"http_request_duration_seconds\"\n\
+             {filter}\nstatistic = \"p99\"\nmax = \"{max}\"\n\n"
+        )
+    };
+    let config = budget(
+        dir.path(),
+        &format!(
+            "[baseline]\nsource = \"none\"\n\n[[suite]]\nname = \"api\"\ninput = {:?}\n\n{}{}",
+            fixture("prometheus/go-client.prom"),
+            kpi("p99 per handler", "where = { code = \"200\" }\nper = \"handler\"", "3s"),
+            kpi("reports p99", "where = { handler = \"/api/reports\" }", "20s"),
+        ),
+    );
+    let (code, report) = json_report(perfgate().arg("check").arg("--config").arg(&config));
+    assert_eq!(code, 1, "{report:#}");
+    let series = |handler: &str| format!("http_request_duration_seconds{{code=200,handler={handler}}}");
+    assert_eq!(
+        verdicts(&report),
+        [
+            (series("/api/orders/{id}"), "pass".to_string()),
+            // 200 requests cannot bound a p99 from above: its interval reaches +Inf.
+            (series("/api/orders"), "inconclusive".to_string()),
+            // Above the largest bound, 10 s: certainly above 3 s.
+            (series("/api/reports"), "fail".to_string()),
+            (series("/api/users"), "pass".to_string()),
+            ("http_request_duration_seconds{handler=/api/reports}".to_string(), "inconclusive".to_string()),
+        ]
+    );
+    let reports = &report["kpis"][1]["comparisons"][0];
+    assert!(reports["head"].is_null(), "no p99 is invented: {reports:#}");
+    assert_eq!((reports["head_ci"][0].as_f64(), reports["head_ci"][1].is_null()), (Some(1e10), true));
+    let reason = reports["reason"].as_str().unwrap();
+    assert!(reason.contains("p99 lies above the largest bucket bound 10 s: indeterminate"), "{reason}");
+    let users = &report["kpis"][0]["comparisons"][3];
+    assert_eq!((users["head_ci"][0].as_f64(), users["head_ci"][1].as_f64()), (Some(1e8), Some(2.5e8)));
+
+    let (code, stdout, _) = outcome(perfgate().arg("check").arg("--config").arg(&config));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("> 10 s"), "the head of an indeterminate p99 is shown as a bound:\n{stdout}");
+}

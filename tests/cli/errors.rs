@@ -54,6 +54,21 @@ fn a_non_numeric_latency_names_its_line() {
 }
 
 #[test]
+fn histogram_inputs_name_the_line_of_the_problem() {
+    let scrape = "# TYPE rpc_seconds histogram\nrpc_seconds_bucket{le=\"0.1\"} 5\nrpc_seconds_bucket{le=\"0.5\"} 3\n\
+                  rpc_seconds_bucket{le=\"+Inf\"} 5\n";
+    let stderr = rejected("metrics.prom", scrape, "prometheus");
+    assert!(stderr.contains("metrics.prom:3: histogram rpc_seconds: cumulative counts never decrease"), "{stderr}");
+    let stderr = rejected("latency.hlog", "#[BaseTime: 0.000 (seconds since epoch)]\n0.000,1.000,2.0,HIST!\n", "hlog");
+    assert!(stderr.contains("latency.hlog:2: the interval's histogram is not valid base64"), "{stderr}");
+    let spectrum =
+        "Running 30s test @ http://h/\n  Detailed Percentile spectrum:\n       1.000     0.500000   10   2.00\n\
+                    \x20      0.900     1.000000   20    inf\n";
+    let stderr = rejected("wrk2.txt", spectrum, "wrk");
+    assert!(stderr.contains("wrk2.txt:4: Value 0.9 is below the previous line's 1"), "{stderr}");
+}
+
+#[test]
 fn a_criterion_sample_with_mismatched_lengths() {
     let dir = tempfile::tempdir().unwrap();
     let bench = dir.path().join("parse/new");
