@@ -61,6 +61,15 @@ impl SeriesSet {
     }
 }
 
+/// A series of the statistics a tool reported, without samples: same id and
+/// tags as a sampled series of the metric, so KPIs select both alike.
+pub fn summary_series(metric: &str, unit: Unit, tags: Tags, summary: BTreeMap<String, f64>) -> Benchmark {
+    let mut bench = Benchmark::with_samples(series_id(metric, &tags), metric, unit, Vec::new());
+    bench.tags = tags;
+    bench.summary = summary;
+    bench
+}
+
 /// Readable, stable id of a series: `latency{method=GET,route=/api/users}`,
 /// or just the metric name when there are no tags.
 pub fn series_id(metric: &str, tags: &Tags) -> String {

@@ -131,20 +131,6 @@ impl FailureCount {
         self.requests += other.requests;
         self.failed += other.failed;
     }
-
-    /// The 0/1 flags as a series: raw (successes, then failures) while small, else binned.
-    fn into_recorder(self) -> Recorder {
-        let ok = self.requests - self.failed;
-        if self.requests as usize <= super::recorder::RAW_SAMPLE_LIMIT {
-            let mut flags = vec![0.0; ok as usize];
-            flags.resize(self.requests as usize, 1.0);
-            return Recorder::Raw(flags);
-        }
-        let mut histogram = crate::model::histogram::Histogram::new();
-        histogram.record_n(0.0, ok);
-        histogram.record_n(1.0, self.failed);
-        Recorder::Binned(histogram)
-    }
 }
 
 /// Series of the whole input, in order of first appearance.
@@ -202,9 +188,9 @@ impl Totals {
             }
             benchmarks.push(tagged(latencies, LATENCY_METRIC, Unit::Ns, tags));
         }
-        benchmarks.extend(
-            errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
-        );
+        benchmarks.extend(errors.into_iter().map(|(tags, counts)| {
+            tagged(Recorder::flags(counts.requests, counts.failed), ERRORS_METRIC, Unit::Ratio, tags)
+        }));
         benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
         benchmarks
     }
