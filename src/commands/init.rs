@@ -241,7 +241,7 @@ fn default_kpi(suite: &str, format: Format) -> KpiPlan {
     let min_why = "on a shared machine noise only adds time: the minimum is the steadiest statistic";
     let summary_why = "the tool reports this statistic without raw samples";
     match format {
-        Format::K6 => latency("http_req_duration", "p99"),
+        Format::K6 | Format::K6Csv => latency("http_req_duration", "p99"),
         // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
         Format::K6Summary => latency("http_req_duration", "p95"),
         Format::LatencyCsv | Format::LatencyNdjson | Format::Jmeter => latency("latency", "p99"),

@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 19] = [
+const RULES: [ContentRule; 20] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -74,6 +74,7 @@ const RULES: [ContentRule; 19] = [
         load_tool_rules::is_wrk,
     ),
     (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
+    (Format::K6Csv, "k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool_rules::is_k6_csv),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -280,17 +281,19 @@ mod tests {
     /// The format a fixture under `tests/fixtures/<folder>/` must be detected as;
     /// `None` for folders that are not named after a format (CLI cases).
     fn expected_format(folder: &str, file: &Path) -> Option<Format> {
-        if folder == "latency" {
-            let csv = file.extension().is_some_and(|ext| ext == "csv");
-            return Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson });
+        let csv = file.extension().is_some_and(|ext| ext == "csv");
+        match folder {
+            "latency" => Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson }),
+            "k6" if csv => Some(Format::K6Csv),
+            _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto),
         }
-        Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto)
     }
 
+    /// Broken inputs (`bad-*`), hidden files, and what made a fixture (README, scripts).
     fn is_skipped(path: &Path) -> bool {
         path.components().any(|part| {
             let name = part.as_os_str().to_string_lossy();
-            name.starts_with("bad-") || name.starts_with('.')
+            name.starts_with("bad-") || name.starts_with('.') || name == "README.md" || name.ends_with(".py")
         })
     }
 
@@ -428,6 +431,8 @@ mod tests {
         assert!(detect_text("Requests/sec: 5.0\n").is_err(), "the `Running ... test @` header is required");
         assert_eq!(detect_text(r#"{"summary":{"successRate":1.0,"total":2.0}}"#).unwrap(), Format::Oha);
         assert!(detect_text(r#"{"summary":{"total":2.0}}"#).is_err(), "a summary without oha's keys");
+        let k6_csv = "metric_name,timestamp,metric_value,method,name,status,extra_tags\nvus,1,2.000000,,,,\n";
+        assert_eq!(detect_text(k6_csv).unwrap(), Format::K6Csv);
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
                     Value::Null => None,
                     other => Some((key, other.to_string())),
                 });
-                points.push(&metric, data.value, tags).map_err(|message| format!("data.{message}"))?;
+                points.push(&metric, data.value, tags).map_err(|message| format!("data.value: {message}"))?;
             }
         }
         Ok(())
@@ -60,7 +60,7 @@ impl K6Points {
     }
 
     /// Adds one point: its value in k6's unit and all of its tags. An error
-    /// says what is wrong with the value, starting with `value`.
+    /// says what is wrong with the value.
     pub fn push(
         &mut self,
         metric: &str,
@@ -70,7 +70,7 @@ impl K6Points {
         let shape = self.declared.get(metric).copied().unwrap_or_else(|| MetricShape::from_name(metric));
         let (unit, scale) = shape.unit_and_scale();
         if !value.is_finite() || value < 0.0 {
-            return Err(format!("value: expected a non-negative number, found {value}"));
+            return Err(format!("expected a non-negative number, found {value}"));
         }
         self.series.push(metric, unit, grouping_tags(tags), value * scale);
         Ok(())

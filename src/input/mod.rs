@@ -24,6 +24,7 @@ pub mod iai_callgrind;
 pub mod jmeter;
 pub mod jmh;
 pub mod k6;
+pub mod k6_csv;
 pub mod k6_summary;
 pub mod latency;
 pub mod oha;
@@ -54,6 +55,8 @@ pub enum Format {
     Bmf,
     /// k6 `--out json` NDJSON.
     K6,
+    /// k6 `--out csv` (plain or gzipped).
+    K6Csv,
     /// k6 `--summary-export` or `handleSummary` JSON.
     K6Summary,
     /// Generic per-request latency CSV.
@@ -96,6 +99,7 @@ impl Format {
             Format::Hyperfine => "hyperfine",
             Format::Bmf => "bmf",
             Format::K6 => "k6",
+            Format::K6Csv => "k6-csv",
             Format::K6Summary => "k6-summary",
             Format::LatencyCsv => "latency-csv",
             Format::LatencyNdjson => "latency-ndjson",
@@ -237,6 +241,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Hyperfine => hyperfine::load(path)?,
         Format::Bmf => bmf::load(path)?,
         Format::K6 => k6::load(path)?,
+        Format::K6Csv => k6_csv::load(path)?,
         Format::K6Summary => k6_summary::load(path)?,
         Format::LatencyCsv => latency::load_csv(path, options)?,
         Format::LatencyNdjson => latency::load_ndjson(path, options)?,

@@ -1,5 +1,5 @@
-//! Content rules for the HTTP load generators' own reports (wrk, oha):
-//! each looks for lines or keys only that tool writes.
+//! Content rules for the HTTP load generators' own outputs (wrk, oha, k6
+//! CSV): each looks for lines, keys or columns only that tool writes.
 
 use super::Sniffed;
 
@@ -15,4 +15,9 @@ pub(super) fn is_wrk(sniffed: &Sniffed) -> bool {
 pub(super) fn is_oha(sniffed: &Sniffed) -> bool {
     let summary = sniffed.json_key("summary");
     summary.is_some_and(|s| s.get("successRate").is_some() || s.get("requestsPerSec").is_some())
+}
+
+/// k6's CSV header: `metric_name,timestamp,metric_value,<tags>,extra_tags[,metadata]`.
+pub(super) fn is_k6_csv(sniffed: &Sniffed) -> bool {
+    sniffed.has_header_columns(&["metric_name", "timestamp", "metric_value"])
 }
