@@ -50,15 +50,18 @@ impl SeriesSet {
         let mut benchmarks: Vec<Benchmark> = self
             .series
             .into_iter()
-            .map(|((metric, tags), series)| {
-                let mut bench = series.values.into_benchmark(series_id(&metric, &tags), metric, series.unit);
-                bench.tags = tags;
-                bench
-            })
+            .map(|((metric, tags), series)| tagged_series(series.values, &metric, series.unit, tags))
             .collect();
         benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
         benchmarks
     }
+}
+
+/// The series of `metric` with `tags`, holding the recorded values.
+pub fn tagged_series(values: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
+    let mut bench = values.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
+    bench.tags = tags;
+    bench
 }
 
 /// A series of the statistics a tool reported, without samples: same id and

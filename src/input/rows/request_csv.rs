@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::{mpsc, Mutex};
 
 use super::recorder::Recorder;
-use super::{series_id, status_is_failure, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use super::{status_is_failure, tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -186,20 +186,14 @@ impl Totals {
                 error_tags.remove("status");
                 errors.entry(error_tags).or_default().add(failures);
             }
-            benchmarks.push(tagged(latencies, LATENCY_METRIC, Unit::Ns, tags));
+            benchmarks.push(tagged_series(latencies, LATENCY_METRIC, Unit::Ns, tags));
         }
         benchmarks.extend(errors.into_iter().map(|(tags, counts)| {
-            tagged(Recorder::flags(counts.requests, counts.failed), ERRORS_METRIC, Unit::Ratio, tags)
+            tagged_series(Recorder::flags(counts.requests, counts.failed), ERRORS_METRIC, Unit::Ratio, tags)
         }));
         benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
         benchmarks
     }
-}
-
-fn tagged(recorder: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
-    let mut bench = recorder.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
-    bench.tags = tags;
-    bench
 }
 
 /// Streams the rows after the header into `latency` and `errors` series.
