@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 20] = [
+const RULES: [ContentRule; 22] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -75,6 +75,16 @@ const RULES: [ContentRule; 20] = [
     ),
     (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
     (Format::K6Csv, "k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool_rules::is_k6_csv),
+    (
+        Format::LocustCsv,
+        "Locust _stats.csv (Type, Name, Request Count, Failure Count, Requests/s columns)",
+        load_tool_rules::is_locust_csv,
+    ),
+    (
+        Format::LocustJson,
+        "Locust --json ([{\"name\", \"num_requests\", \"response_times\"}])",
+        load_tool_rules::is_locust_json,
+    ),
 ];
 
 const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
@@ -285,6 +295,7 @@ mod tests {
         match folder {
             "latency" => Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson }),
             "k6" if csv => Some(Format::K6Csv),
+            "locust" => Some(if csv { Format::LocustCsv } else { Format::LocustJson }),
             _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto),
         }
     }
@@ -433,6 +444,13 @@ mod tests {
         assert!(detect_text(r#"{"summary":{"total":2.0}}"#).is_err(), "a summary without oha's keys");
         let k6_csv = "metric_name,timestamp,metric_value,method,name,status,extra_tags\nvus,1,2.000000,,,,\n";
         assert_eq!(detect_text(k6_csv).unwrap(), Format::K6Csv);
+        let locust_csv = "Type,Name,Request Count,Failure Count,Median Response Time,Requests/s\nGET,/,1,0,2,0.5\n";
+        assert_eq!(detect_text(locust_csv).unwrap(), Format::LocustCsv);
+        let history = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,Total Request Count\n";
+        assert!(detect_text(history).is_err(), "the stats history is not the statistics");
+        let locust_json = r#"[{"name": "/", "method": "GET", "num_requests": 2, "response_times": {"3": 2}}]"#;
+        assert_eq!(detect_text(locust_json).unwrap(), Format::LocustJson);
+        assert!(detect_text(r#"[{"name": "x", "count": 2}]"#).is_err());
     }
 
     #[test]

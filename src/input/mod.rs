@@ -27,6 +27,8 @@ pub mod k6;
 pub mod k6_csv;
 pub mod k6_summary;
 pub mod latency;
+pub mod locust_csv;
+pub mod locust_json;
 pub mod oha;
 pub mod pytest_benchmark;
 pub mod rows;
@@ -87,6 +89,10 @@ pub enum Format {
     Wrk,
     /// oha JSON (`--output-format json`, `-j` in older versions).
     Oha,
+    /// Locust `--csv PREFIX` statistics (`PREFIX_stats.csv`).
+    LocustCsv,
+    /// Locust `--json` (or `--json-file`) statistics with response-time histograms.
+    LocustJson,
 }
 
 impl Format {
@@ -114,6 +120,8 @@ impl Format {
             Format::BenchmarkJs => "benchmark-js",
             Format::Wrk => "wrk",
             Format::Oha => "oha",
+            Format::LocustCsv => "locust-csv",
+            Format::LocustJson => "locust-json",
         }
     }
 
@@ -256,6 +264,8 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::BenchmarkJs => benchmark_js::load(path)?,
         Format::Wrk => wrk::load(path)?,
         Format::Oha => oha::load(path)?,
+        Format::LocustCsv => locust_csv::load(path)?,
+        Format::LocustJson => locust_json::load(path)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
