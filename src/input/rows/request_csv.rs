@@ -32,6 +32,9 @@ pub struct RequestSchema {
     pub delimiter: u8,
     pub columns: usize,
     pub route: (usize, String),
+    /// Rows with an empty route get no `route` tag instead of failing
+    /// (vegeta's attack name is empty unless the attack was given `-name`).
+    pub route_optional: bool,
     pub latency: (usize, String),
     pub method: Option<usize>,
     pub status: Option<usize>,
@@ -55,26 +58,45 @@ pub enum FailureRule {
 
 /// The header row of a CSV stream, and the rest of the stream.
 pub struct CsvStream {
+    /// The header's names; for a headerless file, the first row's fields (which stay data).
     pub header: Vec<String>,
+    /// Lines before the first data row: 1 with a header row, 0 without.
+    header_lines: u64,
     reader: Box<dyn BufRead + Send>,
 }
 
 /// Opens `path` (gzip or plain) and reads its header row. An empty file is an error.
 pub fn open(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
+    read_first_row(path, delimiter, "a CSV header row").map(|(stream, _)| stream)
+}
+
+/// Opens `path` (gzip or plain) whose rows have no header (vegeta's CSV): the
+/// first row's fields are read ahead, so the caller can tell the layout, and
+/// stay in the stream as data. An empty file is an error.
+pub fn open_headerless(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
+    let (stream, line) = read_first_row(path, delimiter, "CSV rows")?;
+    let reader = Box::new(std::io::Cursor::new(line).chain(stream.reader));
+    Ok(CsvStream { header_lines: 0, reader, ..stream })
+}
+
+/// The stream after the first line, whose fields (trimmed, without a byte-order mark) are
+/// the header, and that line; `expected` says what an empty file lacks.
+fn read_first_row(path: &Path, delimiter: u8, expected: &str) -> Result<(CsvStream, Vec<u8>), InputError> {
     let mut reader = super::ndjson::open_maybe_gzipped(path).map_err(|e| InputError::io(path, &e))?;
     let mut first = Vec::new();
     reader.read_until(b'\n', &mut first).map_err(|e| InputError::io(path, &e))?;
     let text = std::str::from_utf8(&first)
         .map_err(|_| InputError::new(path, Location::Line(1), "expected UTF-8 text"))?
-        .trim_start_matches('\u{feff}');
-    let header: Vec<String> = match split_quoted(text.trim_end_matches(['\r', '\n']).as_bytes(), delimiter) {
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n']);
+    let header: Vec<String> = match split_quoted(text.as_bytes(), delimiter) {
         Some(fields) => fields.into_iter().map(|f| f.trim().to_string()).collect(),
-        None => return Err(InputError::new(path, Location::Line(1), "invalid CSV header row")),
+        None => return Err(InputError::new(path, Location::Line(1), format!("invalid CSV: expected {expected}"))),
     };
     if header.iter().all(String::is_empty) {
-        return Err(InputError::new(path, Location::Line(1), "the file is empty: expected a CSV header row"));
+        return Err(InputError::new(path, Location::Line(1), format!("the file is empty: expected {expected}")));
     }
-    Ok(CsvStream { header, reader })
+    Ok((CsvStream { header, header_lines: 1, reader }, first))
 }
 
 /// FxHash (rustc's hasher): a multiply-rotate per word; group keys are short
@@ -112,7 +134,7 @@ struct BlockGroups {
 
 struct Group {
     key: Box<[u8]>,
-    route: String,
+    route: Option<String>,
     method: Option<String>,
     status: Option<String>,
     latencies: Vec<f64>,
@@ -150,13 +172,10 @@ impl Totals {
             let slot = match self.index.get(&group.key) {
                 Some(slot) => *slot,
                 None => {
-                    let mut tags = Tags::from([("route".to_string(), group.route)]);
-                    if let Some(method) = group.method {
-                        tags.insert("method".into(), method);
-                    }
-                    if let Some(status) = group.status {
-                        tags.insert("status".into(), status);
-                    }
+                    let tags: Tags = [("route", group.route), ("method", group.method), ("status", group.status)]
+                        .into_iter()
+                        .filter_map(|(key, value)| Some((key.to_string(), value?)))
+                        .collect();
                     self.series.push((tags, Recorder::default(), FailureCount::default()));
                     self.index.insert(group.key, self.series.len() - 1);
                     self.series.len() - 1
@@ -198,7 +217,7 @@ impl Totals {
 
 /// Streams the rows after the header into `latency` and `errors` series.
 pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<Vec<Benchmark>, InputError> {
-    let CsvStream { mut reader, .. } = stream;
+    let CsvStream { mut reader, header_lines, .. } = stream;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let (block_tx, block_rx) = mpsc::sync_channel::<(u64, Vec<u8>)>(workers);
     let (done_tx, done_rx) = mpsc::sync_channel::<(u64, BlockGroups)>(workers);
@@ -233,21 +252,23 @@ pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<
         drop(block_tx);
         let mut totals = merger.join().map_err(|_| InputError::whole(path, "internal error while reading"))?;
         read_result.map_err(|e| InputError::io(path, &e))?;
-        totals.lines += 1; // the header
+        totals.lines += header_lines;
         Ok(totals)
     })?;
-    check_bad_rows(path, &totals, schema.bad_row_limit)?;
+    check_bad_rows(path, &totals, schema.bad_row_limit, header_lines)?;
     if totals.rows == 0 {
-        return Err(InputError::new(path, Location::Line(2), "expected at least one data row after the header"));
+        let after = if header_lines > 0 { " after the header" } else { "" };
+        let message = format!("expected at least one data row{after}");
+        return Err(InputError::new(path, Location::Line(header_lines + 1), message));
     }
     Ok(totals.into_benchmarks())
 }
 
 /// Bad rows beyond the limit fail the input; tolerated ones are reported on stderr.
-fn check_bad_rows(path: &Path, totals: &Totals, limit: u64) -> Result<(), InputError> {
+fn check_bad_rows(path: &Path, totals: &Totals, limit: u64, header_lines: u64) -> Result<(), InputError> {
     let Some((first_line, first_message)) = totals.bad_lines.first() else { return Ok(()) };
-    // Line numbers were counted from the first data row; the header is line 1.
-    let lines: Vec<String> = totals.bad_lines.iter().map(|(line, _)| (line + 1).to_string()).collect();
+    // Line numbers were counted from the first data row, after the header.
+    let lines: Vec<String> = totals.bad_lines.iter().map(|(line, _)| (line + header_lines).to_string()).collect();
     let more = if totals.bad_rows > lines.len() as u64 { ", ..." } else { "" };
     let summary = format!(
         "{} bad row(s) of {} (lines {}{more})",
@@ -261,7 +282,7 @@ fn check_bad_rows(path: &Path, totals: &Totals, limit: u64) -> Result<(), InputE
         } else {
             format!("{first_message}; {summary}; set `max-bad-rows` in the suite to skip up to that many")
         };
-        return Err(InputError::new(path, Location::Line(first_line + 1), message));
+        return Err(InputError::new(path, Location::Line(first_line + header_lines), message));
     }
     eprintln!(
         "perfgate: warning: {}: skipped {summary}, within max-bad-rows = {limit}; first: {first_message}",
@@ -277,18 +298,10 @@ fn read_blocks(reader: &mut dyn Read, mut send: impl FnMut(u64, Vec<u8>) -> bool
     loop {
         let mut block = std::mem::take(&mut carry);
         let start = block.len();
-        block.resize(start + BLOCK_BYTES, 0);
-        let mut filled = start;
-        while filled < block.len() {
-            match reader.read(&mut block[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        block.truncate(filled);
-        let at_end = filled < start + BLOCK_BYTES;
+        // Reserved, not zeroed: a small input touches only the bytes it has.
+        block.reserve(BLOCK_BYTES);
+        (&mut *reader).take(BLOCK_BYTES as u64).read_to_end(&mut block)?;
+        let at_end = block.len() < start + BLOCK_BYTES;
         if !at_end {
             if let Some(cut) = last_record_end(&block) {
                 carry = block[cut + 1..].to_vec();
@@ -397,7 +410,7 @@ fn record_fields(
     }
     let field = |index: usize| fields[index].trim_ascii();
     let route = field(schema.route.0);
-    if route.is_empty() {
+    if route.is_empty() && !schema.route_optional {
         return Err(format!("column {:?}: expected a value, found an empty field", schema.route.1));
     }
     let latency = parse_latency(field(schema.latency.0), schema.nanos_per_unit)
@@ -419,8 +432,9 @@ fn record_fields(
         }),
     };
     let status = status.filter(|s| !s.is_empty());
+    let route = Some(route).filter(|r| !r.is_empty());
     key.clear();
-    for part in [Some(route), method, status] {
+    for part in [route, method, status] {
         key.extend_from_slice(part.unwrap_or(b"\x1e"));
         key.push(0x1f);
     }
@@ -432,7 +446,7 @@ fn record_fields(
             };
             groups.groups.push(Group {
                 key: key.as_slice().into(),
-                route: text(route)?,
+                route: route.map(text).transpose()?,
                 method: method.map(text).transpose()?,
                 status: status.map(text).transpose()?,
                 latencies: Vec::new(),
