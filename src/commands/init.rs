@@ -244,7 +244,12 @@ fn default_kpi(suite: &str, format: Format) -> KpiPlan {
         Format::K6 | Format::K6Csv => latency("http_req_duration", "p99"),
         // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
         Format::K6Summary => latency("http_req_duration", "p95"),
-        Format::LatencyCsv | Format::LatencyNdjson | Format::Jmeter | Format::LocustJson => latency("latency", "p99"),
+        Format::LatencyCsv
+        | Format::LatencyNdjson
+        | Format::Jmeter
+        | Format::LocustJson
+        | Format::Vegeta
+        | Format::VegetaCsv => latency("latency", "p99"),
         // Locust's per-route rows are summaries, which do not pool: judge its Aggregated row.
         Format::LocustCsv => KpiPlan { selector: ("bench", "latency"), ..latency("latency", "p99") },
         // Cache events of a few hits jump by 50 % on any change: judge instructions only.

@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 22] = [
+const RULES: [ContentRule; 24] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -84,6 +84,16 @@ const RULES: [ContentRule; 22] = [
         Format::LocustJson,
         "Locust --json ([{\"name\", \"num_requests\", \"response_times\"}])",
         load_tool_rules::is_locust_json,
+    ),
+    (
+        Format::Vegeta,
+        "vegeta report -type=json ({\"latencies\": {\"50th\", ...}, \"success\"})",
+        load_tool_rules::is_vegeta,
+    ),
+    (
+        Format::VegetaCsv,
+        "vegeta encode --to csv (headerless rows: ns timestamp, code, latency, ..., attack, seq)",
+        load_tool_rules::is_vegeta_csv,
     ),
 ];
 
@@ -296,6 +306,7 @@ mod tests {
             "latency" => Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson }),
             "k6" if csv => Some(Format::K6Csv),
             "locust" => Some(if csv { Format::LocustCsv } else { Format::LocustJson }),
+            "vegeta" => Some(if csv { Format::VegetaCsv } else { Format::Vegeta }),
             _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto),
         }
     }
@@ -451,6 +462,12 @@ mod tests {
         let locust_json = r#"[{"name": "/", "method": "GET", "num_requests": 2, "response_times": {"3": 2}}]"#;
         assert_eq!(detect_text(locust_json).unwrap(), Format::LocustJson);
         assert!(detect_text(r#"[{"name": "x", "count": 2}]"#).is_err());
+        let vegeta = r#"{"latencies": {"total": 9, "mean": 3, "50th": 2}, "requests": 3, "success": 1}"#;
+        assert_eq!(detect_text(vegeta).unwrap(), Format::Vegeta);
+        assert!(detect_text(r#"{"latencies": [1, 2]}"#).is_err());
+        let vegeta_csv = "1710234900000043673,0,209911,0,0,\"Get \"\"http://h/?q=a,b\"\"\",,search,17\n";
+        assert_eq!(detect_text(vegeta_csv).unwrap(), Format::VegetaCsv);
+        assert!(detect_text("1710234900000,5,label,200,OK,t,text,true,,3,0,1,1\n").is_err(), "headerless JTL");
     }
 
     #[test]

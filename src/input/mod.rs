@@ -36,6 +36,8 @@ pub mod rows;
 mod test_support;
 mod text;
 pub mod units;
+pub mod vegeta;
+pub mod vegeta_csv;
 pub mod wrk;
 
 /// Every input format perfgate reads. The kebab-case names are what
@@ -93,6 +95,10 @@ pub enum Format {
     LocustCsv,
     /// Locust `--json` (or `--json-file`) statistics with response-time histograms.
     LocustJson,
+    /// vegeta `report -type=json`.
+    Vegeta,
+    /// vegeta `encode --to csv` results (no header row).
+    VegetaCsv,
 }
 
 impl Format {
@@ -122,6 +128,8 @@ impl Format {
             Format::Oha => "oha",
             Format::LocustCsv => "locust-csv",
             Format::LocustJson => "locust-json",
+            Format::Vegeta => "vegeta",
+            Format::VegetaCsv => "vegeta-csv",
         }
     }
 
@@ -266,6 +274,8 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Oha => oha::load(path)?,
         Format::LocustCsv => locust_csv::load(path)?,
         Format::LocustJson => locust_json::load(path)?,
+        Format::Vegeta => vegeta::load(path)?,
+        Format::VegetaCsv => vegeta_csv::load(path, options)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));

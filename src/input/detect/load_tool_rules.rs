@@ -1,5 +1,6 @@
 //! Content rules for the HTTP load generators' own outputs (wrk, oha, k6
-//! CSV, Locust): each looks for lines, keys or columns only that tool writes.
+//! CSV, Locust, vegeta): each looks for lines, keys or columns only that tool
+//! writes.
 
 use super::json_prefix::Node;
 use super::Sniffed;
@@ -32,4 +33,22 @@ pub(super) fn is_locust_csv(sniffed: &Sniffed) -> bool {
 pub(super) fn is_locust_json(sniffed: &Sniffed) -> bool {
     let first = sniffed.json.as_ref().and_then(Node::items).and_then(<[Node]>::first);
     first.is_some_and(|entry| entry.get("name").is_some() && entry.get("num_requests").is_some())
+}
+
+/// `{"latencies": {"total", "mean", "50th", ...}, ..., "success", "status_codes"}`.
+pub(super) fn is_vegeta(sniffed: &Sniffed) -> bool {
+    let latencies = sniffed.json_key("latencies").filter(|node| node.is_object());
+    let shaped = latencies.is_some_and(|l| l.get("50th").is_some() || l.get("mean").is_some());
+    shaped && ["success", "status_codes", "requests"].iter().any(|key| sniffed.json_key(key).is_some())
+}
+
+/// A headerless row of nine fields: ns timestamp, status code, latency, bytes out and in, ..., seq.
+pub(super) fn is_vegeta_csv(sniffed: &Sniffed) -> bool {
+    let first_line = sniffed.text.lines().next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(first_line.as_bytes());
+    let Some(Ok(row)) = reader.records().next() else { return false };
+    let digits = |index: usize, lengths: std::ops::RangeInclusive<usize>| {
+        row.get(index).is_some_and(|f| lengths.contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    row.len() == 9 && digits(0, 16..=20) && digits(1, 1..=3) && [2, 3, 4, 8].iter().all(|i| digits(*i, 1..=20))
 }
