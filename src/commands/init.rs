@@ -241,10 +241,17 @@ fn default_kpi(suite: &str, format: Format) -> KpiPlan {
     let min_why = "on a shared machine noise only adds time: the minimum is the steadiest statistic";
     let summary_why = "the tool reports this statistic without raw samples";
     match format {
-        Format::K6 => latency("http_req_duration", "p99"),
+        Format::K6 | Format::K6Csv => latency("http_req_duration", "p99"),
         // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
         Format::K6Summary => latency("http_req_duration", "p95"),
-        Format::LatencyCsv | Format::LatencyNdjson | Format::Jmeter => latency("latency", "p99"),
+        Format::LatencyCsv
+        | Format::LatencyNdjson
+        | Format::Jmeter
+        | Format::LocustJson
+        | Format::Vegeta
+        | Format::VegetaCsv => latency("latency", "p99"),
+        // Locust's per-route rows are summaries, which do not pool: judge its Aggregated row.
+        Format::LocustCsv => KpiPlan { selector: ("bench", "latency"), ..latency("latency", "p99") },
         // Cache events of a few hits jump by 50 % on any change: judge instructions only.
         Format::IaiCallgrind => KpiPlan {
             tag_filter: Some(("event", "Instructions")),
@@ -450,6 +457,25 @@ mod tests {
         let plans = inspect(dir.path());
         assert_eq!((plans[1].kpi.statistic, plans[1].kpi.budget.0), ("p99", "max"));
         assert_eq!((plans[0].kpi.statistic, plans[0].kpi.budget.1), ("min", "3%"));
+    }
+
+    #[test]
+    fn locust_statistics_get_a_p99_kpi_on_the_whole_run() {
+        let stats = "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,\
+                     Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,99%\n\
+                     GET,/,2,0,3,3.0,2.0,4.0,3.0,1.0,0.0,4\n,Aggregated,2,0,3,3.0,2.0,4.0,3.0,1.0,0.0,4\n";
+        let history = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,99%,Total Request Count\n";
+        let json =
+            r#"[{"name": "/", "method": "GET", "num_requests": 2, "num_failures": 0, "response_times": {"3": 2}}]"#;
+        let dir =
+            project(&[("load/run_stats.csv", stats), ("load/run_stats_history.csv", history), ("load/run.json", json)]);
+        let plans = inspect(dir.path());
+        let found: Vec<(Format, &str, (&str, &str))> =
+            plans.iter().map(|p| (p.format, p.kpi.statistic, p.kpi.selector)).collect();
+        assert_eq!(
+            found,
+            [(Format::LocustJson, "p99", ("metric", "latency")), (Format::LocustCsv, "p99", ("bench", "latency"))]
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub const PREFIX_BYTES: u64 = 64 * 1024;
 type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
 
 /// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 21] = [
+const RULES: [ContentRule; 26] = [
     (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
     (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
     (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
@@ -79,6 +79,27 @@ const RULES: [ContentRule; 21] = [
         Format::Prometheus,
         "Prometheus histograms (`# TYPE name histogram`, `name_bucket{le=\"0.1\"} N` lines)",
         load_tool_rules::is_prometheus,
+    ),
+    (Format::K6Csv, "k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool_rules::is_k6_csv),
+    (
+        Format::LocustCsv,
+        "Locust _stats.csv (Type, Name, Request Count, Failure Count, Requests/s columns)",
+        load_tool_rules::is_locust_csv,
+    ),
+    (
+        Format::LocustJson,
+        "Locust --json ([{\"name\", \"num_requests\", \"response_times\"}])",
+        load_tool_rules::is_locust_json,
+    ),
+    (
+        Format::Vegeta,
+        "vegeta report -type=json ({\"latencies\": {\"50th\", ...}, \"success\"})",
+        load_tool_rules::is_vegeta,
+    ),
+    (
+        Format::VegetaCsv,
+        "vegeta encode --to csv (headerless rows: ns timestamp, code, latency, ..., attack, seq)",
+        load_tool_rules::is_vegeta_csv,
     ),
 ];
 
@@ -286,13 +307,17 @@ mod tests {
     /// The format a fixture under `tests/fixtures/<folder>/` must be detected as;
     /// `None` for folders that are not named after a format (CLI cases).
     fn expected_format(folder: &str, file: &Path) -> Option<Format> {
-        if folder == "latency" {
-            let csv = file.extension().is_some_and(|ext| ext == "csv");
-            return Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson });
+        let csv = file.extension().is_some_and(|ext| ext == "csv");
+        match folder {
+            "latency" => Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson }),
+            "k6" if csv => Some(Format::K6Csv),
+            "locust" => Some(if csv { Format::LocustCsv } else { Format::LocustJson }),
+            "vegeta" => Some(if csv { Format::VegetaCsv } else { Format::Vegeta }),
+            _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto),
         }
-        Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto)
     }
 
+    /// Broken inputs (`bad-*`), hidden files, and what made a fixture (README, scripts).
     fn is_skipped(path: &Path) -> bool {
         path.components().any(|part| {
             let name = part.as_os_str().to_string_lossy();
@@ -448,6 +473,21 @@ mod tests {
         assert_eq!(detect_text("# TYPE rpc_seconds histogram\n").unwrap(), Format::Prometheus);
         assert_eq!(detect_text("rpc_seconds_bucket{le=\"+Inf\"} 3\n").unwrap(), Format::Prometheus);
         assert!(detect_text("# TYPE requests_total counter\nrequests_total 3\n").is_err(), "counters only");
+        let k6_csv = "metric_name,timestamp,metric_value,method,name,status,extra_tags\nvus,1,2.000000,,,,\n";
+        assert_eq!(detect_text(k6_csv).unwrap(), Format::K6Csv);
+        let locust_csv = "Type,Name,Request Count,Failure Count,Median Response Time,Requests/s\nGET,/,1,0,2,0.5\n";
+        assert_eq!(detect_text(locust_csv).unwrap(), Format::LocustCsv);
+        let history = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,Total Request Count\n";
+        assert!(detect_text(history).is_err(), "the stats history is not the statistics");
+        let locust_json = r#"[{"name": "/", "method": "GET", "num_requests": 2, "response_times": {"3": 2}}]"#;
+        assert_eq!(detect_text(locust_json).unwrap(), Format::LocustJson);
+        assert!(detect_text(r#"[{"name": "x", "count": 2}]"#).is_err());
+        let vegeta = r#"{"latencies": {"total": 9, "mean": 3, "50th": 2}, "requests": 3, "success": 1}"#;
+        assert_eq!(detect_text(vegeta).unwrap(), Format::Vegeta);
+        assert!(detect_text(r#"{"latencies": [1, 2]}"#).is_err());
+        let vegeta_csv = "1710234900000043673,0,209911,0,0,\"Get \"\"http://h/?q=a,b\"\"\",,search,17\n";
+        assert_eq!(detect_text(vegeta_csv).unwrap(), Format::VegetaCsv);
+        assert!(detect_text("1710234900000,5,label,200,OK,t,text,true,,3,0,1,1\n").is_err(), "headerless JTL");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
         delimiter,
         columns: stream.header.len(),
         route: (column("label")?, "label".into()),
+        route_optional: false,
         latency: (column("elapsed")?, "elapsed".into()),
         method: None,
         status: optional("responseCode"),

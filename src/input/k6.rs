@@ -1,13 +1,17 @@
-//! k6 `--out json` NDJSON -> one series per (metric, useful tags) with raw samples.
+//! k6 metric points -> one series per (metric, useful tags) with raw samples.
 //!
-//! `Metric` lines declare a metric's type and what it contains; `Point` lines
-//! carry one sample. k6 tags every point with many system tags (url, proto,
-//! tls_version, ...); series are split only by [`GROUPING_TAGS`], so one
-//! request route is one series. k6's `name` tag (the URL unless the script
-//! names the request) becomes `route`, without scheme and host, so runs
-//! against different hosts compare. Trend times are ms in k6 and ns here;
-//! rates (`http_req_failed`, `checks`) are 0/1 samples; counters are
-//! per-point increments (bytes for `data_*`).
+//! [`K6Points`] holds what both of k6's per-point outputs share: `--out json`
+//! NDJSON (read here) and `--out csv` (read in [`super::k6_csv`]) give the
+//! same benchmarks for the same run. In NDJSON, `Metric` lines declare a
+//! metric's type and what it contains, and `Point` lines carry one sample;
+//! CSV has no declarations, so every metric's shape comes from its name
+//! ([`MetricShape::from_name`]). k6 tags every point with many system tags
+//! (url, proto, tls_version, ...); series are split only by
+//! [`GROUPING_TAGS`], so one request route is one series. k6's `name` tag
+//! (the URL unless the script names the request) becomes `route`, without
+//! scheme and host, so runs against different hosts compare. Trend times are
+//! ms in k6 and ns here; rates (`http_req_failed`, `checks`) are 0/1 samples;
+//! counters are per-point increments (bytes for `data_*`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -24,25 +28,57 @@ pub const GROUPING_TAGS: [&str; 7] = ["name", "method", "status", "scenario", "g
 
 /// Reads a k6 `--out json` file (plain or gzip-compressed).
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let mut declared: BTreeMap<String, MetricShape> = BTreeMap::new();
-    let mut series = SeriesSet::default();
+    let mut points = K6Points::default();
     ndjson::for_each_line(path, |_line, line: K6Line| {
         match line {
-            K6Line::Metric { metric, data } => {
-                declared.insert(metric, data);
-            }
+            K6Line::Metric { metric, data } => points.declare(metric, data),
             K6Line::Point { metric, data } => {
-                let shape = declared.get(&metric).copied().unwrap_or_else(|| MetricShape::from_name(&metric));
-                let (unit, scale) = shape.unit_and_scale();
-                if !data.value.is_finite() || data.value < 0.0 {
-                    return Err(format!("data.value: expected a non-negative number, found {}", data.value));
-                }
-                series.push(&metric, unit, grouping_tags(data.tags), data.value * scale);
+                let tags = data.tags.unwrap_or_default().into_iter().filter_map(|(key, value)| match value {
+                    Value::String(text) => Some((key, text)),
+                    Value::Null => None,
+                    other => Some((key, other.to_string())),
+                });
+                points.push(&metric, data.value, tags).map_err(|message| format!("data.value: {message}"))?;
             }
         }
         Ok(())
     })?;
-    Ok(series.into_benchmarks())
+    Ok(points.into_benchmarks())
+}
+
+/// The series of a k6 run's points, whichever output they were read from.
+#[derive(Default)]
+pub struct K6Points {
+    declared: BTreeMap<String, MetricShape>,
+    series: SeriesSet,
+}
+
+impl K6Points {
+    /// Records a metric's declared shape (NDJSON `Metric` lines).
+    pub fn declare(&mut self, metric: String, shape: MetricShape) {
+        self.declared.insert(metric, shape);
+    }
+
+    /// Adds one point: its value in k6's unit and all of its tags. An error
+    /// says what is wrong with the value.
+    pub fn push(
+        &mut self,
+        metric: &str,
+        value: f64,
+        tags: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), String> {
+        let shape = self.declared.get(metric).copied().unwrap_or_else(|| MetricShape::from_name(metric));
+        let (unit, scale) = shape.unit_and_scale();
+        if !value.is_finite() || value < 0.0 {
+            return Err(format!("expected a non-negative number, found {value}"));
+        }
+        self.series.push(metric, unit, grouping_tags(tags), value * scale);
+        Ok(())
+    }
+
+    pub fn into_benchmarks(self) -> Vec<Benchmark> {
+        self.series.into_benchmarks()
+    }
 }
 
 #[derive(Deserialize)]
@@ -130,19 +166,11 @@ impl Contains {
 }
 
 /// The tags that split series, normalized by [`normalize_tag`]; empty values
-/// (k6's root `group` is `""`) are dropped.
-fn grouping_tags(tags: Option<BTreeMap<String, Value>>) -> Tags {
-    tags.unwrap_or_default()
-        .into_iter()
-        .filter(|(key, _)| GROUPING_TAGS.contains(&key.as_str()))
-        .filter_map(|(key, value)| {
-            let text = match value {
-                Value::String(text) => text,
-                Value::Null => return None,
-                other => other.to_string(),
-            };
-            (!text.is_empty()).then(|| normalize_tag(&key, &text))
-        })
+/// (k6's root `group` is `""`; CSV leaves absent tags empty) are dropped.
+fn grouping_tags(tags: impl IntoIterator<Item = (String, String)>) -> Tags {
+    tags.into_iter()
+        .filter(|(key, value)| GROUPING_TAGS.contains(&key.as_str()) && !value.is_empty())
+        .map(|(key, value)| normalize_tag(&key, &value))
         .collect()
 }
 

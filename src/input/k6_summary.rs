@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 
 use super::k6::{normalize_tag, Contains, MetricKind, MetricShape};
 use super::rows::Tags;
+use super::units::percentile_key;
 use super::{InputError, Location};
 use crate::model::Benchmark;
 
@@ -174,11 +175,11 @@ fn statistic_name(key: &str, kind: MetricKind) -> Option<String> {
     Some(name.to_string())
 }
 
-/// `p(99.9)` -> `p99.9`.
+/// `p(99.9)` -> `p99.9`, `p(50)` -> `median`: the keys KPI statistics look up
+/// (`p(100)` is the `max` k6 reports as well).
 fn percentile_name(key: &str) -> Option<String> {
     let level = key.strip_prefix("p(")?.strip_suffix(')')?;
-    level.parse::<f64>().ok().filter(|p| (0.0..=100.0).contains(p))?;
-    Some(format!("p{level}"))
+    percentile_key(super::text::parse_number(level)?)
 }
 
 /// A statistic's value; `None` for `null` (JSON.stringify writes NaN as null).
@@ -276,6 +277,11 @@ mod tests {
             assert!(get.summary.contains_key(key), "{key}");
         }
         assert!(get.samples.is_empty());
+        // `--summary-trend-stats` may ask for p(50), p(99.90) or p(100): keys KPI statistics find.
+        let custom =
+            load_text(r#"{"metrics":{"http_req_duration":{"p(50)":2,"p(99.90)":9,"p(100)":10,"max":10}}}"#).unwrap();
+        let keys: Vec<&str> = custom[0].summary.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["max", "median", "p99.9"]);
     }
 
     #[test]

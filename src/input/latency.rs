@@ -57,6 +57,7 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
         delimiter,
         columns: stream.header.len(),
         route: (column(&fields.route)?, fields.route.clone()),
+        route_optional: false,
         latency: (column(&fields.latency)?, fields.latency.clone()),
         method: optional(&fields.method),
         status,

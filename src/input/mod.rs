@@ -25,8 +25,11 @@ pub mod iai_callgrind;
 pub mod jmeter;
 pub mod jmh;
 pub mod k6;
+pub mod k6_csv;
 pub mod k6_summary;
 pub mod latency;
+pub mod locust_csv;
+pub mod locust_json;
 pub mod oha;
 pub mod prometheus;
 pub mod pytest_benchmark;
@@ -35,6 +38,8 @@ pub mod rows;
 mod test_support;
 mod text;
 pub mod units;
+pub mod vegeta;
+pub mod vegeta_csv;
 pub mod wrk;
 
 /// Every input format perfgate reads. The kebab-case names are what
@@ -56,6 +61,8 @@ pub enum Format {
     Bmf,
     /// k6 `--out json` NDJSON.
     K6,
+    /// k6 `--out csv` (plain or gzipped).
+    K6Csv,
     /// k6 `--summary-export` or `handleSummary` JSON.
     K6Summary,
     /// Generic per-request latency CSV.
@@ -90,6 +97,14 @@ pub enum Format {
     Hlog,
     /// Prometheus text-format histograms (a saved `/metrics` scrape).
     Prometheus,
+    /// Locust `--csv PREFIX` statistics (`PREFIX_stats.csv`).
+    LocustCsv,
+    /// Locust `--json` (or `--json-file`) statistics with response-time histograms.
+    LocustJson,
+    /// vegeta `report -type=json`.
+    Vegeta,
+    /// vegeta `encode --to csv` results (no header row).
+    VegetaCsv,
 }
 
 impl Format {
@@ -102,6 +117,7 @@ impl Format {
             Format::Hyperfine => "hyperfine",
             Format::Bmf => "bmf",
             Format::K6 => "k6",
+            Format::K6Csv => "k6-csv",
             Format::K6Summary => "k6-summary",
             Format::LatencyCsv => "latency-csv",
             Format::LatencyNdjson => "latency-ndjson",
@@ -118,6 +134,10 @@ impl Format {
             Format::Oha => "oha",
             Format::Hlog => "hlog",
             Format::Prometheus => "prometheus",
+            Format::LocustCsv => "locust-csv",
+            Format::LocustJson => "locust-json",
+            Format::Vegeta => "vegeta",
+            Format::VegetaCsv => "vegeta-csv",
         }
     }
 
@@ -291,6 +311,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Hyperfine => hyperfine::load(path)?,
         Format::Bmf => bmf::load(path)?,
         Format::K6 => k6::load(path)?,
+        Format::K6Csv => k6_csv::load(path)?,
         Format::K6Summary => k6_summary::load(path)?,
         Format::LatencyCsv => latency::load_csv(path, options)?,
         Format::LatencyNdjson => latency::load_ndjson(path, options)?,
@@ -307,6 +328,10 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Oha => oha::load(path)?,
         Format::Hlog => hlog::load(path, options.unit.as_deref())?,
         Format::Prometheus => prometheus::load(path)?,
+        Format::LocustCsv => locust_csv::load(path)?,
+        Format::LocustJson => locust_json::load(path)?,
+        Format::Vegeta => vegeta::load(path)?,
+        Format::VegetaCsv => vegeta_csv::load(path, options)?,
     };
     if benchmarks.is_empty() {
         return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));

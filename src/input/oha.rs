@@ -2,8 +2,9 @@
 //! versions): three summary-only benchmarks, named after their metric.
 //!
 //! oha reports times in seconds; they are stored in nanoseconds.
-//! - `latency` (ns): `latencyPercentiles` keep their names (`p50`, `p99.9`),
-//!   `summary.average`/`fastest`/`slowest` become `mean`/`min`/`max`;
+//! - `latency` (ns): `latencyPercentiles` under the keys KPI statistics look
+//!   up (`p50` as `median`, `p99.9`), `summary.average`/`fastest`/`slowest`
+//!   become `mean`/`min`/`max`;
 //! - `throughput` (per second): `summary.requestsPerSec`;
 //! - `errors` (ratio): `rate` = 1 − `summary.successRate`.
 //!
@@ -15,7 +16,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::nanoseconds_per;
+use super::text::parse_number;
+use super::units::{nanoseconds_per, percentile_key};
 use super::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -60,12 +62,13 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
         }
     }
     for (key, seconds) in &report.latency_percentiles {
-        if !key.starts_with('p') {
-            return Err(at(format!("$.latencyPercentiles[{key:?}]"), "expected percentile keys like \"p99\"".into()));
-        }
-        if let Some(seconds) = seconds {
+        let percent = key.strip_prefix('p').and_then(parse_number).filter(|p| *p <= 100.0).ok_or_else(|| {
+            at(format!("$.latencyPercentiles[{key:?}]"), "expected percentile keys like \"p99\"".into())
+        })?;
+        // p100 would be the maximum, which `slowest` gives.
+        if let (Some(name), Some(seconds)) = (percentile_key(percent), seconds) {
             let ns = non_negative(format!("$.latencyPercentiles[{key:?}]"), *seconds)? * ns_per_second;
-            latency.insert(key.clone(), ns);
+            latency.insert(name, ns);
         }
     }
 
@@ -138,7 +141,7 @@ mod tests {
             ("min", 402_577.0),
             ("max", 2_387_357.0),
             ("p10", 683_142.0),
-            ("p50", 1_101_572.0),
+            ("median", 1_101_572.0),
             ("p99", 2_062_776.0),
             ("p99.9", 2_387_357.0),
         ];
@@ -157,7 +160,7 @@ mod tests {
         assert!(close(find(&benchmarks, "errors").summary["rate"], 0.3));
         // "p10": 0.000603804 and "p50": 0.043030444: sub-millisecond and tens of milliseconds
         let latency = find(&benchmarks, "latency");
-        assert!(close(latency.summary["p10"], 603_804.0) && close(latency.summary["p50"], 43_030_444.0));
+        assert!(close(latency.summary["p10"], 603_804.0) && close(latency.summary["median"], 43_030_444.0));
     }
 
     #[test]

@@ -56,6 +56,15 @@ pub fn glued_duration_ns(text: &str) -> Option<f64> {
     Some(super::text::parse_number(number)? * ns)
 }
 
+/// The summary key of a tool's `percent`th percentile — the key a KPI's
+/// `statistic = "pNN"` looks up: `median` for 50, `p99.9` for 99.9. `None`
+/// for 0 and 100 (the minimum and maximum, which tools print on their own)
+/// and for anything outside them.
+pub fn percentile_key(percent: f64) -> Option<String> {
+    let statistic: crate::config::Statistic = format!("p{percent}").parse().ok()?;
+    Some(statistic.summary_key())
+}
+
 /// Normalize a unit as a tool printed it. Units perfgate does not know keep
 /// their name (`widgets/op`) and a factor of 1: they are compared as they are.
 pub fn normalize(text: &str) -> Scaled {
@@ -137,6 +146,17 @@ mod tests {
         assert_eq!(scaled("µs"), (Unit::Ns, 1e3));
         assert_eq!(scaled("ms/iter"), (Unit::Ns, 1e6));
         assert_eq!(scaled("s/op"), (Unit::Ns, 1e9));
+    }
+
+    #[test]
+    fn percentile_keys_are_what_kpi_statistics_look_up() {
+        assert_eq!(percentile_key(50.0).as_deref(), Some("median"));
+        assert_eq!(percentile_key(99.0).as_deref(), Some("p99"));
+        assert_eq!(percentile_key(99.9).as_deref(), Some("p99.9"));
+        assert_eq!(percentile_key(66.0).as_deref(), Some("p66"));
+        for percent in [0.0, 100.0, 120.0, f64::NAN] {
+            assert_eq!(percentile_key(percent), None, "{percent}");
+        }
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! latency distribution as a histogram.
 //!
 //! - metric `latency` (ns): the `Latency Distribution` lines (`50%  1.29ms`,
-//!   units `us`, `ms`, `s` mixed) as `p50`, `p75`, ... and the `Latency`
+//!   units `us`, `ms`, `s` mixed) as `median`, `p75`, ... (the keys KPI
+//!   statistics look up) and the `Latency`
 //!   thread-stats line's Avg and Max as `mean` and `max`. wrk2 (`--latency`)
 //!   adds HdrHistogram's `Detailed Percentile spectrum`, which becomes the
 //!   series' histogram ([`spectrum`] says how and how precisely), so every
@@ -23,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::{glued_duration_ns, secondary_id};
+use super::units::{glued_duration_ns, percentile_key, secondary_id};
 use super::{InputError, Location};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
@@ -71,8 +72,14 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
             finish_spectrum(&mut report, block, spectrum.take()).map_err(at)?;
         }
         if in_distribution {
-            if let Some((key, ns)) = percentile_line(trimmed).map_err(at)? {
-                report.latency.entry(block).or_default().summary.insert(key, ns);
+            if let Some((percent, ns)) = percentile_line(trimmed).map_err(at)? {
+                let summary = &mut report.latency.entry(block).or_default().summary;
+                if let Some(key) = percentile_key(percent) {
+                    summary.insert(key, ns);
+                } else if percent == 100.0 {
+                    // wrk2's 100th percentile: the maximum, which the thread stats give as well.
+                    summary.entry("max".into()).or_insert(ns);
+                }
                 continue;
             }
             in_distribution = false;
@@ -151,15 +158,15 @@ fn benchmarks(path: &Path, report: Report) -> Result<Vec<Benchmark>, InputError>
     Ok(benchmarks)
 }
 
-/// `50%  1.29ms` (wrk) or `99.900%  3.03ms` (wrk2) → `("p50", 1.29e6)`;
+/// `50%  1.29ms` (wrk) or `99.900%  3.03ms` (wrk2) → `(50.0, 1.29e6)`;
 /// `None` for a line that is not a percentile, which ends the block.
-fn percentile_line(line: &str) -> Result<Option<(String, f64)>, String> {
+fn percentile_line(line: &str) -> Result<Option<(f64, f64)>, String> {
     let mut words = line.split_whitespace();
     let (Some(percent), Some(value), None) = (words.next(), words.next(), words.next()) else { return Ok(None) };
     let Some(percent) = percent.strip_suffix('%').and_then(parse_number) else { return Ok(None) };
     let ns = glued_duration_ns(value)
         .ok_or_else(|| format!("cannot read the {percent}th percentile {value:?}; expected a time like `1.29ms`"))?;
-    Ok(Some((format!("p{percent}"), ns)))
+    Ok(Some((percent, ns)))
 }
 
 /// `3.97ms  5.17ms  44.05ms  88.08%` (Avg, Stdev, Max, +/- Stdev) → [Avg, Max] in ns.
@@ -219,7 +226,7 @@ mod tests {
         let expected = [
             ("max", 35_560_000.0),
             ("mean", 2_390_000.0),
-            ("p50", 338_000.0),
+            ("median", 338_000.0),
             ("p75", 2_960_000.0),
             ("p90", 6_740_000.0),
             ("p99", 21_830_000.0),
@@ -261,7 +268,7 @@ mod tests {
         let benchmarks = load_text(text).unwrap();
         let latency = find(&benchmarks, "http://h/");
         let keys: Vec<&str> = latency.summary.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["max", "mean", "p100", "p50", "p99.9"]);
+        assert_eq!(keys, ["max", "mean", "median", "p99.9"]);
         assert_eq!(latency.summary["p99.9"], 3_030_000.0);
         assert_eq!(latency.histogram.as_ref().map(|h| h.count()), Some(1));
         assert_eq!(find(&benchmarks, "http://h/ (throughput)").summary["throughput"], 2000.07);

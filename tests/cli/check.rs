@@ -238,3 +238,37 @@ fn a_p99_budget_on_a_prometheus_scrape_judges_bucket_intervals_and_never_invents
     assert_eq!(code, 1);
     assert!(stdout.contains("> 10 s"), "the head of an indeterminate p99 is shown as a bound:\n{stdout}");
 }
+
+/// A budget with one suite read from `input` (format detected) and one KPI.
+fn load_tool_budget(dir: &std::path::Path, input: &str, kpi: &str) -> std::path::PathBuf {
+    budget(
+        dir,
+        &format!(
+            "[baseline]\nsource = \"none\"\n\n[[suite]]\nname = \"load\"\nformat = \"auto\"\ninput = {:?}\n\n\
+             [[kpi]]\nname = \"load budget\"\nsuite = \"load\"\n{kpi}\n",
+            fixture(input)
+        ),
+    )
+}
+
+#[test]
+fn load_tool_exports_are_detected_and_judged_against_absolute_budgets() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |input: &str, kpi: &str| {
+        let (code, report) =
+            json_report(perfgate().arg("check").arg("--config").arg(load_tool_budget(dir.path(), input, kpi)));
+        (code, report["kpis"][0]["comparisons"][0]["verdict"].as_str().unwrap_or("none").to_string())
+    };
+    // Locust's /slow route: 108 requests, the top eight at 250 ms. Its p99 is surely above 100 ms,
+    // but 108 requests cannot bound it from above; its p90 they can.
+    let slow = |statistic: &str, max: &str| {
+        format!("metric = \"latency\"\nwhere = {{ route = \"/slow\" }}\nstatistic = \"{statistic}\"\nmax = \"{max}\"")
+    };
+    assert_eq!(check("locust/run.json", &slow("p99", "100ms")), (1, "fail".into()));
+    assert_eq!(check("locust/run.json", &slow("p99", "1s")), (0, "inconclusive".into()));
+    assert_eq!(check("locust/run.json", &slow("p90", "1s")), (0, "pass".into()));
+    // vegeta's report: "success": 0.935.
+    let error_rate = "bench = \"errors\"\nstatistic = \"rate\"";
+    assert_eq!(check("vegeta/report.json", &format!("{error_rate}\nmax = 0.01")), (1, "fail".into()));
+    assert_eq!(check("vegeta/report.json", &format!("{error_rate}\nmax = 0.1")), (0, "pass".into()));
+}

@@ -1,7 +1,8 @@
-//! Content rules for the HTTP load generators' own reports (wrk, oha),
-//! HdrHistogram interval logs and Prometheus scrapes: each looks for lines or
-//! keys only that tool writes.
+//! Content rules for the HTTP load generators' own outputs (wrk, oha, k6
+//! CSV, Locust, vegeta), HdrHistogram interval logs and Prometheus scrapes:
+//! each looks for lines, keys or columns only that tool writes.
 
+use super::json_prefix::Node;
 use super::Sniffed;
 
 /// wrk's `Running 2s test @ URL` header and its `Requests/sec:` or
@@ -46,4 +47,38 @@ pub(super) fn is_prometheus(sniffed: &Sniffed) -> bool {
             });
             typed || bucket
         })
+}
+
+/// k6's CSV header: `metric_name,timestamp,metric_value,<tags>,extra_tags[,metadata]`.
+pub(super) fn is_k6_csv(sniffed: &Sniffed) -> bool {
+    sniffed.has_header_columns(&["metric_name", "timestamp", "metric_value"])
+}
+
+/// Locust's `_stats.csv` header (the `_stats_history.csv` header has `Total Request Count` instead).
+pub(super) fn is_locust_csv(sniffed: &Sniffed) -> bool {
+    sniffed.has_header_columns(&["Type", "Name", "Request Count", "Failure Count", "Requests/s"])
+}
+
+/// `[{"name", "method", ..., "num_requests", ..., "response_times": {...}}]`.
+pub(super) fn is_locust_json(sniffed: &Sniffed) -> bool {
+    let first = sniffed.json.as_ref().and_then(Node::items).and_then(<[Node]>::first);
+    first.is_some_and(|entry| entry.get("name").is_some() && entry.get("num_requests").is_some())
+}
+
+/// `{"latencies": {"total", "mean", "50th", ...}, ..., "success", "status_codes"}`.
+pub(super) fn is_vegeta(sniffed: &Sniffed) -> bool {
+    let latencies = sniffed.json_key("latencies").filter(|node| node.is_object());
+    let shaped = latencies.is_some_and(|l| l.get("50th").is_some() || l.get("mean").is_some());
+    shaped && ["success", "status_codes", "requests"].iter().any(|key| sniffed.json_key(key).is_some())
+}
+
+/// A headerless row of nine fields: ns timestamp, status code, latency, bytes out and in, ..., seq.
+pub(super) fn is_vegeta_csv(sniffed: &Sniffed) -> bool {
+    let first_line = sniffed.text.lines().next().unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(first_line.as_bytes());
+    let Some(Ok(row)) = reader.records().next() else { return false };
+    let digits = |index: usize, lengths: std::ops::RangeInclusive<usize>| {
+        row.get(index).is_some_and(|f| lengths.contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()))
+    };
+    row.len() == 9 && digits(0, 16..=20) && digits(1, 1..=3) && [2, 3, 4, 8].iter().all(|i| digits(*i, 1..=20))
 }

@@ -1,8 +1,8 @@
 //! Streaming CSV with a header row: columns are found by name, never by
-//! position, and every problem is reported with its line number.
+//! position, and every problem is reported with its line number. Gzipped
+//! files are decompressed on the fly.
 
-use std::fs::File;
-use std::io::BufReader;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
@@ -12,7 +12,7 @@ use crate::input::{InputError, Location};
 /// A CSV file whose first row names the columns.
 pub struct CsvTable {
     path: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<Box<dyn BufRead + Send>>,
     header: Vec<String>,
     delimiter: u8,
 }
@@ -31,11 +31,10 @@ pub struct Row<'a> {
 }
 
 impl CsvTable {
-    /// Opens the file and reads its header row.
+    /// Opens the file (plain or gzip-compressed) and reads its header row.
     pub fn open(path: &Path, delimiter: u8) -> Result<Self, InputError> {
-        let file = File::open(path).map_err(|e| InputError::io(path, &e))?;
-        let mut reader =
-            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(BufReader::new(file));
+        let file = super::ndjson::open_maybe_gzipped(path).map_err(|e| InputError::io(path, &e))?;
+        let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(file);
         let header: Vec<String> =
             reader.headers().map_err(|e| csv_error(path, &e))?.iter().map(|name| name.trim().to_string()).collect();
         if header.iter().all(String::is_empty) {

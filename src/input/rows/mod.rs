@@ -53,15 +53,27 @@ impl SeriesSet {
         let mut benchmarks: Vec<Benchmark> = self
             .series
             .into_iter()
-            .map(|((metric, tags), series)| {
-                let mut bench = series.values.into_benchmark(series_id(&metric, &tags), metric, series.unit);
-                bench.tags = tags;
-                bench
-            })
+            .map(|((metric, tags), series)| tagged_series(series.values, &metric, series.unit, tags))
             .collect();
         benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
         benchmarks
     }
+}
+
+/// The series of `metric` with `tags`, holding the recorded values.
+pub fn tagged_series(values: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
+    let mut bench = values.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
+    bench.tags = tags;
+    bench
+}
+
+/// A series of the statistics a tool reported, without samples: same id and
+/// tags as a sampled series of the metric, so KPIs select both alike.
+pub fn summary_series(metric: &str, unit: Unit, tags: Tags, summary: BTreeMap<String, f64>) -> Benchmark {
+    let mut bench = Benchmark::with_samples(series_id(metric, &tags), metric, unit, Vec::new());
+    bench.tags = tags;
+    bench.summary = summary;
+    bench
 }
 
 /// Readable, stable id of a series: `latency{method=GET,route=/api/users}`,

@@ -37,6 +37,22 @@ impl Recorder {
         }
     }
 
+    /// 0/1 error flags of `requests` requests of which `failed` failed: raw
+    /// (successes, then failures) while small, else binned. Tools that only
+    /// count failures give the same series as a per-request log would.
+    pub fn flags(requests: u64, failed: u64) -> Recorder {
+        let ok = requests.saturating_sub(failed);
+        if requests as usize <= RAW_SAMPLE_LIMIT {
+            let mut flags = vec![0.0; ok as usize];
+            flags.resize(requests as usize, 1.0);
+            return Recorder::Raw(flags);
+        }
+        let mut histogram = Histogram::new();
+        histogram.record_n(0.0, ok);
+        histogram.record_n(1.0, failed.min(requests));
+        Recorder::Binned(histogram)
+    }
+
     /// Appends `other`'s values (after this recorder's, for raw samples).
     pub fn merge(&mut self, other: Recorder) {
         match (&mut *self, other) {
@@ -160,6 +176,14 @@ mod tests {
         assert!(matches!(recorded(&[1.0; RAW_SAMPLE_LIMIT]), Recorder::Raw(_)));
         let large = recorded(&[1.0; RAW_SAMPLE_LIMIT + 1]);
         assert!(matches!(&large, Recorder::Binned(h) if h.count() == RAW_SAMPLE_LIMIT as u64 + 1));
+    }
+
+    #[test]
+    fn failure_counts_become_flags_raw_or_binned() {
+        assert!(matches!(Recorder::flags(3, 1), Recorder::Raw(ref f) if f == &[0.0, 0.0, 1.0]));
+        let Recorder::Binned(large) = Recorder::flags(5000, 50) else { panic!("binned above the raw limit") };
+        assert_eq!((large.count(), large.sum()), (5000, 50.0));
+        assert!(matches!(Recorder::flags(0, 0), Recorder::Raw(ref f) if f.is_empty()));
     }
 
     #[test]

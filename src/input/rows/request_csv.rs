@@ -13,14 +13,14 @@
 //! [`RequestSchema::bad_row_limit`] decides whether they fail the input.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use super::blocks::{self, BlockTally, Tally};
 use super::derived::{ErrorStatuses, TimestampUnit, Window, WindowTracker};
 use super::key_index::KeyIndex;
 use super::recorder::{combine, LaneRecorder, Recorder};
-use super::{series_id, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use super::{tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -30,6 +30,9 @@ pub struct RequestSchema {
     pub delimiter: u8,
     pub columns: usize,
     pub route: (usize, String),
+    /// Rows with an empty route get no `route` tag instead of failing
+    /// (vegeta's attack name is empty unless the attack was given `-name`).
+    pub route_optional: bool,
     pub latency: (usize, String),
     pub method: Option<usize>,
     pub status: Option<usize>,
@@ -68,26 +71,45 @@ pub enum FailureRule {
 
 /// The header row of a CSV stream, and the rest of the stream.
 pub struct CsvStream {
+    /// The header's names; for a headerless file, the first row's fields (which stay data).
     pub header: Vec<String>,
+    /// Lines before the first data row: 1 with a header row, 0 without.
+    header_lines: u64,
     reader: Box<dyn BufRead + Send>,
 }
 
 /// Opens `path` (gzip or plain) and reads its header row. An empty file is an error.
 pub fn open(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
+    read_first_row(path, delimiter, "a CSV header row").map(|(stream, _)| stream)
+}
+
+/// Opens `path` (gzip or plain) whose rows have no header (vegeta's CSV): the
+/// first row's fields are read ahead, so the caller can tell the layout, and
+/// stay in the stream as data. An empty file is an error.
+pub fn open_headerless(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
+    let (stream, line) = read_first_row(path, delimiter, "CSV rows")?;
+    let reader = Box::new(std::io::Cursor::new(line).chain(stream.reader));
+    Ok(CsvStream { header_lines: 0, reader, ..stream })
+}
+
+/// The stream after the first line, whose fields (trimmed, without a byte-order mark) are
+/// the header, and that line; `expected` says what an empty file lacks.
+fn read_first_row(path: &Path, delimiter: u8, expected: &str) -> Result<(CsvStream, Vec<u8>), InputError> {
     let mut reader = super::ndjson::open_maybe_gzipped(path).map_err(|e| InputError::io(path, &e))?;
     let mut first = Vec::new();
     reader.read_until(b'\n', &mut first).map_err(|e| InputError::io(path, &e))?;
     let text = std::str::from_utf8(&first)
         .map_err(|_| InputError::new(path, Location::Line(1), "expected UTF-8 text"))?
-        .trim_start_matches('\u{feff}');
-    let header: Vec<String> = match split_quoted(text.trim_end_matches(['\r', '\n']).as_bytes(), delimiter) {
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n']);
+    let header: Vec<String> = match split_quoted(text.as_bytes(), delimiter) {
         Some(fields) => fields.into_iter().map(|f| f.trim().to_string()).collect(),
-        None => return Err(InputError::new(path, Location::Line(1), "invalid CSV header row")),
+        None => return Err(InputError::new(path, Location::Line(1), format!("invalid CSV: expected {expected}"))),
     };
     if header.iter().all(String::is_empty) {
-        return Err(InputError::new(path, Location::Line(1), "the file is empty: expected a CSV header row"));
+        return Err(InputError::new(path, Location::Line(1), format!("the file is empty: expected {expected}")));
     }
-    Ok(CsvStream { header, reader })
+    Ok((CsvStream { header, header_lines: 1, reader }, first))
 }
 
 /// The series one lane has seen, keyed by the raw (route, method, status) bytes.
@@ -102,7 +124,7 @@ struct Lane {
 }
 
 struct LaneSeries {
-    route: String,
+    route: Option<String>,
     method: Option<String>,
     status: Option<String>,
     latencies: Values,
@@ -159,42 +181,30 @@ impl FailureCount {
         self.requests += other.requests;
         self.failed += other.failed;
     }
-
-    /// The 0/1 flags as a series: raw (successes, then failures) while small, else binned.
-    fn into_recorder(self) -> Recorder {
-        let ok = self.requests - self.failed;
-        if self.requests as usize <= super::recorder::RAW_SAMPLE_LIMIT {
-            let mut flags = vec![0.0; ok as usize];
-            flags.resize(self.requests as usize, 1.0);
-            return Recorder::Raw(flags);
-        }
-        let mut histogram = crate::model::histogram::Histogram::new();
-        histogram.record_n(0.0, ok);
-        histogram.record_n(1.0, self.failed);
-        Recorder::Binned(histogram)
-    }
 }
 
 /// Streams the rows after the header into `latency` and `errors` series.
 pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<Vec<Benchmark>, InputError> {
-    let CsvStream { mut reader, .. } = stream;
+    let CsvStream { mut reader, header_lines, .. } = stream;
     let mut lanes: Vec<Lane> = (0..blocks::lane_count()).map(|_| Lane::default()).collect();
     let mut tally =
         blocks::parse_in_lanes(&mut reader, &mut lanes, |lane, number, block| lane.parse_block(number, block, schema))
             .map_err(|e| InputError::io(path, &e))?;
-    tally.lines += 1; // the header
-    check_bad_rows(path, &tally, schema.bad_row_limit)?;
+    tally.lines += header_lines;
+    check_bad_rows(path, &tally, schema.bad_row_limit, header_lines)?;
     if tally.rows == 0 {
-        return Err(InputError::new(path, Location::Line(2), "expected at least one data row after the header"));
+        let after = if header_lines > 0 { " after the header" } else { "" };
+        let message = format!("expected at least one data row{after}");
+        return Err(InputError::new(path, Location::Line(header_lines + 1), message));
     }
     Ok(into_benchmarks(lanes, schema))
 }
 
 /// Bad rows beyond the limit fail the input; tolerated ones are reported on stderr.
-fn check_bad_rows(path: &Path, tally: &Tally, limit: u64) -> Result<(), InputError> {
+fn check_bad_rows(path: &Path, tally: &Tally, limit: u64, header_lines: u64) -> Result<(), InputError> {
     let Some((first_line, first_message)) = tally.bad_lines.first() else { return Ok(()) };
-    // Line numbers were counted from the first data row; the header is line 1.
-    let lines: Vec<String> = tally.bad_lines.iter().map(|(line, _)| (line + 1).to_string()).collect();
+    // Line numbers were counted from the first data row.
+    let lines: Vec<String> = tally.bad_lines.iter().map(|(line, _)| (line + header_lines).to_string()).collect();
     let more = if tally.bad_rows > lines.len() as u64 { ", ..." } else { "" };
     let summary =
         format!("{} bad row(s) of {} (lines {}{more})", tally.bad_rows, tally.bad_rows + tally.rows, lines.join(", "));
@@ -204,7 +214,7 @@ fn check_bad_rows(path: &Path, tally: &Tally, limit: u64) -> Result<(), InputErr
         } else {
             format!("{first_message}; {summary}; set `max-bad-rows` in the suite to skip up to that many")
         };
-        return Err(InputError::new(path, Location::Line(first_line + 1), message));
+        return Err(InputError::new(path, Location::Line(first_line + header_lines), message));
     }
     eprintln!(
         "perfgate: warning: {}: skipped {summary}, within max-bad-rows = {limit}; first: {first_message}",
@@ -225,13 +235,10 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
             let key = lane.index.key(lane_slot);
             let slot = index.get(key).unwrap_or_else(|| {
                 index.insert(key);
-                let mut tags = Tags::from([("route".to_string(), series.route)]);
-                if let Some(method) = series.method {
-                    tags.insert("method".into(), method);
-                }
-                if let Some(status) = series.status {
-                    tags.insert("status".into(), status);
-                }
+                let tags: Tags = [("route", series.route), ("method", series.method), ("status", series.status)]
+                    .into_iter()
+                    .filter_map(|(key, value)| Some((key.to_string(), value?)))
+                    .collect();
                 merged.push((tags, vec![Vec::new(); 1 + series.counters.len()], FailureCount::default()));
                 merged.len() - 1
             });
@@ -258,27 +265,20 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
         if failures.requests > 0 {
             errors.entry(request_tags).or_default().add(failures);
         }
-        benchmarks.push(tagged(combine(latencies), LATENCY_METRIC, Unit::Ns, tags));
+        benchmarks.push(tagged_series(combine(latencies), LATENCY_METRIC, Unit::Ns, tags));
     }
+    benchmarks.extend(errors.into_iter().map(|(tags, counts)| {
+        tagged_series(Recorder::flags(counts.requests, counts.failed), ERRORS_METRIC, Unit::Ratio, tags)
+    }));
     benchmarks.extend(
-        errors.into_iter().map(|(tags, counts)| tagged(counts.into_recorder(), ERRORS_METRIC, Unit::Ratio, tags)),
-    );
-    benchmarks.extend(
-        counters
-            .into_iter()
-            .filter(|(_, parts)| parts.iter().any(|p| p.count() > 0))
-            .map(|((counter, tags), parts)| tagged(combine(parts), &schema.counters[counter].1, Unit::Count, tags)),
+        counters.into_iter().filter(|(_, parts)| parts.iter().any(|p| p.count() > 0)).map(
+            |((counter, tags), parts)| tagged_series(combine(parts), &schema.counters[counter].1, Unit::Count, tags),
+        ),
     );
     let window_seconds = window.seconds();
     benchmarks.iter_mut().for_each(|bench| bench.window_seconds = window_seconds);
     benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
     benchmarks
-}
-
-fn tagged(recorder: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
-    let mut bench = recorder.into_benchmark(series_id(metric, &tags), metric.to_string(), unit);
-    bench.tags = tags;
-    bench
 }
 
 impl Lane {
@@ -380,7 +380,7 @@ impl Lane {
         }
         let field = |index: usize| fields[index].trim_ascii();
         let route = field(schema.route.0);
-        if route.is_empty() {
+        if route.is_empty() && !schema.route_optional {
             return Err(format!("column {:?}: expected a value, found an empty field", schema.route.1));
         }
         let latency = parse_latency(field(schema.latency.0), schema.nanos_per_unit)
@@ -446,7 +446,7 @@ impl Lane {
         counters: usize,
     ) -> Result<usize, String> {
         self.key.clear();
-        for part in [Some(route), method, status] {
+        for part in [Some(route).filter(|r| !r.is_empty()), method, status] {
             self.key.extend_from_slice(part.unwrap_or(b"\x1e"));
             self.key.push(0x1f);
         }
@@ -470,7 +470,7 @@ impl Lane {
             std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
         };
         self.series.push(LaneSeries {
-            route: text(route)?,
+            route: Some(route).filter(|r| !r.is_empty()).map(text).transpose()?,
             method: method.map(text).transpose()?,
             status: status.map(text).transpose()?,
             latencies: Values::default(),

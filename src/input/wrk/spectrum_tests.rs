@@ -164,7 +164,7 @@ fn the_spectrum_becomes_the_latency_distribution() {
     assert_matches_latencies(latency, &latencies_us(false), &spectrum_lines(&text, 0));
     // The printed distribution stays as the tool's summary; where it printed a spectrum line
     // (p50, p75, p90), the histogram agrees with it.
-    for (p, key) in [(0.5, "p50"), (0.75, "p75"), (0.9, "p90")] {
+    for (p, key) in [(0.5, "median"), (0.75, "p75"), (0.9, "p90")] {
         let read = ranked(latency).statistic(Estimator::Quantile(p)).unwrap();
         assert!((read / latency.summary[key] - 1.0).abs() < 0.005, "{key}: {read} vs {}", latency.summary[key]);
     }
@@ -180,7 +180,7 @@ fn the_uncorrected_latency_is_a_series_of_its_own() {
     let uncorrected = find(&benchmarks, &format!("{URL} (uncorrected_latency)"));
     assert_eq!(uncorrected.metric, "uncorrected_latency");
     assert_matches_latencies(uncorrected, &latencies_us(true), &spectrum_lines(&text, 1));
-    let median = |bench: &Benchmark| bench.summary["p50"];
+    let median = |bench: &Benchmark| bench.summary["median"];
     assert!(median(uncorrected) < median(find(&benchmarks, URL)), "each block keeps its own percentiles");
 }
 
