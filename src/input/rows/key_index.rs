@@ -21,7 +21,7 @@ impl KeyIndex {
     /// The slot of `key`, if it was inserted.
     #[inline]
     pub fn get(&self, key: &[u8]) -> Option<usize> {
-        self.table.find(hash(key), |slot| self.key(*slot as usize) == key).map(|slot| *slot as usize)
+        self.table.find(hash(key), |slot| same_bytes(self.key(*slot as usize), key)).map(|slot| *slot as usize)
     }
 
     /// Inserts `key` (not yet present) and returns its new slot.
@@ -53,6 +53,21 @@ impl KeyIndex {
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
+}
+
+/// Slice equality a word at a time, inline: the keys are a few dozen bytes,
+/// too short to be worth a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a_words, mut b_words) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |chunk: &[u8]| u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+    if !a_words.by_ref().zip(b_words.by_ref()).all(|(x, y)| word(x) == word(y)) {
+        return false;
+    }
+    a_words.remainder().iter().zip(b_words.remainder()).all(|(x, y)| x == y)
 }
 
 #[inline]
@@ -91,6 +106,7 @@ mod tests {
         }
         assert_eq!(index.len(), 5000);
         assert_eq!(index.get(b"/api/r1\x1fGET\x1f200"), None, "a prefix is another key");
+        assert_eq!(index.get(b"/api/r1\x1fGET\x1f201\x1f"), None, "so is a key differing in its last byte");
         assert_eq!(index.get(b""), None);
         assert_eq!(index.insert(b""), 5000, "the empty key is a key too");
         assert_eq!(index.get(b""), Some(5000));

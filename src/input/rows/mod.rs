@@ -11,6 +11,7 @@ pub mod key_index;
 pub mod ndjson;
 pub mod recorder;
 pub mod request_csv;
+pub mod scan;
 
 use std::collections::BTreeMap;
 
@@ -161,8 +162,16 @@ fn parse_other_number(text: &[u8]) -> Option<f64> {
 /// Digits with at most one point, up to 19 characters.
 #[inline]
 fn parse_plain_decimal(text: &[u8]) -> Option<f64> {
-    const POWERS: [f64; 19] =
-        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+    let (mantissa, decimals) = plain_decimal_parts(text)?;
+    Some(mantissa as f64 / POWERS_OF_TEN[decimals])
+}
+
+const POWERS_OF_TEN: [f64; 19] =
+    [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18];
+
+/// `12.345` as (12345, 3): digits with at most one point, up to 19 characters.
+#[inline]
+fn plain_decimal_parts(text: &[u8]) -> Option<(u64, usize)> {
     if text.is_empty() || text.len() > 19 || text == b"." {
         return None;
     }
@@ -175,7 +184,28 @@ fn parse_plain_decimal(text: &[u8]) -> Option<f64> {
             _ => return None,
         }
     }
-    Some(mantissa as f64 / POWERS[decimals.unwrap_or(0)])
+    Some((mantissa, decimals.unwrap_or(0)))
+}
+
+/// A duration field in nanoseconds, given nanoseconds per unit of the field
+/// (`1e6` for ms). A plain decimal and a power-of-ten unit are combined in
+/// integers — `12.345` ms is exactly 12 345 000 ns, with no division — when
+/// the result is exact in an f64; anything else goes through [`parse_number`]
+/// and [`duration_ns`].
+#[inline]
+pub fn parse_duration_field_ns(text: &[u8], nanos_per_unit: f64) -> Result<f64, String> {
+    if let Some((mantissa, decimals)) = plain_decimal_parts(text) {
+        let exponent = POWERS_OF_TEN.iter().position(|p| *p == nanos_per_unit);
+        if let Some(shift) = exponent.and_then(|e| e.checked_sub(decimals)) {
+            let factor = 10u64.pow(shift as u32);
+            if let Some(ns) = mantissa.checked_mul(factor).filter(|ns| *ns <= 1 << 53) {
+                return Ok(ns as f64);
+            }
+        }
+    }
+    let value =
+        parse_number(text).ok_or_else(|| format!("expected a number, found {:?}", String::from_utf8_lossy(text)))?;
+    duration_ns(value, nanos_per_unit)
 }
 
 /// Nanoseconds per unit of a latency column (`ns`, `us`/`µs`, `ms`, `s`).
@@ -278,6 +308,22 @@ mod tests {
         assert_eq!(parse_number(b"1e3"), Some(1000.0));
         assert_eq!(parse_number(b"-1.5"), Some(-1.5));
         assert_eq!(parse_number(b"fast"), None);
+    }
+
+    #[test]
+    fn duration_fields_scale_exactly_in_integers() {
+        assert_eq!(parse_duration_field_ns(b"12.345", 1e6), Ok(12_345_000.0));
+        assert_eq!(parse_duration_field_ns(b"7", 1e9), Ok(7e9));
+        assert_eq!(parse_duration_field_ns(b"0.5", 1.0), Ok(0.5), "more decimals than the unit: divided");
+        assert_eq!(parse_duration_field_ns(b"1e3", 1e6), Ok(1e9));
+        assert_eq!(parse_duration_field_ns(b"2.5", 1e3 * 1.5), Ok(3750.0), "not a power of ten");
+        assert!(parse_duration_field_ns(b"-1", 1e6).unwrap_err().contains("non-negative"));
+        assert!(parse_duration_field_ns(b"slow", 1e6).unwrap_err().contains("expected a number"));
+        for text in ["0.001", "1.5", "123456.789", "99999.999"] {
+            let exact = parse_duration_field_ns(text.as_bytes(), 1e6).unwrap();
+            let rounded = text.parse::<f64>().unwrap() * 1e6;
+            assert!((exact / rounded - 1.0).abs() < 1e-15, "{text}: {exact} vs {rounded}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! [`LaneRecorder`]s and failure counts, and the lanes are combined at the
 //! end — raw samples in file order for small series, one histogram for large
 //! ones, never depending on thread timing. A block without quotes is split in
-//! one vectorized scan for delimiters and line ends; rows with quotes go
+//! one vectorized scan for delimiters and line ends ([`super::scan`]); rows with quotes go
 //! through the `csv` crate, and quoted fields may span lines (JMeter writes
 //! assertion messages that way). Rows that do not parse are counted; the
 //! first few line numbers are kept for the report, and
@@ -302,7 +302,7 @@ impl Lane {
         let mut fields: Vec<&[u8]> = Vec::with_capacity(schema.columns + 1);
         let mut field_start = 0;
         let mut row_start = 0;
-        for at in memchr::memchr2_iter(schema.delimiter, b'\n', block) {
+        super::scan::for_each_of_two(block, schema.delimiter, b'\n', |at| {
             fields.push(&block[field_start..at]);
             field_start = at + 1;
             if block[at] == b'\n' {
@@ -311,7 +311,7 @@ impl Lane {
                 fields.clear();
                 row_start = at + 1;
             }
-        }
+        });
         if row_start < block.len() {
             fields.push(&block[field_start..]);
             tally.lines += 1;
@@ -383,7 +383,7 @@ impl Lane {
         if route.is_empty() && !schema.route_optional {
             return Err(format!("column {:?}: expected a value, found an empty field", schema.route.1));
         }
-        let latency = parse_latency(field(schema.latency.0), schema.nanos_per_unit)
+        let latency = super::parse_duration_field_ns(field(schema.latency.0), schema.nanos_per_unit)
             .map_err(|message| format!("column {:?}: {message}", schema.latency.1))?;
         let method = schema.method.map(field).filter(|m| !m.is_empty());
         let status = schema.status.map(field);
@@ -504,13 +504,6 @@ fn parse_counter(text: &[u8]) -> Result<Option<f64>, String> {
         Some(value) if value.is_finite() && value >= 0.0 => Ok(Some(value)),
         _ => Err(format!("expected a non-negative number (or nothing), found {:?}", String::from_utf8_lossy(text))),
     }
-}
-
-/// A latency in nanoseconds.
-fn parse_latency(text: &[u8], nanos_per_unit: f64) -> Result<f64, String> {
-    let value = super::parse_number(text)
-        .ok_or_else(|| format!("expected a number, found {:?}", String::from_utf8_lossy(text)))?;
-    super::duration_ns(value, nanos_per_unit)
 }
 
 #[cfg(test)]

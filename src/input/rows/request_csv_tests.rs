@@ -113,14 +113,6 @@ fn empty_and_header_only_inputs_are_clear_errors() {
 }
 
 #[test]
-fn latencies_parse_any_number_and_reject_negative_ones() {
-    assert_eq!(parse_latency(b"1e3", 1.0), Ok(1000.0));
-    assert_eq!(parse_latency(b"1.5", 1e6), Ok(1.5e6));
-    assert!(parse_latency(b"-1", 1.0).unwrap_err().contains("non-negative"));
-    assert!(parse_latency(b"slow", 1.0).unwrap_err().contains("expected a number"));
-}
-
-#[test]
 fn counters_pooled_over_statuses_and_lanes_keep_the_file_order() {
     // A rare route spread over many blocks, with two statuses: its counter
     // series pools both statuses from both lanes and must read like the file.
