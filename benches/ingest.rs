@@ -1,7 +1,8 @@
 //! Streaming ingest of large request logs (MB/s via criterion's byte
-//! throughput): latency CSV plain and gzip, JMeter JTL, latency NDJSON and k6
-//! NDJSON, each generated once per run into a temporary folder under /tmp
-//! (deleted afterwards), 1 000 routes, 10 million rows by default.
+//! throughput): latency CSV plain and gzip, JMeter JTL, latency NDJSON, k6
+//! NDJSON and CSV, vegeta CSV, each generated once per run into a temporary
+//! folder under /tmp (deleted afterwards), 1 000 routes, 10 million rows by
+//! default.
 //!
 //! `PERFGATE_INGEST_ROWS=N` changes the row count;
 //! `PERFGATE_INGEST_GENERATE=PATH` only writes the latency CSV to PATH (for
@@ -92,6 +93,23 @@ fn k6(path: &Path, rows: usize) {
     });
 }
 
+fn k6_csv(path: &Path, rows: usize) {
+    let header = "metric_name,timestamp,metric_value,check,error,error_code,expected_response,group,method,name,proto,scenario,service,status,subproto,tls_version,url,extra_tags,metadata\n";
+    generate(path, rows, header, |out, (t, m, r, s, ms)| {
+        let _ = writeln!(
+            out,
+            "http_req_duration,{},{ms:.6},,,,true,,{m},/api/r{r},HTTP/1.1,default,,{s},,tls1.3,https://api.test/api/r{r},,",
+            t / 1000
+        );
+    });
+}
+
+fn vegeta_csv(path: &Path, rows: usize) {
+    generate(path, rows, "", |out, (t, _, r, s, ms)| {
+        let _ = writeln!(out, "{}{:06},{s},{},0,17,,,r{r},{t}", t, t % 1_000_000, (ms * 1e6) as u64);
+    });
+}
+
 fn rows() -> usize {
     std::env::var("PERFGATE_INGEST_ROWS").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000_000)
 }
@@ -114,10 +132,14 @@ fn bench_ingest(c: &mut Criterion) {
             dir.path().join("requests.ndjson"),
         ),
         ("k6", Format::K6, dir.path().join("k6.ndjson"), dir.path().join("k6.ndjson")),
+        ("k6-csv", Format::K6Csv, dir.path().join("k6.csv"), dir.path().join("k6.csv")),
+        ("vegeta-csv", Format::VegetaCsv, dir.path().join("vegeta.csv"), dir.path().join("vegeta.csv")),
     ];
     jmeter(&inputs[2].2, rows);
     latency_ndjson(&inputs[3].2, rows);
     k6(&inputs[4].2, rows);
+    k6_csv(&inputs[5].2, rows);
+    vegeta_csv(&inputs[6].2, rows);
     let mut group = c.benchmark_group(format!("ingest {rows} rows, {ROUTES} routes"));
     group.sample_size(10);
     for (name, format, path, uncompressed) in &inputs {
