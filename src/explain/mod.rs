@@ -28,6 +28,9 @@ pub struct Breakdown {
     pub count: u64,
     /// Total time of all requests, in `unit`.
     pub total: f64,
+    /// Seconds from the first to the last request, when the log has timestamps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_seconds: Option<f64>,
     pub groups: Vec<Group>,
 }
 
@@ -36,6 +39,9 @@ pub struct Breakdown {
 pub struct Group {
     pub key: BTreeMap<String, String>,
     pub count: u64,
+    /// Requests per second over the log's window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
     /// Share of all requests.
     pub request_share: f64,
     pub p50: f64,
@@ -83,6 +89,7 @@ pub fn breakdown(head: &[Benchmark], base: Option<&[Benchmark]>, request: &Reque
     }
     let base_groups = base.map(|base| group(base, request)).transpose()?.unwrap_or_default();
     let count: u64 = head_groups.values().map(Histogram::count).sum();
+    let window_seconds = common_window(head, request.metric);
     let total_ns: f64 = head_groups.values().map(Histogram::sum).sum();
     let mut groups = Vec::new();
     for (key, histogram) in &head_groups {
@@ -96,6 +103,7 @@ pub fn breakdown(head: &[Benchmark], base: Option<&[Benchmark]>, request: &Reque
         groups.push(Group {
             key: request.by.iter().cloned().zip(key.iter().cloned()).collect(),
             count: histogram.count(),
+            rate: window_seconds.map(|seconds| histogram.count() as f64 / seconds),
             request_share: histogram.count() as f64 / count as f64,
             p50: quantile(0.5)?,
             p95: quantile(0.95)?,
@@ -119,8 +127,16 @@ pub fn breakdown(head: &[Benchmark], base: Option<&[Benchmark]>, request: &Reque
         unit: "ms",
         count,
         total: total_ns / NANOS_PER_MS,
+        window_seconds,
         groups,
     })
+}
+
+/// The window every series of `metric` was observed over, if they agree (one log).
+fn common_window(benchmarks: &[Benchmark], metric: &str) -> Option<f64> {
+    let mut windows = benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.window_seconds);
+    let first = windows.next()??;
+    windows.all(|window| window == Some(first)).then_some(first)
 }
 
 /// Latency series of `metric` pooled per value combination of the `by` tags
@@ -219,5 +235,22 @@ mod tests {
         other.metric = "vus".into();
         let error = breakdown(&[other], None, &request(&by)).unwrap_err();
         assert!(error.contains("\"latency\"") && error.contains("vus"), "{error}");
+    }
+
+    #[test]
+    fn groups_get_request_rates_when_the_series_share_a_window() {
+        let mut fast = series("/a", "GET", vec![1e6; 30]);
+        let mut slow = series("/b", "GET", vec![2e6; 10]);
+        fast.window_seconds = Some(10.0);
+        slow.window_seconds = Some(10.0);
+        let by = ["route".to_string()];
+        let request = Request { by: &by, metric: "latency", options: CompareOptions::default() };
+        let result = breakdown(&[fast.clone(), slow.clone()], None, &request).unwrap();
+        assert_eq!(result.window_seconds, Some(10.0));
+        let rates: Vec<Option<f64>> = result.groups.iter().map(|g| g.rate).collect();
+        assert_eq!(rates, [Some(3.0), Some(1.0)]);
+        slow.window_seconds = Some(20.0);
+        let mixed = breakdown(&[fast, slow], None, &request).unwrap();
+        assert_eq!((mixed.window_seconds, mixed.groups[0].rate), (None, None), "different logs: no common window");
     }
 }

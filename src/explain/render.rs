@@ -20,7 +20,11 @@ fn with_delta(breakdown: &Breakdown) -> bool {
 
 fn header(breakdown: &Breakdown) -> Vec<String> {
     let mut columns: Vec<String> = breakdown.by.clone();
-    columns.extend(["count", "req %", "p50", "p95", "p99", "total", "time %", "cum %"].map(String::from));
+    columns.push("count".into());
+    if breakdown.window_seconds.is_some() {
+        columns.push("req/s".into());
+    }
+    columns.extend(["req %", "p50", "p95", "p99", "total", "time %", "cum %"].map(String::from));
     if with_delta(breakdown) {
         columns.push("p99 change [interval]".into());
     }
@@ -29,8 +33,11 @@ fn header(breakdown: &Breakdown) -> Vec<String> {
 
 fn cells(breakdown: &Breakdown, group: &Group) -> Vec<String> {
     let mut row: Vec<String> = breakdown.by.iter().map(|tag| group.key.get(tag).cloned().unwrap_or_default()).collect();
+    row.push(group.count.to_string());
+    if let Some(rate) = group.rate {
+        row.push(format_value(rate, &Unit::PerSecond).trim_end_matches("/s").to_string());
+    }
     row.extend([
-        group.count.to_string(),
         percent(group.request_share),
         ms(group.p50),
         ms(group.p95),
@@ -55,8 +62,16 @@ fn cells(breakdown: &Breakdown, group: &Group) -> Vec<String> {
 }
 
 fn title(breakdown: &Breakdown) -> String {
+    let over = match breakdown.window_seconds {
+        Some(seconds) => format!(
+            " over {} ({}/s)",
+            format_value(seconds * 1e9, &Unit::Ns),
+            format_value(breakdown.count as f64 / seconds, &Unit::PerSecond).trim_end_matches("/s")
+        ),
+        None => String::new(),
+    };
     format!(
-        "where the time goes: {} requests, {} total, by {}",
+        "where the time goes: {} requests{over}, {} total, by {}",
         breakdown.count,
         ms(breakdown.total),
         breakdown.by.join(", ")
