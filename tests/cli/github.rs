@@ -445,7 +445,7 @@ fn in_actions_the_summary_outputs_and_annotations_are_written() {
 
     let summary = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        summary.starts_with("# earlier step\n<!-- perfgate -->\n### ❌ perfgate: fail — 4 KPIs: 2 failed, 2 passed")
+        summary.starts_with("# earlier step\n<!-- perfgate -->\n### ❌ perfgate: fail — 5 KPIs: 2 failed, 3 passed")
     );
     assert!(summary.contains("<details><summary>Details per benchmark</summary>"));
 
@@ -453,7 +453,7 @@ fn in_actions_the_summary_outputs_and_annotations_are_written() {
     let lines: Vec<&str> = outputs.lines().collect();
     assert_eq!(lines.len(), 3, "{outputs}");
     assert_eq!(lines[0], "verdict=fail");
-    assert_eq!(lines[2], "summary=fail — 4 KPIs: 2 failed, 2 passed");
+    assert_eq!(lines[2], "summary=fail — 5 KPIs: 2 failed, 3 passed");
     let report_path = lines[1].strip_prefix("report=").unwrap();
     assert!(Path::new(report_path).starts_with(dir.path()), "the JSON report is in RUNNER_TEMP: {report_path}");
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report_path).unwrap()).unwrap();
