@@ -13,6 +13,7 @@ const EXIT_FAIL: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    stop_quietly_on_broken_pipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -27,6 +28,16 @@ fn main() -> ExitCode {
             eprintln!("perfgate: error: {}", error_chain(&error));
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// Like other Unix tools, end quietly when the reader of stdout goes away
+/// (`perfgate explain big.csv | head`) instead of reporting a failed print.
+fn stop_quietly_on_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default disposition of SIGPIPE before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -64,3 +64,21 @@ fn explain_gzip_input_matches_plain_and_empty_input_is_an_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("empty.csv") && stderr.contains("empty"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_explain_quietly() {
+    // 5 000 routes: far more output than a pipe buffers, so perfgate writes after `head` has gone.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("many-routes.csv");
+    let rows: String = (0..5000).map(|i| format!("/r{i},{}\n", i % 17)).collect();
+    std::fs::write(&log, format!("route,latency_ms\n{rows}")).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("perfgate");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{binary:?} explain --by route {log:?} | head -c 10 >/dev/null"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}

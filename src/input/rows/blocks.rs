@@ -14,6 +14,9 @@ use std::sync::mpsc;
 
 /// Bytes per block handed to a lane.
 pub const BLOCK_BYTES: usize = 4 << 20;
+/// Room for the unfinished record carried over from the previous block, so a
+/// reused buffer never has to grow.
+const CARRY_ROOM: usize = 64 << 10;
 /// Line numbers of bad rows kept for the report.
 pub const BAD_LINES_SHOWN: usize = 5;
 
@@ -96,7 +99,7 @@ pub fn parse_in_lanes<L: Send>(
         read_blocks(
             reader,
             |number, block| senders[number as usize % senders.len()].send((number, block)).is_ok(),
-            || spare_rx.try_recv().unwrap_or_default(),
+            || spare_rx.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK_BYTES + CARRY_ROOM)),
         )
     });
     drop(tally_tx);
@@ -120,7 +123,8 @@ fn read_blocks(
         let mut block = spare();
         block.clear();
         block.extend_from_slice(&carry);
-        block.reserve(BLOCK_BYTES);
+        // Exact: a doubling `reserve` would make every buffer twice the block size.
+        block.reserve_exact(BLOCK_BYTES);
         let wanted = BLOCK_BYTES as u64;
         let read = read_up_to(reader, &mut block, wanted)?;
         let at_end = read < wanted;
