@@ -53,6 +53,12 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
             .iter()
             .map(|name| Ok((column(name)?, name.clone())))
             .collect::<Result<_, InputError>>()?,
+        tags: options
+            .fields
+            .tags
+            .iter()
+            .map(|name| Ok((column(name)?, name.clone())))
+            .collect::<Result<_, InputError>>()?,
     };
     request_csv::ingest(path, stream, &schema)
 }

@@ -66,6 +66,7 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
         bad_row_limit: options.max_bad_rows,
         timestamp,
         counters: fields.counters.iter().map(|name| Ok((column(name)?, name.clone()))).collect::<Result<_, _>>()?,
+        tags: fields.tags.iter().map(|name| Ok((column(name)?, name.clone()))).collect::<Result<_, _>>()?,
     };
     request_csv::ingest(path, stream, &schema)
 }
@@ -542,5 +543,42 @@ mod tests {
             ..InputOptions::default()
         };
         assert!(load_csv(temp_file(DERIVED_CSV).path(), &missing).unwrap_err().message.contains("cache_hits"));
+    }
+
+    #[test]
+    fn extra_tag_columns_split_every_series() {
+        let log =
+            "route,region,status,latency_ms,db_queries\n/a,eu,200,1,2\n/a,us,500,2,3\n/a,eu,200,3,\n/b,,200,4,1\n";
+        let options = InputOptions {
+            fields: FieldMap {
+                tags: vec!["region".into()],
+                counters: vec!["db_queries".into()],
+                ..FieldMap::default()
+            },
+            ..InputOptions::default()
+        };
+        let benchmarks = load_csv(temp_file(log).path(), &options).unwrap();
+        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "db_queries{region=eu,route=/a}",
+                "db_queries{region=us,route=/a}",
+                "db_queries{route=/b}",
+                "errors{region=eu,route=/a}",
+                "errors{region=us,route=/a}",
+                "errors{route=/b}",
+                "latency{region=eu,route=/a,status=200}",
+                "latency{region=us,route=/a,status=500}",
+                "latency{route=/b,status=200}",
+            ],
+            "an empty tag cell means no tag"
+        );
+        assert_eq!(find(&benchmarks, "latency{region=eu,route=/a,status=200}").samples, [1e6, 3e6]);
+        let missing = InputOptions {
+            fields: FieldMap { tags: vec!["zone".into()], ..FieldMap::default() },
+            ..InputOptions::default()
+        };
+        assert!(load_csv(temp_file(log).path(), &missing).unwrap_err().message.contains("zone"));
     }
 }

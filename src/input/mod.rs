@@ -173,6 +173,8 @@ pub struct FieldMap {
     pub timestamp_unit: String,
     /// Numeric columns recorded per request as metrics of their own (`db_queries`), per route and method.
     pub counters: Vec<String>,
+    /// More columns that tag every series (`["region", "scenario"]`), for `where` and `per`.
+    pub tags: Vec<String>,
     /// Statuses that count as errors (`["5xx", "429"]`); default: anything outside 200–399.
     pub error_status: Option<Vec<String>>,
     /// A `true`/`false` success column that decides errors instead of the status.
@@ -190,6 +192,7 @@ impl Default for FieldMap {
             timestamp: None,
             timestamp_unit: "auto".into(),
             counters: Vec::new(),
+            tags: Vec::new(),
             error_status: None,
             success: None,
         }
@@ -208,11 +211,17 @@ impl FieldMap {
                 rows::request_csv::MAX_COUNTERS
             ));
         }
+        if self.tags.len() > rows::request_csv::MAX_TAGS {
+            let most = rows::request_csv::MAX_TAGS;
+            return Err(format!("`tags` lists {}, at most {most} are supported", self.tags.len()));
+        }
         let taken = [&self.route, &self.method, &self.status, &self.latency];
-        for (i, counter) in self.counters.iter().enumerate() {
-            if taken.contains(&counter) || self.counters[..i].contains(counter) {
+        let reserved = ["route", "method", "status"];
+        let columns: Vec<&String> = self.counters.iter().chain(&self.tags).collect();
+        for (i, column) in columns.iter().enumerate() {
+            if taken.contains(column) || columns[..i].contains(column) || reserved.contains(&column.as_str()) {
                 return Err(format!(
-                    "`counters`: {counter:?} is listed twice or is already the route, method, status or latency field"
+                    "`counters`/`tags`: {column:?} is listed twice or is already the route, method, status or latency field"
                 ));
             }
         }

@@ -45,6 +45,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
             required: false,
         }),
         counters: Vec::new(),
+        tags: Vec::new(),
     };
     request_csv::ingest(path, stream, &schema)
 }

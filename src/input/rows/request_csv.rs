@@ -41,6 +41,8 @@ pub struct RequestSchema {
     pub timestamp: Option<TimestampColumn>,
     /// Numeric columns recorded per request as metrics of their own (per route and method).
     pub counters: Vec<(usize, String)>,
+    /// More columns that tag every series (`fields.tags`), so KPIs can select and split by them.
+    pub tags: Vec<(usize, String)>,
     /// Nanoseconds per unit of the latency column.
     pub nanos_per_unit: f64,
     /// Bad rows tolerated (skipped and reported) before the input fails.
@@ -124,9 +126,8 @@ struct Lane {
 }
 
 struct LaneSeries {
-    route: Option<String>,
-    method: Option<String>,
-    status: Option<String>,
+    /// Values of route, method, status, then the schema's extra tags (`None`: absent).
+    tags: Vec<Option<String>>,
     latencies: Values,
     /// One per counter column.
     counters: Vec<Values>,
@@ -235,10 +236,10 @@ fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
             let key = lane.index.key(lane_slot);
             let slot = index.get(key).unwrap_or_else(|| {
                 index.insert(key);
-                let tags: Tags = [("route", series.route), ("method", series.method), ("status", series.status)]
-                    .into_iter()
-                    .filter_map(|(key, value)| Some((key.to_string(), value?)))
-                    .collect();
+                let names =
+                    ["route", "method", "status"].into_iter().chain(schema.tags.iter().map(|(_, n)| n.as_str()));
+                let tags: Tags =
+                    names.zip(series.tags).filter_map(|(name, value)| Some((name.to_string(), value?))).collect();
                 merged.push((tags, vec![Vec::new(); 1 + series.counters.len()], FailureCount::default()));
                 merged.len() - 1
             });
@@ -408,7 +409,12 @@ impl Lane {
             }
         }
         let status = status.filter(|s| !s.is_empty());
-        let slot = self.slot(route, method, status, schema.counters.len())?;
+        let mut parts: [Option<&[u8]>; 3 + MAX_TAGS] = [None; 3 + MAX_TAGS];
+        parts[..3].copy_from_slice(&[Some(route).filter(|r| !r.is_empty()), method, status]);
+        for (part, (column, _)) in parts[3..].iter_mut().zip(&schema.tags) {
+            *part = Some(field(*column)).filter(|value| !value.is_empty());
+        }
+        let slot = self.slot(&parts[..3 + schema.tags.len()], schema.counters.len())?;
         // Last, so a bad row never moves the window (a series it created stays empty and is dropped).
         if let Some(column) = &schema.timestamp {
             if let Err(message) = self.window.observe(field(column.index), column.unit) {
@@ -438,15 +444,9 @@ impl Lane {
 
     /// The series of (route, method, status), created on first sight.
     #[inline]
-    fn slot(
-        &mut self,
-        route: &[u8],
-        method: Option<&[u8]>,
-        status: Option<&[u8]>,
-        counters: usize,
-    ) -> Result<usize, String> {
+    fn slot(&mut self, parts: &[Option<&[u8]>], counters: usize) -> Result<usize, String> {
         self.key.clear();
-        for part in [Some(route).filter(|r| !r.is_empty()), method, status] {
+        for part in parts {
             self.key.extend_from_slice(part.unwrap_or(b"\x1e"));
             self.key.push(0x1f);
         }
@@ -454,25 +454,17 @@ impl Lane {
         self.key.resize(self.key.len().next_multiple_of(8), 0);
         match self.index.get(&self.key) {
             Some(slot) => Ok(slot),
-            None => self.new_slot(route, method, status, counters),
+            None => self.new_slot(parts, counters),
         }
     }
 
     #[cold]
-    fn new_slot(
-        &mut self,
-        route: &[u8],
-        method: Option<&[u8]>,
-        status: Option<&[u8]>,
-        counters: usize,
-    ) -> Result<usize, String> {
+    fn new_slot(&mut self, parts: &[Option<&[u8]>], counters: usize) -> Result<usize, String> {
         let text = |bytes: &[u8]| {
             std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
         };
         self.series.push(LaneSeries {
-            route: Some(route).filter(|r| !r.is_empty()).map(text).transpose()?,
-            method: method.map(text).transpose()?,
-            status: status.map(text).transpose()?,
+            tags: parts.iter().map(|part| part.map(text).transpose()).collect::<Result<_, _>>()?,
             latencies: Values::default(),
             counters: (0..counters).map(|_| Values::default()).collect(),
             failures: FailureCount::default(),
@@ -494,6 +486,8 @@ fn split_quoted(row: &[u8], delimiter: u8) -> Option<Vec<String>> {
 
 /// Counter columns a request log may have (`fields.counters`).
 pub const MAX_COUNTERS: usize = 8;
+/// Extra tag columns a request log may have (`fields.tags`).
+pub const MAX_TAGS: usize = 8;
 
 /// A per-request counter: a finite, non-negative number, or nothing when the field is empty.
 fn parse_counter(text: &[u8]) -> Result<Option<f64>, String> {
