@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-use super::blocks::{self, BlockTally, Tally};
+use super::blocks::{self, BlockTally, RecordEnds};
 use super::derived::{ErrorStatuses, TimestampUnit, Window, WindowTracker};
 use super::key_index::KeyIndex;
 use super::recorder::{combine, LaneRecorder, Recorder};
@@ -188,40 +188,17 @@ impl FailureCount {
 pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<Vec<Benchmark>, InputError> {
     let CsvStream { mut reader, header_lines, .. } = stream;
     let mut lanes: Vec<Lane> = (0..blocks::lane_count()).map(|_| Lane::default()).collect();
-    let mut tally =
-        blocks::parse_in_lanes(&mut reader, &mut lanes, |lane, number, block| lane.parse_block(number, block, schema))
-            .map_err(|e| InputError::io(path, &e))?;
+    let parse = |lane: &mut Lane, number, block: &[u8]| lane.parse_block(number, block, schema);
+    let mut tally = blocks::parse_in_lanes(&mut reader, RecordEnds::OutsideQuotes, &mut lanes, parse)
+        .map_err(|e| InputError::io(path, &e))?;
+    tally.check_bad_rows(path, schema.bad_row_limit, header_lines)?;
     tally.lines += header_lines;
-    check_bad_rows(path, &tally, schema.bad_row_limit, header_lines)?;
     if tally.rows == 0 {
         let after = if header_lines > 0 { " after the header" } else { "" };
         let message = format!("expected at least one data row{after}");
         return Err(InputError::new(path, Location::Line(header_lines + 1), message));
     }
     Ok(into_benchmarks(lanes, schema))
-}
-
-/// Bad rows beyond the limit fail the input; tolerated ones are reported on stderr.
-fn check_bad_rows(path: &Path, tally: &Tally, limit: u64, header_lines: u64) -> Result<(), InputError> {
-    let Some((first_line, first_message)) = tally.bad_lines.first() else { return Ok(()) };
-    // Line numbers were counted from the first data row.
-    let lines: Vec<String> = tally.bad_lines.iter().map(|(line, _)| (line + header_lines).to_string()).collect();
-    let more = if tally.bad_rows > lines.len() as u64 { ", ..." } else { "" };
-    let summary =
-        format!("{} bad row(s) of {} (lines {}{more})", tally.bad_rows, tally.bad_rows + tally.rows, lines.join(", "));
-    if tally.bad_rows > limit {
-        let message = if tally.bad_rows == 1 {
-            first_message.clone()
-        } else {
-            format!("{first_message}; {summary}; set `max-bad-rows` in the suite to skip up to that many")
-        };
-        return Err(InputError::new(path, Location::Line(first_line + header_lines), message));
-    }
-    eprintln!(
-        "perfgate: warning: {}: skipped {summary}, within max-bad-rows = {limit}; first: {first_message}",
-        path.display()
-    );
-    Ok(())
 }
 
 /// `latency` per (route, method, status); `errors` and counters per (route,
