@@ -11,6 +11,7 @@ pub mod key_index;
 pub mod ndjson;
 pub mod recorder;
 pub mod request_csv;
+pub mod request_lane;
 pub mod scan;
 
 use std::collections::BTreeMap;

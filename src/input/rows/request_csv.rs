@@ -3,26 +3,23 @@
 //!
 //! The file is parsed in blocks on several lanes (see [`super::blocks`]);
 //! each lane groups its rows by (route, method, status) into its own
-//! [`LaneRecorder`]s and failure counts, and the lanes are combined at the
-//! end — raw samples in file order for small series, one histogram for large
-//! ones, never depending on thread timing. A block without quotes is split in
-//! one vectorized scan for delimiters and line ends ([`super::scan`]); rows with quotes go
+//! [`RequestLane`], and the lanes are combined at the end — raw samples in
+//! file order for small series, one histogram for large ones, never
+//! depending on thread timing. A block without quotes is split in one
+//! vectorized scan for delimiters and line ends ([`super::scan`]); rows with quotes go
 //! through the `csv` crate, and quoted fields may span lines (JMeter writes
 //! assertion messages that way). Rows that do not parse are counted; the
 //! first few line numbers are kept for the report, and
 //! [`RequestSchema::bad_row_limit`] decides whether they fail the input.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::Path;
 
 use super::blocks::{self, BlockTally, RecordEnds};
-use super::derived::{ErrorStatuses, TimestampUnit, Window, WindowTracker};
-use super::key_index::KeyIndex;
-use super::recorder::{combine, LaneRecorder, Recorder};
-use super::{tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use super::derived::{ErrorStatuses, TimestampUnit};
+use super::request_lane::{self, RequestLane};
 use crate::input::{InputError, Location};
-use crate::model::{Benchmark, Unit};
+use crate::model::Benchmark;
 
 /// Where the request fields are, by column index.
 #[derive(Debug, Clone)]
@@ -114,74 +111,10 @@ fn read_first_row(path: &Path, delimiter: u8, expected: &str) -> Result<(CsvStre
     Ok((CsvStream { header, header_lines: 1, reader }, first))
 }
 
-/// The series one lane has seen, keyed by the raw (route, method, status) bytes.
+/// One lane's requests, parsed from CSV blocks.
 #[derive(Default)]
 struct Lane {
-    index: KeyIndex,
-    series: Vec<LaneSeries>,
-    key: Vec<u8>,
-    /// Series with pending values in the current block.
-    touched: Vec<usize>,
-    window: WindowTracker,
-}
-
-struct LaneSeries {
-    /// Values of route, method, status, then the schema's extra tags (`None`: absent).
-    tags: Vec<Option<String>>,
-    latencies: Values,
-    /// One per counter column.
-    counters: Vec<Values>,
-    failures: FailureCount,
-}
-
-/// One metric of a series in a lane.
-#[derive(Default)]
-struct Values {
-    recorder: LaneRecorder,
-    /// The current block's values, recorded together at the block's end: one
-    /// histogram at a time stays in cache.
-    pending: Vec<f64>,
-    /// Their lines in the block, while the recorder keeps raw (stamped) values.
-    pending_lines: Vec<u32>,
-}
-
-impl Values {
-    #[inline]
-    fn push(&mut self, line: u32, value: f64) {
-        if self.recorder.is_raw() {
-            self.pending_lines.push(line);
-        }
-        self.pending.push(value);
-    }
-
-    /// Records the pending values of block `number`.
-    fn flush(&mut self, number: u32) {
-        let block = u64::from(number) << 32;
-        if self.pending_lines.len() == self.pending.len() {
-            for (line, value) in self.pending_lines.iter().zip(&self.pending) {
-                self.recorder.record(block | u64::from(*line), *value);
-            }
-        } else {
-            // Binned: the stamps are not kept.
-            self.pending.iter().for_each(|value| self.recorder.record(block, *value));
-        }
-        self.pending.clear();
-        self.pending_lines.clear();
-    }
-}
-
-/// Requests and failed requests of a group: 0/1 flags need no histogram.
-#[derive(Debug, Default, Clone, Copy)]
-struct FailureCount {
-    requests: u64,
-    failed: u64,
-}
-
-impl FailureCount {
-    fn add(&mut self, other: FailureCount) {
-        self.requests += other.requests;
-        self.failed += other.failed;
-    }
+    requests: RequestLane,
 }
 
 /// Streams the rows after the header into `latency` and `errors` series.
@@ -198,65 +131,10 @@ pub fn ingest(path: &Path, stream: CsvStream, schema: &RequestSchema) -> Result<
         let message = format!("expected at least one data row{after}");
         return Err(InputError::new(path, Location::Line(header_lines + 1), message));
     }
-    Ok(into_benchmarks(lanes, schema))
-}
-
-/// `latency` per (route, method, status); `errors` and counters per (route,
-/// method); all from every lane, sorted by id, with the log's window.
-fn into_benchmarks(lanes: Vec<Lane>, schema: &RequestSchema) -> Vec<Benchmark> {
-    let mut index = KeyIndex::default();
-    let mut merged: Vec<(Tags, Vec<Vec<LaneRecorder>>, FailureCount)> = Vec::new();
-    let mut window = Window::default();
-    for lane in lanes {
-        window.merge(lane.window.window());
-        for (lane_slot, series) in lane.series.into_iter().enumerate() {
-            let key = lane.index.key(lane_slot);
-            let slot = index.get(key).unwrap_or_else(|| {
-                index.insert(key);
-                let names =
-                    ["route", "method", "status"].into_iter().chain(schema.tags.iter().map(|(_, n)| n.as_str()));
-                let tags: Tags =
-                    names.zip(series.tags).filter_map(|(name, value)| Some((name.to_string(), value?))).collect();
-                merged.push((tags, vec![Vec::new(); 1 + series.counters.len()], FailureCount::default()));
-                merged.len() - 1
-            });
-            let (_, parts, failures) = &mut merged[slot];
-            let values = std::iter::once(series.latencies).chain(series.counters);
-            parts.iter_mut().zip(values).for_each(|(parts, values)| parts.push(values.recorder));
-            failures.add(series.failures);
-        }
-    }
-    let mut errors: BTreeMap<Tags, FailureCount> = BTreeMap::new();
-    let mut counters: BTreeMap<(usize, Tags), Vec<LaneRecorder>> = BTreeMap::new();
-    let mut benchmarks = Vec::new();
-    for (tags, parts, failures) in merged {
-        let mut request_tags = tags.clone();
-        request_tags.remove("status");
-        let mut parts = parts.into_iter();
-        let latencies = parts.next().unwrap_or_default();
-        if latencies.iter().all(|part| part.count() == 0) {
-            continue; // created by a row that turned out bad
-        }
-        for (counter, counter_parts) in parts.enumerate() {
-            counters.entry((counter, request_tags.clone())).or_default().extend(counter_parts);
-        }
-        if failures.requests > 0 {
-            errors.entry(request_tags).or_default().add(failures);
-        }
-        benchmarks.push(tagged_series(combine(latencies), LATENCY_METRIC, Unit::Ns, tags));
-    }
-    benchmarks.extend(errors.into_iter().map(|(tags, counts)| {
-        tagged_series(Recorder::flags(counts.requests, counts.failed), ERRORS_METRIC, Unit::Ratio, tags)
-    }));
-    benchmarks.extend(
-        counters.into_iter().filter(|(_, parts)| parts.iter().any(|p| p.count() > 0)).map(
-            |((counter, tags), parts)| tagged_series(combine(parts), &schema.counters[counter].1, Unit::Count, tags),
-        ),
-    );
-    let window_seconds = window.seconds();
-    benchmarks.iter_mut().for_each(|bench| bench.window_seconds = window_seconds);
-    benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
-    benchmarks
+    let tag_names: Vec<&str> = schema.tags.iter().map(|(_, name)| name.as_str()).collect();
+    let counter_names: Vec<&str> = schema.counters.iter().map(|(_, name)| name.as_str()).collect();
+    let lanes = lanes.into_iter().map(|lane| lane.requests).collect();
+    Ok(request_lane::into_benchmarks(lanes, &tag_names, &counter_names))
 }
 
 impl Lane {
@@ -266,11 +144,7 @@ impl Lane {
         } else {
             self.parse_quoted_block(block, schema)
         };
-        for slot in self.touched.drain(..) {
-            let series = &mut self.series[slot];
-            series.latencies.flush(number);
-            series.counters.iter_mut().for_each(|values| values.flush(number));
-        }
+        self.requests.finish_block(number);
         tally
     }
 
@@ -385,68 +259,24 @@ impl Lane {
                 *value = parse_counter(field(*column)).map_err(|message| format!("column {name:?}: {message}"))?;
             }
         }
+        let route = Some(route).filter(|r| !r.is_empty());
         let status = status.filter(|s| !s.is_empty());
         let mut parts: [Option<&[u8]>; 3 + MAX_TAGS] = [None; 3 + MAX_TAGS];
-        parts[..3].copy_from_slice(&[Some(route).filter(|r| !r.is_empty()), method, status]);
+        parts[..3].copy_from_slice(&[route, method, status]);
         for (part, (column, _)) in parts[3..].iter_mut().zip(&schema.tags) {
             *part = Some(field(*column)).filter(|value| !value.is_empty());
         }
-        let slot = self.slot(&parts[..3 + schema.tags.len()], schema.counters.len())?;
+        let slot = self.requests.slot(&parts[..3 + schema.tags.len()], schema.counters.len())?;
         // Last, so a bad row never moves the window (a series it created stays empty and is dropped).
         if let Some(column) = &schema.timestamp {
-            if let Err(message) = self.window.observe(field(column.index), column.unit) {
+            if let Err(message) = self.requests.window.observe(field(column.index), column.unit) {
                 if column.required {
                     return Err(format!("column {:?}: {message}", column.name));
                 }
             }
         }
-        let series = &mut self.series[slot];
-        if series.latencies.pending.is_empty() {
-            self.touched.push(slot);
-        }
-        series.latencies.push(line, latency);
-        if !schema.counters.is_empty() {
-            for (values, value) in series.counters.iter_mut().zip(counted) {
-                if let Some(value) = value {
-                    values.push(line, value);
-                }
-            }
-        }
-        if let Some(failed) = failed {
-            series.failures.requests += 1;
-            series.failures.failed += u64::from(failed);
-        }
+        self.requests.record(slot, line, latency, &counted[..schema.counters.len().min(MAX_COUNTERS)], failed.into());
         Ok(())
-    }
-
-    /// The series of (route, method, status), created on first sight.
-    #[inline]
-    fn slot(&mut self, parts: &[Option<&[u8]>], counters: usize) -> Result<usize, String> {
-        self.key.clear();
-        for part in parts {
-            self.key.extend_from_slice(part.unwrap_or(b"\x1e"));
-            self.key.push(0x1f);
-        }
-        // Whole words hash fastest; the key still ends in a separator, so no two keys collide.
-        self.key.resize(self.key.len().next_multiple_of(8), 0);
-        match self.index.get(&self.key) {
-            Some(slot) => Ok(slot),
-            None => self.new_slot(parts, counters),
-        }
-    }
-
-    #[cold]
-    fn new_slot(&mut self, parts: &[Option<&[u8]>], counters: usize) -> Result<usize, String> {
-        let text = |bytes: &[u8]| {
-            std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "expected UTF-8 text".to_string())
-        };
-        self.series.push(LaneSeries {
-            tags: parts.iter().map(|part| part.map(text).transpose()).collect::<Result<_, _>>()?,
-            latencies: Values::default(),
-            counters: (0..counters).map(|_| Values::default()).collect(),
-            failures: FailureCount::default(),
-        });
-        Ok(self.index.insert(&self.key))
     }
 }
 
