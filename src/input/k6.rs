@@ -12,57 +12,146 @@
 //! scheme and host, so runs against different hosts compare. Trend times are
 //! ms in k6 and ns here; rates (`http_req_failed`, `checks`) are 0/1 samples;
 //! counters are per-point increments (bytes for `data_*`).
+//!
+//! NDJSON is parsed in lanes (see [`ndjson`]); a point is scaled by the
+//! declaration in force at its line, as a single pass would: the reading
+//! thread picks out the `Metric` lines and hands each lane the declarations
+//! made before its block, and the series' first point fixes its unit.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::rows::{ndjson, SeriesSet, Tags};
-use super::InputError;
+use super::rows::blocks;
+use super::rows::key_index::KeyIndex;
+use super::rows::ndjson;
+use super::rows::recorder::{combine, LaneRecorder};
+use super::rows::{tagged_series, Tags};
+use super::{InputError, InputOptions};
 use crate::model::{Benchmark, Unit};
 
 /// k6 tags that split series; every other tag is dropped.
 pub const GROUPING_TAGS: [&str; 7] = ["name", "method", "status", "scenario", "group", "expected_response", "check"];
 
-/// Reads a k6 `--out json` file (plain or gzip-compressed).
+/// Reads a k6 `--out json` file (plain or gzip-compressed); a bad line fails it.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let mut points = K6Points::default();
-    ndjson::for_each_line(path, |_line, line: K6Line| {
-        match line {
-            K6Line::Metric { metric, data } => points.declare(metric, data),
-            K6Line::Point { metric, data } => {
-                let tags = data.tags.unwrap_or_default().into_iter().filter_map(|(key, value)| match value {
-                    Value::String(text) => Some((key, text)),
-                    Value::Null => None,
-                    other => Some((key, other.to_string())),
-                });
-                points.push(&metric, data.value, tags).map_err(|message| format!("data.value: {message}"))?;
+    load_with_options(path, &InputOptions::default())
+}
+
+/// [`load`], skipping up to the suite's `max-bad-rows` bad lines. The file
+/// is parsed in lanes (see [`ndjson`]), each with its own [`K6Points`]; the
+/// reading thread passes each lane the metrics declared before its block.
+pub fn load_with_options(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let mut lanes: Vec<K6Points> = (0..blocks::lane_count()).map(|_| K6Points::default()).collect();
+    let mut declarations = Declarations::default();
+    let parse = |points: &mut K6Points, number: u32, block: &[u8], declared| {
+        points.declared = declared;
+        let block_place = u64::from(number) << 32;
+        ndjson::parse_lines(block, |line, k6_line: K6Line| take_line(points, block_place | u64::from(line), k6_line))
+    };
+    ndjson::read_in_lanes(path, options.max_bad_rows, &mut lanes, |block| declarations.before(block), parse)?;
+    Ok(K6Points::combine(lanes))
+}
+
+/// One NDJSON line at `place` in the file.
+fn take_line(points: &mut K6Points, place: u64, line: K6Line) -> Result<(), String> {
+    match line {
+        K6Line::Metric { metric, data } => points.declare(metric, data),
+        K6Line::Point { metric, data } => {
+            let tags = data.tags.unwrap_or_default().into_iter().filter_map(|(key, value)| match value {
+                Value::String(text) => Some((key, text)),
+                Value::Null => None,
+                other => Some((key, other.to_string())),
+            });
+            points.push(place, &metric, data.value, tags).map_err(|message| format!("data.value: {message}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The metrics declared before each block, gathered on the reading thread in
+/// file order: the lane that parses a block needs the declarations of the
+/// blocks before it, which other lanes parse. Only lines that may be
+/// declarations are parsed here (k6 declares each metric once).
+#[derive(Default)]
+struct Declarations {
+    so_far: Arc<BTreeMap<String, MetricShape>>,
+}
+
+impl Declarations {
+    /// The declarations made before `block`; then takes in the block's own.
+    fn before(&mut self, block: &[u8]) -> Arc<BTreeMap<String, MetricShape>> {
+        let before = Arc::clone(&self.so_far);
+        for line in lines_that_may_declare(block) {
+            if let Some(Ok(K6Line::Metric { metric, data })) = ndjson::line_text(line).map(serde_json::from_str) {
+                Arc::make_mut(&mut self.so_far).insert(metric, data);
             }
         }
-        Ok(())
-    })?;
-    Ok(points.into_benchmarks())
+        before
+    }
+}
+
+/// The lines of `block` that may be `Metric` lines: every line holding the
+/// bytes `"Metric"`, or a `\u` escape of one of its letters (JSON may spell
+/// the type that way). Reading a line too many costs a parse; missing one
+/// would change units.
+fn lines_that_may_declare(block: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let escaped_letter = |at: &usize| {
+        let hex = block.get(at + 2..at + 6).and_then(|hex| std::str::from_utf8(hex).ok());
+        hex.and_then(|hex| u32::from_str_radix(hex, 16).ok())
+            .and_then(char::from_u32)
+            .is_some_and(|letter| "Metric".contains(letter))
+    };
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(block, b"\"Metric\"")
+        .chain(memchr::memmem::find_iter(block, b"\\u").filter(escaped_letter))
+        .map(|at| memchr::memrchr(b'\n', &block[..at]).map_or(0, |newline| newline + 1))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts.into_iter().map(move |start| {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        &block[start..end]
+    })
 }
 
 /// The series of a k6 run's points, whichever output they were read from.
+/// NDJSON read in lanes gives one per lane, joined by [`K6Points::combine`]:
+/// values are stamped with their place in the file while a series is small,
+/// so raw samples keep the file order.
 #[derive(Default)]
 pub struct K6Points {
-    declared: BTreeMap<String, MetricShape>,
-    series: SeriesSet,
+    /// Metric shapes declared so far (NDJSON `Metric` lines).
+    declared: Arc<BTreeMap<String, MetricShape>>,
+    index: KeyIndex,
+    series: Vec<PointSeries>,
+    key: Vec<u8>,
+}
+
+struct PointSeries {
+    metric: String,
+    tags: Tags,
+    /// The unit of the series' first point, which fixes it.
+    unit: Unit,
+    /// The place of that point in the file.
+    first: u64,
+    values: LaneRecorder,
 }
 
 impl K6Points {
     /// Records a metric's declared shape (NDJSON `Metric` lines).
     pub fn declare(&mut self, metric: String, shape: MetricShape) {
-        self.declared.insert(metric, shape);
+        Arc::make_mut(&mut self.declared).insert(metric, shape);
     }
 
-    /// Adds one point: its value in k6's unit and all of its tags. An error
-    /// says what is wrong with the value.
+    /// Adds one point: its place in the file (larger for later points), its
+    /// value in k6's unit and all of its tags. An error says what is wrong
+    /// with the value.
     pub fn push(
         &mut self,
+        place: u64,
         metric: &str,
         value: f64,
         tags: impl IntoIterator<Item = (String, String)>,
@@ -72,12 +161,50 @@ impl K6Points {
         if !value.is_finite() || value < 0.0 {
             return Err(format!("expected a non-negative number, found {value}"));
         }
-        self.series.push(metric, unit, grouping_tags(tags), value * scale);
+        let tags = grouping_tags(tags);
+        // 0xfe and 0xff never occur in UTF-8, so no two (metric, tags) share a key.
+        self.key.clear();
+        self.key.extend_from_slice(metric.as_bytes());
+        for (key, value) in &tags {
+            self.key.push(0xff);
+            self.key.extend_from_slice(key.as_bytes());
+            self.key.push(0xfe);
+            self.key.extend_from_slice(value.as_bytes());
+        }
+        let slot = match self.index.get(&self.key) {
+            Some(slot) => slot,
+            None => {
+                let values = LaneRecorder::default();
+                self.series.push(PointSeries { metric: metric.to_string(), tags, unit, first: place, values });
+                self.index.insert(&self.key)
+            }
+        };
+        self.series[slot].values.record(place, value * scale);
         Ok(())
     }
 
     pub fn into_benchmarks(self) -> Vec<Benchmark> {
-        self.series.into_benchmarks()
+        K6Points::combine(vec![self])
+    }
+
+    /// One benchmark per (metric, tags) of all `parts` (lanes, in lane order), sorted by id.
+    pub fn combine(parts: Vec<K6Points>) -> Vec<Benchmark> {
+        let mut merged: BTreeMap<(String, Tags), (u64, Unit, Vec<LaneRecorder>)> = BTreeMap::new();
+        for series in parts.into_iter().flat_map(|part| part.series) {
+            let (first, unit, values) = merged
+                .entry((series.metric, series.tags))
+                .or_insert_with(|| (series.first, series.unit.clone(), Vec::new()));
+            if series.first < *first {
+                (*first, *unit) = (series.first, series.unit);
+            }
+            values.push(series.values);
+        }
+        let mut benchmarks: Vec<Benchmark> = merged
+            .into_iter()
+            .map(|((metric, tags), (_, unit, values))| tagged_series(combine(values), &metric, unit, tags))
+            .collect();
+        benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
+        benchmarks
     }
 }
 
@@ -187,6 +314,10 @@ pub fn normalize_tag(key: &str, value: &str) -> (String, String) {
     };
     ("route".to_string(), route.to_string())
 }
+
+#[cfg(test)]
+#[path = "k6_lanes_tests.rs"]
+mod lane_tests;
 
 #[cfg(test)]
 mod tests {

@@ -42,7 +42,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
         let columns = tag_columns.iter().map(|(key, column)| (key.clone(), row.text(column).to_string()));
         let extra = extra_tags.as_ref().map_or("", |column| row.text(column));
         points
-            .push(name, number, columns.chain(split_extra_tags(extra)))
+            .push(row.line, name, number, columns.chain(split_extra_tags(extra)))
             .map_err(|message| format!("column \"metric_value\": {message}"))
     })?;
     Ok(points.into_benchmarks())

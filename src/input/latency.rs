@@ -12,21 +12,25 @@
 //! timestamp column (`timestamp` by default) gives every series the log's
 //! window, for throughput; `counters` columns (e.g. `db_queries`) become
 //! metrics of their own, so "queries per request" is their mean.
-use std::collections::BTreeMap;
+//!
+//! Both formats are parsed in lanes into the same kind of per-lane series
+//! ([`request_lane`]): raw samples in file order, error flags as counts
+//! (successes, then failures), bad rows or lines counted against the suite's
+//! `max-bad-rows`.
+
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::rows::blocks::{self, BlockTally};
 use super::rows::csv_table::required_column_index;
 use super::rows::derived::TimestampUnit;
-use super::rows::derived::{parse_timestamp_ns, ErrorStatuses, Window};
+use super::rows::derived::{parse_timestamp_ns, ErrorStatuses};
 use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
-use super::rows::{
-    duration_ns, nanos_per_unit, ndjson, parse_duration_ns, parse_number, push_error_flag, request_tags, RequestRecord,
-    SeriesSet, Tags,
-};
+use super::rows::request_lane::{self, Outcome, RequestLane};
+use super::rows::{duration_ns, nanos_per_unit, ndjson, parse_duration_ns, parse_number, RequestRecord};
 use super::{FieldMap, InputError, InputOptions};
-use crate::model::{Benchmark, Unit};
+use crate::model::Benchmark;
 
 /// Reads a latency CSV (header row required; delimiter from the options; gzip
 /// allowed), streaming: see [`request_csv`].
@@ -71,48 +75,71 @@ pub fn load_csv(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, I
     request_csv::ingest(path, stream, &schema)
 }
 
-/// Reads a latency NDJSON log (one object per line; status may be a number or a string).
+/// Reads a latency NDJSON log (one object per line; status may be a number
+/// or a string; gzip allowed), in lanes: see [`ndjson`] and [`request_lane`].
 pub fn load_ndjson(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let fields = &options.fields;
-    let nanos = latency_scale(path, fields)?;
-    let rules = NdjsonRules {
-        nanos,
+    let rules = ndjson_rules(path, fields)?;
+    let mut lanes: Vec<NdjsonLane> = (0..blocks::lane_count()).map(|_| NdjsonLane::default()).collect();
+    let parse = |lane: &mut NdjsonLane, number, block: &[u8], ()| lane.parse_block(number, block, fields, &rules);
+    ndjson::read_in_lanes(path, options.max_bad_rows, &mut lanes, |_| (), parse)?;
+    let counter_names: Vec<&str> = fields.counters.iter().map(String::as_str).collect();
+    Ok(request_lane::into_benchmarks(lanes.into_iter().map(|lane| lane.requests).collect(), &[], &counter_names))
+}
+
+fn ndjson_rules(path: &Path, fields: &FieldMap) -> Result<NdjsonRules, InputError> {
+    Ok(NdjsonRules {
+        nanos: latency_scale(path, fields)?,
         errors: options_error(path, fields.error_statuses())?,
         timestamp_unit: options_error(path, TimestampUnit::parse(&fields.timestamp_unit))?,
-    };
-    let mut series = SeriesSet::default();
-    let mut window = Window::default();
-    let mut log_has_status = false;
-    // Requests logged without a status are errors only if the log records
-    // statuses at all, which is known only at the end.
-    let mut without_status: BTreeMap<Tags, usize> = BTreeMap::new();
-    ndjson::for_each_line(path, |_line, object: Map<String, Value>| {
-        let record = ndjson_record(&object, fields, &rules)?;
-        if let Some(at) = ndjson_timestamp(&object, fields, rules.timestamp_unit)? {
-            window.extend(at);
-        }
-        let tags = request_tags(record.route.clone(), record.method.clone());
-        for counter in &fields.counters {
-            if let Some(value) = ndjson_counter(&object, counter)? {
-                series.push(counter, Unit::Count, tags.clone(), value);
-            }
-        }
-        log_has_status |= record.status.is_some();
-        if record.status.is_none() && fields.success.is_none() {
-            *without_status.entry(tags).or_default() += 1;
-        }
-        record.add_to(&mut series);
-        Ok(())
-    })?;
-    if log_has_status {
-        for (tags, count) in without_status {
-            (0..count).for_each(|_| push_error_flag(&mut series, tags.clone(), true));
-        }
+    })
+}
+
+/// One lane's requests, parsed from NDJSON blocks.
+#[derive(Default)]
+struct NdjsonLane {
+    requests: RequestLane,
+    counters: Vec<Option<f64>>,
+}
+
+impl NdjsonLane {
+    fn parse_block(&mut self, number: u32, block: &[u8], fields: &FieldMap, rules: &NdjsonRules) -> BlockTally {
+        let tally =
+            ndjson::parse_lines(block, |line, object: Map<String, Value>| self.take(line, &object, fields, rules));
+        self.requests.finish_block(number);
+        tally
     }
-    let mut benchmarks = series.into_benchmarks();
-    let window_seconds = window.seconds();
-    benchmarks.iter_mut().for_each(|bench| bench.window_seconds = window_seconds);
-    Ok(benchmarks)
+
+    /// One request, recorded only once every field has been read, so a bad
+    /// line leaves no trace. Requests logged without a status are errors
+    /// only if the log records statuses at all, which is known only at the
+    /// end ([`Outcome::NoStatus`]).
+    fn take(
+        &mut self,
+        line: u32,
+        object: &Map<String, Value>,
+        fields: &FieldMap,
+        rules: &NdjsonRules,
+    ) -> Result<(), String> {
+        let record = ndjson_record(object, fields, rules)?;
+        let at = ndjson_timestamp(object, fields, rules.timestamp_unit)?;
+        self.counters.clear();
+        for counter in &fields.counters {
+            self.counters.push(ndjson_counter(object, counter)?);
+        }
+        let method = record.method.as_deref().map(str::as_bytes);
+        let status = record.status.as_deref().map(str::as_bytes);
+        let slot = self.requests.slot(&[Some(record.route.as_bytes()), method, status], fields.counters.len())?;
+        if let Some(at) = at {
+            self.requests.window.extend(at);
+        }
+        let outcome = match record.failed {
+            Some(failed) => Outcome::from(Some(failed)),
+            None => Outcome::NoStatus,
+        };
+        self.requests.record(slot, line, record.latency_ns, &self.counters, outcome);
+        Ok(())
+    }
 }
 
 /// How NDJSON fields are read, from the suite's options.
@@ -216,7 +243,12 @@ fn missing_field(name: &str, object: &Map<String, Value>) -> String {
 }
 
 #[cfg(test)]
+#[path = "latency_ndjson_tests.rs"]
+mod ndjson_lane_tests;
+
+#[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
     use std::io::Write;
     use std::path::PathBuf;
 

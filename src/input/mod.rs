@@ -319,7 +319,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
         Format::Bencher => bencher::load(path)?,
         Format::Hyperfine => hyperfine::load(path)?,
         Format::Bmf => bmf::load(path)?,
-        Format::K6 => k6::load(path)?,
+        Format::K6 => k6::load_with_options(path, options)?,
         Format::K6Csv => k6_csv::load(path)?,
         Format::K6Summary => k6_summary::load(path)?,
         Format::LatencyCsv => latency::load_csv(path, options)?,

@@ -210,6 +210,11 @@ impl WindowTracker {
         Ok(())
     }
 
+    /// Takes a timestamp already parsed (ns) into the window.
+    pub fn extend(&mut self, at_ns: f64) {
+        self.window.extend(at_ns);
+    }
+
     #[cold]
     fn observe_other(&mut self, text: &[u8], unit: TimestampUnit) -> Result<(), String> {
         self.window.extend(parse_timestamp_ns(text, unit)?);

@@ -1,14 +1,18 @@
 //! Row-shaped inputs (per-request CSV/NDJSON, JMeter JTL, k6 points): grouping
 //! rows into series, one [`Benchmark`] per (metric, tag combination).
 //!
-//! The readers that turn files into rows live in [`csv_table`] and [`ndjson`];
-//! this module only knows about values, units and tags.
+//! The readers that turn files into rows live in [`csv_table`],
+//! [`request_csv`] and [`ndjson`]; large files are parsed on several lanes
+//! ([`blocks`]) whose series ([`request_lane`], [`recorder`]) are combined at
+//! the end. This module only knows about values, units and tags.
 
 pub mod blocks;
 pub mod csv_table;
 pub mod derived;
 pub mod key_index;
 pub mod ndjson;
+#[cfg(test)]
+pub mod one_pass;
 pub mod recorder;
 pub mod request_csv;
 pub mod request_lane;
@@ -26,41 +30,6 @@ pub type Tags = BTreeMap<String, String>;
 pub const LATENCY_METRIC: &str = "latency";
 /// Metric of per-request error flags (0.0 ok, 1.0 error).
 pub const ERRORS_METRIC: &str = "errors";
-
-/// Accumulates samples per (metric, tags) series.
-#[derive(Debug, Default)]
-pub struct SeriesSet {
-    series: BTreeMap<(String, Tags), Series>,
-}
-
-#[derive(Debug)]
-struct Series {
-    unit: Unit,
-    values: Recorder,
-}
-
-impl SeriesSet {
-    /// Add one sample to the series of `metric` with `tags`. The first sample
-    /// of a series fixes its unit.
-    pub fn push(&mut self, metric: &str, unit: Unit, tags: Tags, value: f64) {
-        self.series
-            .entry((metric.to_string(), tags))
-            .or_insert_with(|| Series { unit, values: Recorder::default() })
-            .values
-            .record(value);
-    }
-
-    /// One benchmark per series, sorted by id.
-    pub fn into_benchmarks(self) -> Vec<Benchmark> {
-        let mut benchmarks: Vec<Benchmark> = self
-            .series
-            .into_iter()
-            .map(|((metric, tags), series)| tagged_series(series.values, &metric, series.unit, tags))
-            .collect();
-        benchmarks.sort_by(|a, b| a.id.cmp(&b.id));
-        benchmarks
-    }
-}
 
 /// The series of `metric` with `tags`, holding the recorded values.
 pub fn tagged_series(values: Recorder, metric: &str, unit: Unit, tags: Tags) -> Benchmark {
@@ -100,22 +69,6 @@ pub struct RequestRecord {
     pub failed: Option<bool>,
 }
 
-impl RequestRecord {
-    /// Adds the request to the `latency` series (tags route, method, status)
-    /// and, when the log says whether it failed, to the `errors` series
-    /// (tags route, method — the status would split every error into its own series).
-    pub fn add_to(self, series: &mut SeriesSet) {
-        let mut tags = request_tags(self.route, self.method);
-        if let Some(failed) = self.failed {
-            push_error_flag(series, tags.clone(), failed);
-        }
-        if let Some(status) = self.status {
-            tags.insert("status".into(), status);
-        }
-        series.push(LATENCY_METRIC, Unit::Ns, tags, self.latency_ns);
-    }
-}
-
 /// Tags shared by a request's latency and error series.
 pub fn request_tags(route: String, method: Option<String>) -> Tags {
     let mut tags = Tags::from([("route".to_string(), route)]);
@@ -123,11 +76,6 @@ pub fn request_tags(route: String, method: Option<String>) -> Tags {
         tags.insert("method".into(), method);
     }
     tags
-}
-
-/// Adds one request's 0/1 error flag to the `errors` series of `tags`.
-pub fn push_error_flag(series: &mut SeriesSet, tags: Tags, failed: bool) {
-    series.push(ERRORS_METRIC, Unit::Ratio, tags, if failed { 1.0 } else { 0.0 });
 }
 
 /// k6's convention (`http_req_failed`): a request succeeded when its status is
@@ -249,38 +197,6 @@ mod tests {
         let tagged = tags(&[("route", "/api/users"), ("method", "GET")]);
         assert_eq!(series_id("latency", &tagged), "latency{method=GET,route=/api/users}");
         assert_eq!(series_id("vus", &Tags::new()), "vus");
-    }
-
-    #[test]
-    fn series_set_groups_by_metric_and_tags_and_sorts_by_id() {
-        let mut set = SeriesSet::default();
-        set.push("latency", Unit::Ns, tags(&[("route", "/b")]), 2.0);
-        set.push("latency", Unit::Ns, tags(&[("route", "/a")]), 1.0);
-        set.push("latency", Unit::Ns, tags(&[("route", "/b")]), 3.0);
-        let benchmarks = set.into_benchmarks();
-        let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(ids, ["latency{route=/a}", "latency{route=/b}"]);
-        assert_eq!(benchmarks[1].samples, [2.0, 3.0]);
-        assert_eq!(benchmarks[1].tags, tags(&[("route", "/b")]));
-    }
-
-    #[test]
-    fn request_record_feeds_latency_with_status_and_errors_without() {
-        let mut set = SeriesSet::default();
-        let record = RequestRecord {
-            route: "/api".into(),
-            method: Some("GET".into()),
-            status: Some("503".into()),
-            latency_ns: 5e6,
-            failed: Some(true),
-        };
-        record.add_to(&mut set);
-        let benchmarks = set.into_benchmarks();
-        assert_eq!(benchmarks[0].id, "errors{method=GET,route=/api}");
-        assert_eq!(benchmarks[0].unit, Unit::Ratio);
-        assert_eq!(benchmarks[0].samples, [1.0]);
-        assert_eq!(benchmarks[1].id, "latency{method=GET,route=/api,status=503}");
-        assert_eq!(benchmarks[1].samples, [5e6]);
     }
 
     #[test]
