@@ -6,7 +6,10 @@
 //!
 //! `PERFGATE_INGEST_ROWS=N` changes the row count;
 //! `PERFGATE_INGEST_GENERATE=PATH` only writes the latency CSV to PATH (for
-//! side-by-side runs against `wc -l` and pandas, see `benches/pandas_p99.py`).
+//! side-by-side runs against `wc -l` and pandas, see `benches/pandas_p99.py`),
+//! or the input named by `PERFGATE_INGEST_GENERATE_FORMAT` (`latency-csv`,
+//! `jmeter`, `latency-ndjson`, `k6`, `k6-csv` or `vegeta-csv`), e.g. to time
+//! release binaries on it.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -154,7 +157,19 @@ fn bench_ingest(c: &mut Criterion) {
 
 fn generate_only() -> bool {
     let Ok(path) = std::env::var("PERFGATE_INGEST_GENERATE") else { return false };
-    latency_csv(Path::new(&path), rows());
+    let format = std::env::var("PERFGATE_INGEST_GENERATE_FORMAT").unwrap_or_else(|_| "latency-csv".into());
+    let write: fn(&Path, usize) = match format.as_str() {
+        "latency-csv" => latency_csv,
+        "jmeter" => jmeter,
+        "latency-ndjson" => latency_ndjson,
+        "k6" => k6,
+        "k6-csv" => k6_csv,
+        "vegeta-csv" => vegeta_csv,
+        other => panic!(
+            "PERFGATE_INGEST_GENERATE_FORMAT={other:?}: expected latency-csv, jmeter, latency-ndjson, k6, k6-csv or vegeta-csv"
+        ),
+    };
+    write(Path::new(&path), rows());
     true
 }
 
