@@ -191,7 +191,8 @@ pub fn parse_in_lanes_with<L: Send, C: Send>(
 }
 
 /// Reads blocks that end at a record end and hands them to `send` with their
-/// number; `spare` supplies an empty buffer (reused when possible).
+/// number; `spare` supplies an empty buffer (reused when possible). A block
+/// grows past [`BLOCK_BYTES`] only to hold a record longer than that.
 fn read_blocks(
     reader: &mut dyn Read,
     ends: RecordEnds,
@@ -204,13 +205,14 @@ fn read_blocks(
         let mut block = spare();
         block.clear();
         block.extend_from_slice(&carry);
+        carry.clear();
         // Exact: a doubling `reserve` would make every buffer twice the block size.
         block.reserve_exact(BLOCK_BYTES);
-        let wanted = BLOCK_BYTES as u64;
-        let read = read_up_to(reader, &mut block, wanted)?;
-        let at_end = read < wanted;
-        carry.clear();
-        if !at_end {
+        let at_end = loop {
+            let wanted = BLOCK_BYTES as u64;
+            if read_up_to(reader, &mut block, wanted)? < wanted {
+                break true;
+            }
             let cut = match ends {
                 RecordEnds::OutsideQuotes => last_record_end(&block),
                 RecordEnds::EveryLine => memchr::memrchr(b'\n', &block),
@@ -218,8 +220,11 @@ fn read_blocks(
             if let Some(cut) = cut {
                 carry.extend_from_slice(&block[cut + 1..]);
                 block.truncate(cut + 1);
+                break false;
             }
-        }
+            // No record end yet: one record is longer than a block, and stays whole.
+            block.reserve(BLOCK_BYTES);
+        };
         if !block.is_empty() && !send(number, block) {
             return Ok(());
         }
@@ -344,6 +349,20 @@ mod tests {
         let last_line_end = memchr::memrchr(b'\n', &text[..BLOCK_BYTES]).unwrap();
         assert_eq!(blocks[0].len(), last_line_end + 1, "the first block ends at its last line end");
         assert!(blocks.iter().all(|block| block.ends_with(b"}\n")), "no line is split");
+    }
+
+    #[test]
+    fn a_line_longer_than_a_block_stays_whole() {
+        let mut text = b"{\"note\":\"".to_vec();
+        text.resize(BLOCK_BYTES + BLOCK_BYTES / 2, b'x');
+        text.extend_from_slice(b"\"}\nshort\n");
+        let long_line = text.len() - b"short\n".len();
+        for ends in [RecordEnds::EveryLine, RecordEnds::OutsideQuotes] {
+            let blocks = blocks_of(&text, ends);
+            assert_eq!(blocks.concat(), text);
+            assert!(blocks[0].len() >= long_line, "{ends:?}: the long line is in one block");
+            assert!(blocks.iter().all(|block| block.ends_with(b"\n")), "{ends:?}");
+        }
     }
 
     #[test]
