@@ -84,7 +84,9 @@ pub fn load_ndjson(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>
     let parse = |lane: &mut NdjsonLane, number, block: &[u8], ()| lane.parse_block(number, block, fields, &rules);
     ndjson::read_in_lanes(path, options.max_bad_rows, &mut lanes, |_| (), parse)?;
     let counter_names: Vec<&str> = fields.counters.iter().map(String::as_str).collect();
-    Ok(request_lane::into_benchmarks(lanes.into_iter().map(|lane| lane.requests).collect(), &[], &counter_names))
+    let tag_names: Vec<&str> = fields.tags.iter().map(String::as_str).collect();
+    let requests = lanes.into_iter().map(|lane| lane.requests).collect();
+    Ok(request_lane::into_benchmarks(requests, &tag_names, &counter_names))
 }
 
 fn ndjson_rules(path: &Path, fields: &FieldMap) -> Result<NdjsonRules, InputError> {
@@ -127,9 +129,18 @@ impl NdjsonLane {
         for counter in &fields.counters {
             self.counters.push(ndjson_counter(object, counter)?);
         }
-        let method = record.method.as_deref().map(str::as_bytes);
-        let status = record.status.as_deref().map(str::as_bytes);
-        let slot = self.requests.slot(&[Some(record.route.as_bytes()), method, status], fields.counters.len())?;
+        let tags = fields
+            .tags
+            .iter()
+            .map(|name| Ok(text_field(object, name)?.filter(|value| !value.is_empty())))
+            .collect::<Result<Vec<Option<String>>, String>>()?;
+        let mut parts = vec![
+            Some(record.route.as_bytes()),
+            record.method.as_deref().map(str::as_bytes),
+            record.status.as_deref().map(str::as_bytes),
+        ];
+        parts.extend(tags.iter().map(|tag| tag.as_deref().map(str::as_bytes)));
+        let slot = self.requests.slot(&parts, fields.counters.len())?;
         if let Some(at) = at {
             self.requests.window.extend(at);
         }
@@ -590,6 +601,19 @@ mod tests {
             ..InputOptions::default()
         };
         let benchmarks = load_csv(temp_file(log).path(), &options).unwrap();
+        let as_ndjson: String = log
+            .lines()
+            .skip(1)
+            .map(|line| {
+                let f: Vec<&str> = line.split(',').collect();
+                let queries = if f[4].is_empty() { String::new() } else { format!(",\"db_queries\":{}", f[4]) };
+                format!(
+                    "{{\"route\":\"{}\",\"region\":\"{}\",\"status\":{},\"latency_ms\":{}{queries}}}\n",
+                    f[0], f[1], f[2], f[3]
+                )
+            })
+            .collect();
+        assert!(load_ndjson(temp_file(&as_ndjson).path(), &options).unwrap() == benchmarks, "NDJSON alike");
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,
