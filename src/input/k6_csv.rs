@@ -2,53 +2,115 @@
 //! of the same run, through the shared [`K6Points`].
 //!
 //! Columns are found by name: `metric_name` and `metric_value` are required;
-//! every other column but `timestamp`, `extra_tags` and `metadata` is a tag
-//! (which system tags get a column depends on k6's version and
-//! `--system-tags`). `extra_tags` holds the remaining tags as
+//! the columns of k6's grouping tags are tags (which system tags get a
+//! column depends on k6's version and `--system-tags`; the others could not
+//! split a series anyway). `extra_tags` holds the remaining tags as
 //! `key=value&key=value`; `metadata` (vu, iter) is not a tag, as in NDJSON.
 //! The CSV declares no metric types, so the unit of a metric comes from its
 //! name ([`MetricShape::from_name`](super::k6::MetricShape::from_name)): k6's
 //! built-in metrics are recognized, and a custom trend is read as ms when its
 //! name ends like a duration (`_duration`, `_time`, `_latency`, `_ms`).
 //! Rows stream by one at a time; a bad row fails the input with its line.
+//!
+//! The file is parsed in lanes (see [`blocks`]), each block by the `csv`
+//! crate into its lane's [`K6Points`], with values stamped by their place in
+//! the file; only the columns of k6's grouping tags are read as tags.
 
 use std::path::Path;
 
-use super::k6::K6Points;
-use super::rows::csv_table::CsvTable;
-use super::InputError;
+use super::k6::{K6Points, GROUPING_TAGS};
+use super::rows::blocks::{self, BlockTally, RecordEnds};
+use super::rows::csv_table::required_column_index;
+use super::rows::request_csv;
+use super::{InputError, Location};
 use crate::model::Benchmark;
 
-/// Columns that are not tags.
-const NOT_TAGS: [&str; 5] = ["metric_name", "timestamp", "metric_value", "extra_tags", "metadata"];
-
-/// Reads a k6 `--out csv=file.csv` (or `file.gz`) output.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let table = CsvTable::open(path, b',')?;
-    let metric = table.required_column("metric_name")?;
-    let value = table.required_column("metric_value")?;
-    let extra_tags = table.optional_column("extra_tags");
-    let tag_columns: Vec<(String, _)> = table
-        .header()
-        .iter()
-        .filter(|name| !NOT_TAGS.contains(&name.as_str()))
-        .filter_map(|name| Some((name.clone(), table.optional_column(name)?)))
-        .collect();
-    let mut points = K6Points::default();
-    table.for_each_row(|row| {
-        let name = row.non_empty(&metric)?;
-        let number =
-            row.parse(&value, |text| text.parse::<f64>().map_err(|_| format!("expected a number, found {text:?}")))?;
-        let columns = tag_columns.iter().map(|(key, column)| (key.clone(), row.text(column).to_string()));
-        let extra = extra_tags.as_ref().map_or("", |column| row.text(column));
-        points
-            .push(row.line, name, number, columns.chain(split_extra_tags(extra)))
-            .map_err(|message| format!("column \"metric_value\": {message}"))
-    })?;
-    Ok(points.into_benchmarks())
+/// Where the fields are, by column index.
+struct Layout {
+    columns: usize,
+    metric: usize,
+    value: usize,
+    extra_tags: Option<usize>,
+    /// Columns of k6's grouping tags that the file has (the others could not split a series).
+    tags: Vec<(String, usize)>,
 }
 
-/// `key=value&key=value` (k6 writes tags outside the columns this way, unescaped).
+/// Reads a k6 `--out csv` file (plain or gzip-compressed); a bad row fails it.
+pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+    let stream = request_csv::open(path, b',')?;
+    let header = stream.header.clone();
+    let column = |name: &str| required_column_index(path, &header, b',', name);
+    let layout = Layout {
+        columns: header.len(),
+        metric: column("metric_name")?,
+        value: column("metric_value")?,
+        extra_tags: header.iter().position(|name| name == "extra_tags"),
+        tags: header
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| GROUPING_TAGS.contains(&name.as_str()))
+            .map(|(index, name)| (name.clone(), index))
+            .collect(),
+    };
+    let mut lanes: Vec<K6Points> = (0..blocks::lane_count()).map(|_| K6Points::default()).collect();
+    let parse = |points: &mut K6Points, number: u32, block: &[u8]| parse_block(points, number, block, &layout);
+    let mut reader = stream.into_reader();
+    let tally = blocks::parse_in_lanes(&mut reader, RecordEnds::OutsideQuotes, &mut lanes, parse)
+        .map_err(|e| InputError::io(path, &e))?;
+    tally.check_bad_rows(path, 0, 1)?;
+    if tally.rows == 0 {
+        return Err(InputError::new(path, Location::Line(2), "expected at least one data row after the header"));
+    }
+    Ok(K6Points::combine(lanes))
+}
+
+fn parse_block(points: &mut K6Points, number: u32, block: &[u8], layout: &Layout) -> BlockTally {
+    let mut tally = BlockTally { lines: memchr::memchr_iter(b'\n', block).count() as u64, ..BlockTally::default() };
+    if !block.ends_with(b"\n") {
+        tally.lines += 1;
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(block);
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line());
+                let place = u64::from(number) << 32 | line;
+                match take_row(points, place, &record, layout) {
+                    Ok(()) => tally.rows += 1,
+                    Err(message) => tally.bad_row(line, message),
+                }
+            }
+            Err(error) => {
+                tally.bad_row(line, format!("invalid CSV: {error}"));
+                break;
+            }
+        }
+    }
+    tally
+}
+
+/// One row as a point.
+fn take_row(points: &mut K6Points, place: u64, record: &csv::StringRecord, layout: &Layout) -> Result<(), String> {
+    if record.len() != layout.columns {
+        return Err(format!("expected {} fields like the header, found {}", layout.columns, record.len()));
+    }
+    let field = |index: usize| record.get(index).unwrap_or_default().trim();
+    let name = field(layout.metric);
+    if name.is_empty() {
+        return Err("column \"metric_name\": expected a value, found an empty field".into());
+    }
+    let text = field(layout.value);
+    let value: f64 = text.parse().map_err(|_| format!("column \"metric_value\": expected a number, found {text:?}"))?;
+    let columns = layout.tags.iter().map(|(key, index)| (key.clone(), field(*index).to_string()));
+    let extra = layout.extra_tags.map_or("", field);
+    points
+        .push(place, name, value, columns.chain(split_extra_tags(extra)))
+        .map_err(|message| format!("column \"metric_value\": {message}"))
+}
+
 fn split_extra_tags(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     text.split('&').filter_map(|pair| pair.split_once('=')).map(|(key, value)| (key.to_string(), value.to_string()))
 }
@@ -149,5 +211,42 @@ mod tests {
     #[test]
     fn never_panics_on_cut_or_garbled_output() {
         test_support::never_panics_on_prefixes(load, &fixture("run.csv"));
+    }
+
+    #[test]
+    fn a_run_of_many_blocks_gives_the_benchmarks_of_its_ndjson() {
+        // ~12 MB of CSV (three blocks and more), 40 series: busy ones binned, rare ones raw.
+        let mut csv = HEADER.to_string();
+        let mut ndjson = String::new();
+        for i in 0..120_000u64 {
+            let (route, status) = (i * 7919 % 40, if i % 97 == 0 { 500 } else { 200 });
+            let route = if route < 3 && i % 50 != 0 { 3 } else { route };
+            let ms = 1.0 + (i * 31 % 1000) as f64 / 7.0;
+            let padding = "x".repeat(20);
+            csv.push_str(&format!(
+                "http_req_duration,{i},{ms},,,,true,,GET,/r{route},HTTP/1.1,default,,{status},,tls1.3,https://h/r{route}?{padding},,\n"
+            ));
+            ndjson.push_str(&format!(
+                "{{\"metric\":\"http_req_duration\",\"type\":\"Point\",\"data\":{{\"time\":\"2024-03-12T09:15:00Z\",\"value\":{ms},\"tags\":{{\"method\":\"GET\",\"name\":\"/r{route}\",\"status\":\"{status}\",\"scenario\":\"default\",\"expected_response\":\"true\"}}}}}}\n"
+            ));
+        }
+        assert!(csv.len() > 2 * blocks::BLOCK_BYTES);
+        let from_csv = load_text(&csv).unwrap();
+        let from_ndjson = test_support::load_text(k6::load, &ndjson).unwrap();
+        assert_eq!(from_csv.len(), from_ndjson.len());
+        assert!(from_csv.iter().any(|b| b.histogram.is_some()) && from_csv.iter().any(|b| !b.samples.is_empty()));
+        for (csv, ndjson) in from_csv.iter().zip(&from_ndjson) {
+            assert_eq!((&csv.id, &csv.unit, csv.samples.len()), (&ndjson.id, &ndjson.unit, ndjson.samples.len()));
+            // serde_json's float parsing may differ from the standard library's by one ulp.
+            let close = csv.samples.iter().zip(&ndjson.samples).all(|(a, b)| (a / b - 1.0).abs() < 1e-15);
+            assert!(close, "{}: same samples in the same order", csv.id);
+            match (&csv.histogram, &ndjson.histogram) {
+                (Some(a), Some(b)) => {
+                    assert!(a.ranges() == b.ranges() && a.count() == b.count(), "{}", csv.id);
+                    assert!((a.sum() / b.sum() - 1.0).abs() < 1e-12, "{}: sums add in another order", csv.id);
+                }
+                (a, b) => assert_eq!(a.is_none(), b.is_none(), "{}", csv.id),
+            }
+        }
     }
 }

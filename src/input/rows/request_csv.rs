@@ -77,6 +77,13 @@ pub struct CsvStream {
     reader: Box<dyn BufRead + Send>,
 }
 
+impl CsvStream {
+    /// The rest of the stream, after the header.
+    pub fn into_reader(self) -> Box<dyn BufRead + Send> {
+        self.reader
+    }
+}
+
 /// Opens `path` (gzip or plain) and reads its header row. An empty file is an error.
 pub fn open(path: &Path, delimiter: u8) -> Result<CsvStream, InputError> {
     read_first_row(path, delimiter, "a CSV header row").map(|(stream, _)| stream)
