@@ -61,11 +61,14 @@ fn take_line(points: &mut K6Points, place: u64, line: K6Line) -> Result<(), Stri
     match line {
         K6Line::Metric { metric, data } => points.declare(metric, data),
         K6Line::Point { metric, data } => {
-            let tags = data.tags.unwrap_or_default().into_iter().filter_map(|(key, value)| match value {
-                Value::String(text) => Some((key, text)),
-                Value::Null => None,
-                other => Some((key, other.to_string())),
-            });
+            let tags: Vec<(String, String)> = (data.tags.unwrap_or_default().into_iter())
+                .filter_map(|(key, value)| match value {
+                    Value::String(text) => Some((key, text)),
+                    Value::Null => None,
+                    other => Some((key, other.to_string())),
+                })
+                .collect();
+            let tags = tags.iter().map(|(key, value)| (key.as_str(), value.as_str()));
             points.push(place, &metric, data.value, tags).map_err(|message| format!("data.value: {message}"))?;
         }
     }
@@ -147,25 +150,36 @@ impl K6Points {
     }
 
     /// Adds one point: its place in the file (larger for later points), its
-    /// value in k6's unit and all of its tags. An error says what is wrong
-    /// with the value.
-    pub fn push(
+    /// value in k6's unit and all of its tags (a later tag of the same name
+    /// wins). An error says what is wrong with the value. Nothing is
+    /// allocated unless the point starts a new series.
+    pub fn push<'t>(
         &mut self,
         place: u64,
         metric: &str,
         value: f64,
-        tags: impl IntoIterator<Item = (String, String)>,
+        tags: impl IntoIterator<Item = (&'t str, &'t str)>,
     ) -> Result<(), String> {
         let shape = self.declared.get(metric).copied().unwrap_or_else(|| MetricShape::from_name(metric));
         let (unit, scale) = shape.unit_and_scale();
         if !value.is_finite() || value < 0.0 {
             return Err(format!("expected a non-negative number, found {value}"));
         }
-        let tags = grouping_tags(tags);
+        let mut grouping: Vec<(&str, &str)> = Vec::with_capacity(GROUPING_TAGS.len());
+        for (key, value) in tags {
+            if GROUPING_TAGS.contains(&key) && !value.is_empty() {
+                let tag = normalized_tag(key, value);
+                match grouping.iter_mut().find(|(known, _)| *known == tag.0) {
+                    Some(known) => *known = tag,
+                    None => grouping.push(tag),
+                }
+            }
+        }
+        grouping.sort_unstable_by_key(|(key, _)| *key);
         // 0xfe and 0xff never occur in UTF-8, so no two (metric, tags) share a key.
         self.key.clear();
         self.key.extend_from_slice(metric.as_bytes());
-        for (key, value) in &tags {
+        for (key, value) in &grouping {
             self.key.push(0xff);
             self.key.extend_from_slice(key.as_bytes());
             self.key.push(0xfe);
@@ -174,6 +188,7 @@ impl K6Points {
         let slot = match self.index.get(&self.key) {
             Some(slot) => slot,
             None => {
+                let tags: Tags = grouping.iter().map(|(key, value)| (key.to_string(), value.to_string())).collect();
                 let values = LaneRecorder::default();
                 self.series.push(PointSeries { metric: metric.to_string(), tags, unit, first: place, values });
                 self.index.insert(&self.key)
@@ -294,25 +309,23 @@ impl Contains {
 
 /// The tags that split series, normalized by [`normalize_tag`]; empty values
 /// (k6's root `group` is `""`; CSV leaves absent tags empty) are dropped.
-fn grouping_tags(tags: impl IntoIterator<Item = (String, String)>) -> Tags {
-    tags.into_iter()
-        .filter(|(key, value)| GROUPING_TAGS.contains(&key.as_str()) && !value.is_empty())
-        .map(|(key, value)| normalize_tag(&key, &value))
-        .collect()
-}
-
 /// k6's `name` tag becomes `route` (what other request logs call it), without
 /// the scheme and host when it is a URL.
 pub fn normalize_tag(key: &str, value: &str) -> (String, String) {
+    let (key, value) = normalized_tag(key, value);
+    (key.to_string(), value.to_string())
+}
+
+fn normalized_tag<'t>(key: &'t str, value: &'t str) -> (&'t str, &'t str) {
     if key != "name" {
-        return (key.to_string(), value.to_string());
+        return (key, value);
     }
     let without_scheme = ["https://", "http://", "wss://", "ws://"].iter().find_map(|s| value.strip_prefix(s));
     let route = match without_scheme {
         Some(rest) => rest.find('/').map_or("/", |slash| &rest[slash..]),
         None => value,
     };
-    ("route".to_string(), route.to_string())
+    ("route", route)
 }
 
 #[cfg(test)]

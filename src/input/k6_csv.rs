@@ -104,15 +104,15 @@ fn take_row(points: &mut K6Points, place: u64, record: &csv::StringRecord, layou
     }
     let text = field(layout.value);
     let value: f64 = text.parse().map_err(|_| format!("column \"metric_value\": expected a number, found {text:?}"))?;
-    let columns = layout.tags.iter().map(|(key, index)| (key.clone(), field(*index).to_string()));
+    let columns = layout.tags.iter().map(|(key, index)| (key.as_str(), field(*index)));
     let extra = layout.extra_tags.map_or("", field);
     points
         .push(place, name, value, columns.chain(split_extra_tags(extra)))
         .map_err(|message| format!("column \"metric_value\": {message}"))
 }
 
-fn split_extra_tags(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    text.split('&').filter_map(|pair| pair.split_once('=')).map(|(key, value)| (key.to_string(), value.to_string()))
+fn split_extra_tags(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.split('&').filter_map(|pair| pair.split_once('='))
 }
 
 #[cfg(test)]

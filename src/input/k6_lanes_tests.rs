@@ -219,3 +219,11 @@ fn only_lines_that_may_declare_are_parsed_on_the_reading_thread() {
     assert_eq!(after.keys().collect::<Vec<_>>(), ["a", "b"]);
     assert_eq!(after["b"].kind, MetricKind::Rate);
 }
+
+/// The single-pass reader's tag grouping, kept as it was.
+fn grouping_tags(tags: impl IntoIterator<Item = (String, String)>) -> Tags {
+    tags.into_iter()
+        .filter(|(key, value)| GROUPING_TAGS.contains(&key.as_str()) && !value.is_empty())
+        .map(|(key, value)| normalize_tag(&key, &value))
+        .collect()
+}
