@@ -198,10 +198,6 @@ impl K6Points {
         Ok(())
     }
 
-    pub fn into_benchmarks(self) -> Vec<Benchmark> {
-        K6Points::combine(vec![self])
-    }
-
     /// One benchmark per (metric, tags) of all `parts` (lanes, in lane order), sorted by id.
     pub fn combine(parts: Vec<K6Points>) -> Vec<Benchmark> {
         let mut merged: BTreeMap<(String, Tags), (u64, Unit, Vec<LaneRecorder>)> = BTreeMap::new();

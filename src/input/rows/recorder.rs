@@ -53,29 +53,6 @@ impl Recorder {
         Recorder::Binned(histogram)
     }
 
-    /// Appends `other`'s values (after this recorder's, for raw samples).
-    pub fn merge(&mut self, other: Recorder) {
-        match (&mut *self, other) {
-            (Recorder::Raw(mine), Recorder::Raw(theirs)) if mine.len() + theirs.len() <= RAW_SAMPLE_LIMIT => {
-                mine.extend(theirs)
-            }
-            (Recorder::Binned(mine), Recorder::Binned(theirs)) => mine.merge(&theirs),
-            (Recorder::Binned(mine), Recorder::Raw(theirs)) => theirs.iter().for_each(|v| mine.record(*v)),
-            (mine, theirs) => {
-                let mut histogram = mine.to_histogram();
-                histogram.merge(&theirs.to_histogram());
-                *self = Recorder::Binned(histogram);
-            }
-        }
-    }
-
-    fn to_histogram(&self) -> Histogram {
-        match self {
-            Recorder::Raw(samples) => Histogram::from_values(samples),
-            Recorder::Binned(histogram) => histogram.clone(),
-        }
-    }
-
     pub fn count(&self) -> u64 {
         match self {
             Recorder::Raw(samples) => samples.len() as u64,
@@ -190,14 +167,20 @@ mod tests {
     fn the_form_depends_on_the_total_not_on_the_split() {
         let values: Vec<f64> = (0..3000).map(|i| i as f64 * 1.5).collect();
         let whole = recorded(&values);
+        // Two parts, as two lanes would hold them: values stamped with their place.
+        let parts = |values: &[f64], split: usize| {
+            let mut parts = [LaneRecorder::default(), LaneRecorder::default()];
+            for (place, value) in values.iter().enumerate() {
+                parts[usize::from(place >= split)].record(place as u64, *value);
+            }
+            parts.to_vec()
+        };
         for split in [1, 500, 1024, 2999] {
-            let mut merged = recorded(&values[..split]);
-            merged.merge(recorded(&values[split..]));
+            let merged = combine(parts(&values, split));
             let (Recorder::Binned(a), Recorder::Binned(b)) = (&merged, &whole) else { panic!("both binned") };
             assert!(a.ranges() == b.ranges(), "split at {split}");
         }
-        let mut small = recorded(&[1.0, 2.0]);
-        small.merge(recorded(&[3.0]));
+        let small = combine(parts(&[1.0, 2.0, 3.0], 2));
         assert!(matches!(small, Recorder::Raw(ref s) if s == &[1.0, 2.0, 3.0]), "raw samples keep the file order");
     }
 
