@@ -12,6 +12,7 @@ pub mod derived;
 pub mod key_index;
 pub mod ndjson;
 #[cfg(test)]
+#[cfg(test)]
 pub mod one_pass;
 pub mod recorder;
 pub mod request_csv;
