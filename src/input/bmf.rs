@@ -27,8 +27,7 @@ type Report = BTreeMap<String, BTreeMap<String, Metric>>;
 
 /// Load every (benchmark, measure) pair of a BMF file.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let report: Report = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let report: Report = super::read_json(path)?;
     let mut benchmarks = Vec::new();
     for (bench_name, measures) in &report {
         if measures.is_empty() {

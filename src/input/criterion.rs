@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
+use super::read_json;
 use serde::Deserialize;
 use std::time::SystemTime;
 
@@ -138,11 +138,6 @@ fn load_measurement(folder: &Path) -> Result<Benchmark, InputError> {
     }
     validate_benchmark(&sample_path, "$", &bench)?;
     Ok(bench)
-}
-
-fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))
 }
 
 /// `times[i] / iters[i]`: nanoseconds per iteration of each sample.

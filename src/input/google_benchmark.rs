@@ -103,8 +103,7 @@ impl Run {
 
 /// Load every benchmark of a Google Benchmark JSON report.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let report: Report = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let report: Report = super::read_json(path)?;
     let mut runs: Vec<Run> = Vec::new();
     for (index, entry) in report.benchmarks.iter().enumerate() {
         let json_path = format!("$.benchmarks[{index}]");

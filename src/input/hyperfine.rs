@@ -40,8 +40,7 @@ struct CommandResult {
 
 /// Load every command of a hyperfine JSON export, in file order.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let export: Export = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let export: Export = super::read_json(path)?;
     if export.results.is_empty() {
         return Err(InputError::new(
             path,

@@ -50,8 +50,7 @@ struct Metric {
 
 /// Load every run of a JMH JSON result file.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let runs: Vec<Run> = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let runs: Vec<Run> = super::read_json(path)?;
     let ids = run_ids(&runs);
     let mut benchmarks = Vec::new();
     for (index, (run, id)) in runs.iter().zip(&ids).enumerate() {

@@ -33,8 +33,7 @@ type MetricError = (String, String);
 
 /// Reads a k6 `--summary-export` or `handleSummary` JSON file.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let root: Value = super::read_json(path)?;
     let metrics = root.get("metrics").and_then(Value::as_object).ok_or_else(|| {
         InputError::new(
             path,

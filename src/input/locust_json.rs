@@ -44,8 +44,7 @@ struct Entry {
 
 /// Reads Locust's JSON statistics (a list of entries).
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let entries: Vec<Entry> = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let entries: Vec<Entry> = super::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     let span = run_span(&entries).map_err(|(index, key, message)| at(format!("$[{index}].{key}"), message))?;
     let mut benchmarks = Vec::new();

@@ -253,6 +253,21 @@ pub struct InputOptions {
     pub unit: Option<String>,
 }
 
+/// Reads a whole JSON file as a `T`; errors name the file and, for bad JSON, the place.
+pub(crate) fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
+    serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))
+}
+
+/// `value` unless it is negative, which is an error at `json_path` of `path`.
+pub(crate) fn non_negative_at(path: &Path, json_path: String, value: f64) -> Result<f64, InputError> {
+    if value < 0.0 {
+        let message = format!("expected a non-negative number, found {value}");
+        return Err(InputError::new(path, Location::JsonPath(json_path), message));
+    }
+    Ok(value)
+}
+
 /// Where in a file a problem is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Location {
@@ -350,8 +365,7 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
 
 /// Read a normalized results file (what `perfgate run` writes).
 pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let set: ResultSet = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let set: ResultSet = read_json(path)?;
     if set.schema != RESULTS_SCHEMA {
         return Err(InputError::new(
             path,

@@ -40,15 +40,9 @@ struct Summary {
 
 /// Load one oha JSON report.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let report: Report = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let report: Report = super::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
-    let non_negative = |json_path: String, value: f64| {
-        if value < 0.0 {
-            return Err(at(json_path, format!("expected a non-negative number, found {value}")));
-        }
-        Ok(value)
-    };
+    let non_negative = |json_path: String, value: f64| super::non_negative_at(path, json_path, value);
     let ns_per_second = nanoseconds_per("s").expect("seconds are a duration");
 
     let summary = &report.summary;

@@ -46,8 +46,7 @@ struct Stats {
 
 /// Load every benchmark of a pytest-benchmark JSON file.
 pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
-    let report: Report = serde_json::from_str(&text).map_err(|e| InputError::json(path, &e))?;
+    let report: Report = super::read_json(path)?;
     let mut first_index_of: BTreeMap<String, usize> = BTreeMap::new();
     let mut benchmarks = Vec::with_capacity(report.benchmarks.len());
     for (index, entry) in report.benchmarks.iter().enumerate() {
