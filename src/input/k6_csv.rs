@@ -78,10 +78,7 @@ fn parse_block(points: &mut K6Points, number: u32, block: &[u8], layout: &Layout
             Ok(true) => {
                 let line = record.position().map_or(line, |p| p.line());
                 let place = u64::from(number) << 32 | line;
-                match take_row(points, place, &record, layout) {
-                    Ok(()) => tally.rows += 1,
-                    Err(message) => tally.bad_row(line, message),
-                }
+                tally.row(line, take_row(points, place, &record, layout));
             }
             Err(error) => {
                 tally.bad_row(line, format!("invalid CSV: {error}"));

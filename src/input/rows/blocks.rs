@@ -59,6 +59,14 @@ pub struct BadLine {
 }
 
 impl BlockTally {
+    /// Counts a row at `line`: a good one, or a bad one with the message of what is wrong.
+    pub fn row(&mut self, line: u64, outcome: Result<(), String>) {
+        match outcome {
+            Ok(()) => self.rows += 1,
+            Err(message) => self.bad_row(line, message),
+        }
+    }
+
     /// Counts a bad row at `line`, keeping its message if it is among the first few.
     pub fn bad_row(&mut self, line: u64, message: String) {
         self.bad_row_at(line, None, message);

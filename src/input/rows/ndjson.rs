@@ -67,10 +67,7 @@ pub fn parse_lines<'b, T: Deserialize<'b>>(
             continue;
         }
         match serde_json::from_str::<T>(text) {
-            Ok(record) => match take(line as u32, record) {
-                Ok(()) => tally.rows += 1,
-                Err(message) => tally.bad_row(line, message),
-            },
+            Ok(record) => tally.row(line, take(line as u32, record)),
             Err(error) => tally.bad_row_at(line, Some(error.column() as u64), record_error(&error)),
         }
     }

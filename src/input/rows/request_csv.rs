@@ -187,10 +187,7 @@ impl Lane {
         if let Some(last) = fields.last_mut() {
             *last = last.strip_suffix(b"\r").unwrap_or(last);
         }
-        match self.record_fields(fields, schema, tally.lines as u32) {
-            Ok(()) => tally.rows += 1,
-            Err(message) => tally.bad_row(tally.lines, message),
-        }
+        tally.row(tally.lines, self.record_fields(fields, schema, tally.lines as u32));
     }
 
     /// A block with quotes: record by record, quoted rows through the `csv` crate.
@@ -204,10 +201,7 @@ impl Lane {
             let row = &block[start..end];
             start = end + 1;
             if !row.iter().all(u8::is_ascii_whitespace) {
-                match self.parse_row(row, schema, &mut fields, tally.lines as u32) {
-                    Ok(()) => tally.rows += 1,
-                    Err(message) => tally.bad_row(tally.lines, message),
-                }
+                tally.row(tally.lines, self.parse_row(row, schema, &mut fields, tally.lines as u32));
             }
             tally.lines += spanned - 1;
         }
