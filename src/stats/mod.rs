@@ -12,6 +12,10 @@
 //!   from the Mann–Whitney statistic (Hollander & Wolfe 1999, §4.3). It needs
 //!   no normality, resists outliers and is nearly as efficient as the mean
 //!   under normal data (95.5 %). The interval is exact for small samples.
+//! - **Min and max: block extremes.** The bootstrap fails for extremes, so
+//!   each side is cut into six blocks of consecutive samples and the
+//!   Hodges–Lehmann shift of the log block minima (maxima) is taken, with its
+//!   distribution-free Moses interval (Gumbel 1958; see [`extremes`]).
 //! - **Other estimators: percentile bootstrap** of the ratio of statistics
 //!   (Efron & Tibshirani 1993, ch. 13), seeded with a PCG generator so that a
 //!   report can be reproduced bit for bit; the seed travels in [`Method`].
@@ -41,6 +45,7 @@
 
 mod bootstrap;
 mod buckets;
+mod extremes;
 mod fdr;
 mod histogram;
 mod hodges_lehmann;
@@ -61,7 +66,7 @@ pub use buckets::{bucket_log_ratio, BucketValue, Bucketed};
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
-pub use paired::paired_log_ratio;
+pub use paired::{paired_log_ratio, round_log_ratios, signed_rank_p_beyond};
 pub use proportion::proportion_interval;
 pub use quantile::{order_statistic_ranks, quantile_interval, quantile_sorted, statistic, statistic_interval};
 pub use settle::{samples_to_settle, Settle};
@@ -94,6 +99,12 @@ pub enum Method {
     /// One value per side (summary-only inputs): the ratio itself, whose
     /// uncertainty is all run-to-run noise.
     SingleValue,
+    /// Block minima or maxima of `block` consecutive samples, `blocks` per
+    /// side or more, compared by their Hodges–Lehmann shift.
+    BlockExtremes {
+        block: usize,
+        blocks: usize,
+    },
     /// Coarse bucket counts on both sides: a bounding interval from the bucket
     /// bounds, not a sampling distribution, so it carries no p-value.
     Buckets,
@@ -157,11 +168,13 @@ const MAX_HL_PAIRS: usize = 4_000_000;
 ///   null distribution of the Mann–Whitney U for samples under 50 without ties,
 ///   normal approximation with tie correction otherwise. Above 4 million pairs,
 ///   the percentile bootstrap of the median ratio.
-/// - `Mean`, `Min`, `Max`, `Quantile`: percentile bootstrap (Efron & Tibshirani
-///   1993, ch. 13) of `log(stat(head*) / stat(base*))`, each side resampled
-///   independently, seeded by `opts.seed`. The bootstrap of `Min`/`Max` is
-///   known to be inconsistent (Bickel & Freedman 1981): treat those intervals
-///   as rough.
+/// - `Min`, `Max`: Hodges–Lehmann shift of the log block extremes of six
+///   blocks of consecutive samples per side, with the Moses interval (see
+///   [`extremes`]); the bootstrap is inconsistent for extremes (Bickel &
+///   Freedman 1981).
+/// - `Mean`, `Quantile`: percentile bootstrap (Efron & Tibshirani 1993,
+///   ch. 13) of `log(stat(head*) / stat(base*))`, each side resampled
+///   independently, seeded by `opts.seed`.
 ///
 /// Samples must be finite and non-negative; Hodges–Lehmann needs them strictly
 /// positive.
@@ -177,6 +190,8 @@ pub fn log_ratio(
     check_samples(head, "head")?;
     if estimator == Estimator::Median && base.len().saturating_mul(head.len()) <= MAX_HL_PAIRS {
         hodges_lehmann::hodges_lehmann(base, head, opts.confidence)
+    } else if matches!(estimator, Estimator::Min | Estimator::Max) {
+        extremes::block_extreme_log_ratio(base, head, estimator, opts.confidence)
     } else {
         bootstrap::bootstrap_log_ratio(base, head, estimator, opts)
     }
