@@ -16,6 +16,26 @@ const EXACT_UP_TO: usize = 200;
 
 /// Paired log ratio from per-round statistics of each side (same length, same round order).
 pub fn paired_log_ratio(base_rounds: &[f64], head_rounds: &[f64], confidence: f64) -> Result<LogRatio, StatsError> {
+    let d = round_log_ratios(base_rounds, head_rounds)?;
+    let mut walsh: Vec<f64> = Vec::with_capacity(d.len() * (d.len() + 1) / 2);
+    for i in 0..d.len() {
+        for j in i..d.len() {
+            walsh.push((d[i] + d[j]) / 2.0);
+        }
+    }
+    walsh.sort_by(f64::total_cmp);
+    let estimate = median_sorted(&walsh);
+    let ci = match signed_rank_depth(d.len(), confidence) {
+        Some(depth) => (walsh[depth - 1], walsh[walsh.len() - depth]),
+        None => (f64::NEG_INFINITY, f64::INFINITY),
+    };
+    let z = z_two_sided(confidence);
+    let se = if ci.0.is_finite() { (ci.1 - ci.0) / (2.0 * z) } else { f64::INFINITY };
+    Ok(LogRatio { estimate, se, ci, method: Method::Paired { rounds: d.len() }, n_base: d.len(), n_head: d.len() })
+}
+
+/// The per-round log ratios `ln(head_r / base_r)` (same length, same round order, at least 2).
+pub fn round_log_ratios(base_rounds: &[f64], head_rounds: &[f64]) -> Result<Vec<f64>, StatsError> {
     if base_rounds.len() != head_rounds.len() {
         return Err(StatsError::Invalid(format!(
             "{} base rounds against {} head rounds",
@@ -35,21 +55,57 @@ pub fn paired_log_ratio(base_rounds: &[f64], head_rounds: &[f64], confidence: f6
     if d.len() < 2 {
         return Err(StatsError::Invalid("a paired comparison needs at least 2 rounds".into()));
     }
-    let mut walsh: Vec<f64> = Vec::with_capacity(d.len() * (d.len() + 1) / 2);
-    for i in 0..d.len() {
-        for j in i..d.len() {
-            walsh.push((d[i] + d[j]) / 2.0);
-        }
+    Ok(d)
+}
+
+/// One-sided p-value of the exact Wilcoxon signed-rank test (Wilcoxon 1945;
+/// Hollander & Wolfe 1999, §3.1) of "the change is within the budget":
+/// H0 `θ <= threshold` when `worse_is_up`, else H0 `θ >= threshold`, with `θ`
+/// the centre of symmetry of the per-round log ratios `d`. The statistic is
+/// the sum of the ranks of `|d_r - threshold|` over the rounds beyond the
+/// threshold; its null distribution at the boundary is exact, so the p-value
+/// is valid with a handful of rounds, where a normal p-value from the
+/// interval's width is not (its tails are those of Student's t with few
+/// degrees of freedom, and the false discovery rate rests on the smallest
+/// p-values). It is the test the signed-rank interval inverts: the interval
+/// lies wholly beyond the threshold exactly when this p-value is at most
+/// `(1 - confidence) / 2`. Rounds exactly at the threshold are dropped; tied
+/// magnitudes share their mean rank, and the statistic is rounded down
+/// (conservative). Above 200 rounds, the normal approximation.
+pub fn signed_rank_p_beyond(d: &[f64], threshold: f64, worse_is_up: bool) -> f64 {
+    let excess: Vec<f64> = d
+        .iter()
+        .map(|x| if worse_is_up { x - threshold } else { threshold - x })
+        .filter(|e| *e != 0.0 && !e.is_nan())
+        .collect();
+    let n = excess.len();
+    if n == 0 {
+        return 1.0;
     }
-    walsh.sort_by(f64::total_cmp);
-    let estimate = median_sorted(&walsh);
-    let ci = match signed_rank_depth(d.len(), confidence) {
-        Some(depth) => (walsh[depth - 1], walsh[walsh.len() - depth]),
-        None => (f64::NEG_INFINITY, f64::INFINITY),
-    };
-    let z = z_two_sided(confidence);
-    let se = if ci.0.is_finite() { (ci.1 - ci.0) / (2.0 * z) } else { f64::INFINITY };
-    Ok(LogRatio { estimate, se, ci, method: Method::Paired { rounds: d.len() }, n_base: d.len(), n_head: d.len() })
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| excess[a].abs().total_cmp(&excess[b].abs()));
+    let mut statistic = 0.0;
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && excess[order[j + 1]].abs() == excess[order[i]].abs() {
+            j += 1;
+        }
+        let mean_rank = (i + j + 2) as f64 / 2.0;
+        statistic += mean_rank * order[i..=j].iter().filter(|&&k| excess[k] > 0.0).count() as f64;
+        i = j + 1;
+    }
+    let observed = statistic.floor() as usize;
+    if observed == 0 {
+        return 1.0;
+    }
+    if n > EXACT_UP_TO {
+        let mean = (n * (n + 1)) as f64 / 4.0;
+        let sd = ((n * (n + 1) * (2 * n + 1)) as f64 / 24.0).sqrt();
+        return std_normal().sf((observed as f64 - 0.5 - mean) / sd);
+    }
+    // P(T+ >= observed) = 1 - P(T+ <= observed - 1).
+    (1.0 - signed_rank_cdf(n)[observed - 1]).max(0.0)
 }
 
 fn median_sorted(sorted: &[f64]) -> f64 {
@@ -137,6 +193,47 @@ mod tests {
         assert!((ratio.estimate - 0.03).abs() < 1e-12, "{ratio:?}");
         assert!((ratio.ci.0 - 0.02).abs() < 1e-12 && (ratio.ci.1 - 0.05).abs() < 1e-12, "{ratio:?}");
         assert_eq!(ratio.method, Method::Paired { rounds: 8 });
+    }
+
+    #[test]
+    fn signed_rank_p_values_match_scipy() {
+        // scipy 1.17: d = np.array([0.05, 0.12, -0.03, 0.08, 0.2, 0.01, 0.07, 0.15, -0.06, 0.09]);
+        //   wilcoxon(d - np.log(1.03), alternative='greater', method='exact').pvalue = 0.080078125
+        //   wilcoxon(np.log(1.03) - d, alternative='greater', method='exact').pvalue = 0.9345703125
+        //   wilcoxon(d - np.log(0.97), alternative='less', method='exact').pvalue = 0.998046875
+        // e = [0.31, 0.22, 0.4, 0.5, 0.33, 0.27, 0.45, 0.38]:
+        //   wilcoxon(e - 0.1, alternative='greater', method='exact').pvalue = 0.00390625 (= 1/256)
+        let d = [0.05, 0.12, -0.03, 0.08, 0.2, 0.01, 0.07, 0.15, -0.06, 0.09];
+        let budget = 1.03f64.ln();
+        assert!((signed_rank_p_beyond(&d, budget, true) - 0.080078125).abs() < 1e-12);
+        assert!((signed_rank_p_beyond(&d.map(|x| 2.0 * budget - x), budget, true) - 0.9345703125).abs() < 1e-12);
+        assert!((signed_rank_p_beyond(&d, 0.97f64.ln(), false) - 0.998046875).abs() < 1e-12);
+        let e = [0.31, 0.22, 0.4, 0.5, 0.33, 0.27, 0.45, 0.38];
+        assert!((signed_rank_p_beyond(&e, 0.1, true) - 0.00390625).abs() < 1e-12);
+        assert_eq!(signed_rank_p_beyond(&[0.1, 0.1], 0.1, true), 1.0, "nothing beyond the threshold");
+    }
+
+    #[test]
+    fn the_signed_rank_p_value_is_uniform_at_the_boundary_not_anti_conservative() {
+        use crate::stats::test_support::rng;
+        use rand::Rng;
+        // 10 rounds of symmetric (Laplace-like) noise centred exactly on the budget:
+        // P(p <= 1/1024) must be 1/1024 (the attainable level), not the ~1 % a normal
+        // p-value from an interval of 10 rounds gives.
+        let budget = 1.03f64.ln();
+        let trials = 20_000;
+        let mut smallest = 0;
+        let mut below_5_percent = 0;
+        let mut g = rng(77);
+        for _ in 0..trials {
+            let d: Vec<f64> = (0..10).map(|_| budget + 0.1 * (g.gen::<f64>() - 0.5) * g.gen::<f64>()).collect();
+            let p = signed_rank_p_beyond(&d, budget, true);
+            smallest += usize::from(p <= 1.0 / 1024.0 + 1e-12);
+            below_5_percent += usize::from(p <= 0.05);
+        }
+        // Binomial(20000, 1/1024): mean 19.5, sd 4.4; P(p <= 0.05) = 0.0420 exactly for n = 10.
+        assert!(smallest <= 33, "{smallest} of {trials} at the smallest p-value");
+        assert!((below_5_percent as f64 / trials as f64 - 0.042).abs() < 0.006, "{below_5_percent}");
     }
 
     #[test]

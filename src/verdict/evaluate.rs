@@ -184,7 +184,7 @@ fn evaluate_kpi(
     let budget = budget_of(kpi, &unit)?;
 
     // Sample-based log ratios first: together they estimate the run-to-run noise.
-    let ratios: Vec<Option<Result<LogRatio, String>>> = prepared
+    let ratios: Vec<Option<Result<Evidence, String>>> = prepared
         .iter()
         .map(|(_, head, base)| base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, options)))
         .collect();
@@ -192,6 +192,7 @@ fn evaluate_kpi(
         .iter()
         .flatten()
         .filter_map(|r| r.as_ref().ok())
+        .map(|evidence| &evidence.ratio)
         .filter(|r| !matches!(r.method, stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::Buckets))
         .cloned()
         .collect();
@@ -204,13 +205,13 @@ fn evaluate_kpi(
             .then(|| absolute_interval(head, kpi.statistic, config.gate.confidence))
             .transpose()?;
         let relative = match (has_relative_budget(kpi), ratio) {
-            (true, Some(ratio)) => Some(ratio.map(|ratio| {
+            (true, Some(evidence)) => Some(evidence.map(|evidence| {
                 // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
-                let noise = match ratio.method {
+                let noise = match evidence.ratio.method {
                     stats::Method::Exact | stats::Method::Paired { .. } => RunNoise::none(),
                     _ => noise.clone(),
                 };
-                relative_part(kpi, direction, ratio, noise, config.gate.confidence)
+                relative_part(kpi, direction, evidence, noise, config.gate.confidence)
             })),
             _ => None,
         };
@@ -270,7 +271,33 @@ fn evaluate_kpi(
     Ok((outcome, pending, note))
 }
 
-fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<LogRatio, String> {
+/// A relative comparison's log ratio and, with paired rounds, the per-round
+/// log ratios its exact p-value is computed from.
+struct Evidence {
+    ratio: LogRatio,
+    round_changes: Option<Vec<f64>>,
+}
+
+fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<Evidence, String> {
+    // The same order of precedence as the unpaired path: exact, buckets, single values and histograms first.
+    let raw_samples = |series: &Series| series.buckets.is_none() && series.histogram.is_none() && series.has_values();
+    if !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head) {
+        if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
+            let error = |e: stats::StatsError| e.to_string();
+            let ratio = stats::paired_log_ratio(&base_rounds, &head_rounds, options.confidence).map_err(error)?;
+            let round_changes = stats::round_log_ratios(&base_rounds, &head_rounds).map_err(error)?;
+            return Ok(Evidence { ratio, round_changes: Some(round_changes) });
+        }
+    }
+    unpaired_log_ratio(base, head, statistic, options).map(|ratio| Evidence { ratio, round_changes: None })
+}
+
+fn unpaired_log_ratio(
+    base: &Series,
+    head: &Series,
+    statistic: Statistic,
+    options: &CompareOptions,
+) -> Result<LogRatio, String> {
     if base.deterministic && head.deterministic {
         return stats::exact_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
     }
@@ -283,9 +310,6 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
     if base.histogram.is_some() || head.histogram.is_some() {
         return stats::histogram_log_ratio(&base.to_histogram(), &head.to_histogram(), estimator(statistic), options)
             .map_err(|e| e.to_string());
-    }
-    if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
-        return stats::paired_log_ratio(&base_rounds, &head_rounds, options.confidence).map_err(|e| e.to_string());
     }
     stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
 }
@@ -339,11 +363,15 @@ fn relative_threshold(kpi: &Kpi, direction: Direction) -> (f64, bool) {
     }
 }
 
-fn relative_part(kpi: &Kpi, direction: Direction, ratio: LogRatio, noise: RunNoise, confidence: f64) -> Relative {
+fn relative_part(kpi: &Kpi, direction: Direction, evidence: Evidence, noise: RunNoise, confidence: f64) -> Relative {
+    let Evidence { ratio, round_changes } = evidence;
     let adjusted = stats::adjust(&ratio, &noise, confidence);
     let (threshold, worse_is_up) = relative_threshold(kpi, direction);
-    let p_value =
-        (ratio.method != stats::Method::Buckets).then(|| stats::p_value_beyond(&adjusted, threshold, worse_is_up));
+    let p_value = match (&round_changes, ratio.method) {
+        (_, stats::Method::Buckets) => None,
+        (Some(changes), _) => Some(stats::signed_rank_p_beyond(changes, threshold, worse_is_up)),
+        (None, _) => Some(stats::p_value_beyond(&adjusted, threshold, worse_is_up)),
+    };
     Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise }
 }
 
@@ -493,6 +521,7 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
         stats::Method::SingleValue => "single-value".to_string(),
         stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
+        stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
         stats::Method::Exact => "exact".to_string(),
         stats::Method::Buckets => "bucket bounds".to_string(),
     };
