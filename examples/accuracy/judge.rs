@@ -30,8 +30,13 @@ pub enum Judge {
 impl Judge {
     /// perfgate with default `[gate]` settings, one KPI over every benchmark.
     pub fn perfgate(statistic: &str, budget: f64) -> Judge {
+        Judge::perfgate_with_gate(statistic, budget, "")
+    }
+
+    /// perfgate with `gate` as the budget file's `[gate]` table body (e.g. `fdr = 0.01`).
+    pub fn perfgate_with_gate(statistic: &str, budget: f64, gate: &str) -> Judge {
         let text = format!(
-            "[[suite]]\nname = \"{SUITE}\"\n\n[[kpi]]\nname = \"time\"\nsuite = \"{SUITE}\"\nbench = \"*\"\n\
+            "[gate]\n{gate}\n\n[[suite]]\nname = \"{SUITE}\"\n\n[[kpi]]\nname = \"time\"\nsuite = \"{SUITE}\"\nbench = \"*\"\n\
              statistic = \"{statistic}\"\nmax-regression = \"{:.4}%\"\n",
             budget * 100.0
         );

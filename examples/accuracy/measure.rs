@@ -25,6 +25,9 @@ pub struct Tally {
     pub target_inconclusive: usize,
     pub intervals: usize,
     pub intervals_covering_truth: usize,
+    /// The changed benchmark's intervals alone (coverage away from zero change).
+    pub target_intervals: usize,
+    pub target_intervals_covering_truth: usize,
 }
 
 impl Tally {
@@ -37,10 +40,15 @@ impl Tally {
         self.checks_with_any_flag += usize::from(calls.iter().any(|c| c.flagged));
         self.target_flagged += usize::from(calls[0].flagged);
         self.target_inconclusive += usize::from(calls[0].inconclusive);
-        for (call, truth) in calls.iter().zip(true_changes) {
+        for (index, (call, truth)) in calls.iter().zip(true_changes).enumerate() {
             if let Some([lo, hi]) = call.interval {
+                let covers = usize::from(lo <= *truth && *truth <= hi);
                 self.intervals += 1;
-                self.intervals_covering_truth += usize::from(lo <= *truth && *truth <= hi);
+                self.intervals_covering_truth += covers;
+                if index == 0 {
+                    self.target_intervals += 1;
+                    self.target_intervals_covering_truth += covers;
+                }
             }
         }
     }
@@ -53,6 +61,8 @@ impl Tally {
         self.target_inconclusive += other.target_inconclusive;
         self.intervals += other.intervals;
         self.intervals_covering_truth += other.intervals_covering_truth;
+        self.target_intervals += other.target_intervals;
+        self.target_intervals_covering_truth += other.target_intervals_covering_truth;
     }
 
     fn judged(&self) -> Option<f64> {
@@ -77,6 +87,11 @@ impl Tally {
     /// Share of reported intervals that contain the true change.
     pub fn coverage(&self) -> Option<f64> {
         (self.intervals > 0).then(|| self.intervals_covering_truth as f64 / self.intervals as f64)
+    }
+
+    /// Share of the changed benchmark's intervals that contain its true change.
+    pub fn target_coverage(&self) -> Option<f64> {
+        (self.target_intervals > 0).then(|| self.target_intervals_covering_truth as f64 / self.target_intervals as f64)
     }
 }
 

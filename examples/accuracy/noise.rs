@@ -1,6 +1,8 @@
 //! What the simulated machine does to a benchmark's samples: the shape of
 //! per-sample noise, slow drift, round-to-round shifts shared by base and head
-//! (the shared-runner effect), and whole-run shifts of an unpaired run.
+//! (the shared-runner effect), shifts of each side in each round (each run of
+//! a benchmark binary lands differently), and whole-run shifts of an unpaired
+//! run — at levels measured on this project's CI machines.
 
 use rand::Rng;
 use rand_pcg::Pcg64;
@@ -31,10 +33,14 @@ pub enum Shape {
     /// Log-normal on a machine whose speed drifts slowly during the check
     /// (slope of the log time over the whole check drawn with sd 3 %).
     Drift,
+    /// A hard floor (the code's own time) plus exponential noise above it
+    /// (interrupts, cache misses) with mean `sample_cv`: what `min` estimates.
+    Floor,
 }
 
 impl Shape {
-    pub const ALL: [Shape; 5] = [Shape::LogNormal, Shape::HeavyTailed, Shape::Bimodal, Shape::Outliers, Shape::Drift];
+    pub const ALL: [Shape; 6] =
+        [Shape::LogNormal, Shape::HeavyTailed, Shape::Bimodal, Shape::Outliers, Shape::Drift, Shape::Floor];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +49,7 @@ impl Shape {
             Shape::Bimodal => "bimodal (30 % +8 %)",
             Shape::Outliers => "outliers (2 % at 1.5-3x)",
             Shape::Drift => "slow drift (3 % sd)",
+            Shape::Floor => "floor plus exponential noise",
         }
     }
 }
@@ -66,8 +73,50 @@ pub struct Noise {
     pub bench_run_shift: f64,
 }
 
+/// Measured on a 2-core CI machine (AMD EPYC): 12 interleaved A/A rounds of
+/// 10 base64 0.22.1 criterion benchmarks with the crate's own settings,
+/// analysed by `examples/accuracy/calibration/analyse.py` (raw samples in
+/// `base64-aa-rounds.tar.gz` there). Medians over the benchmarks, for the
+/// statistic `median` of criterion's per-iteration times.
+pub mod calibration {
+    /// Per-sample spread (MAD / median · 1.4826) within one run.
+    pub const SAMPLE_CV: f64 = 0.10;
+    /// sd of ln(median) per benchmark, round and side, not shared by the other side.
+    pub const SIDE_SHIFT: f64 = 0.109;
+    /// sd of ln(median) per benchmark and round, shared by both sides of the round.
+    pub const ROUND_SHIFT: f64 = 0.067;
+    /// The runs seen as separate runs: sd of a run's shift common to all benchmarks.
+    pub const COMMON_RUN_SHIFT: f64 = 0.085;
+    /// The runs seen as separate runs: sd of a benchmark's own run shift.
+    pub const BENCH_RUN_SHIFT: f64 = 0.115;
+}
+
 impl Noise {
-    /// The issue's shared-runner noise: per-sample CV 3 %, round shifts of 2 % hitting both sides.
+    /// The noise measured on this project's CI machines for interleaved rounds (see [`calibration`]).
+    pub fn calibrated_rounds() -> Noise {
+        Noise {
+            shape: Shape::LogNormal,
+            sample_cv: calibration::SAMPLE_CV,
+            round_shift: calibration::ROUND_SHIFT,
+            side_shift: calibration::SIDE_SHIFT,
+            common_run_shift: 0.0,
+            bench_run_shift: 0.0,
+        }
+    }
+
+    /// The noise measured on this project's CI machines, seen as one run per side (see [`calibration`]).
+    pub fn calibrated_separate_runs() -> Noise {
+        Noise {
+            shape: Shape::LogNormal,
+            sample_cv: calibration::SAMPLE_CV,
+            round_shift: 0.0,
+            side_shift: 0.0,
+            common_run_shift: calibration::COMMON_RUN_SHIFT,
+            bench_run_shift: calibration::BENCH_RUN_SHIFT,
+        }
+    }
+
+    /// Issue 6's assumed shared-runner noise: per-sample CV 3 %, round shifts of 2 % hitting both sides.
     pub fn shared_runner(sample_cv: f64) -> Noise {
         Noise {
             shape: Shape::LogNormal,
@@ -79,7 +128,7 @@ impl Noise {
         }
     }
 
-    /// The issue's stored-baseline noise: per-sample 3 %, common run shift 2 %, per-benchmark run shift 1 %.
+    /// Issue 6's assumed stored-baseline noise: per-sample 3 %, common run shift 2 %, per-benchmark run shift 1 %.
     pub fn separate_runs(sample_cv: f64) -> Noise {
         Noise {
             shape: Shape::LogNormal,
@@ -115,17 +164,18 @@ impl Noise {
 
     /// One sample's multiplicative noise factor.
     pub fn sample_factor(&self, rng: &mut Pcg64) -> f64 {
-        let z = standard_normal(rng);
-        let base = (self.sample_cv * z).exp();
+        let lognormal = |rng: &mut Pcg64| (self.sample_cv * standard_normal(rng)).exp();
         match self.shape {
-            Shape::LogNormal | Shape::Drift => base,
+            Shape::LogNormal | Shape::Drift => lognormal(rng),
             Shape::HeavyTailed => {
+                let z = standard_normal(rng);
                 let chi2: f64 = (0..HEAVY_TAIL_DF as usize).map(|_| standard_normal(rng).powi(2)).sum();
                 let t = z / (chi2 / HEAVY_TAIL_DF).sqrt();
                 // Student t with df has variance df / (df - 2): rescale to the same sd.
                 (self.sample_cv * t / (HEAVY_TAIL_DF / (HEAVY_TAIL_DF - 2.0)).sqrt()).exp()
             }
             Shape::Bimodal => {
+                let base = lognormal(rng);
                 if rng.gen::<f64>() < SLOW_MODE_SHARE {
                     base * SLOW_MODE_FACTOR
                 } else {
@@ -133,12 +183,15 @@ impl Noise {
                 }
             }
             Shape::Outliers => {
+                let base = lognormal(rng);
                 if rng.gen::<f64>() < OUTLIER_SHARE {
                     base * (1.5 + (OUTLIER_MAX_FACTOR - 1.5) * rng.gen::<f64>())
                 } else {
                     base
                 }
             }
+            // 1 + exponential(mean cv), drawn by inversion.
+            Shape::Floor => 1.0 - self.sample_cv * (1.0 - rng.gen::<f64>()).ln(),
         }
     }
 }

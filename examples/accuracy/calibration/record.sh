@@ -1,0 +1,28 @@
+#!/bin/bash
+# Interleaved A/A rounds of one criterion benchmark binary on this machine:
+# the same binary runs as "A" and "B" in ABBA order (as perfgate interleaves
+# base and head), and each run's raw samples are kept per round and side.
+#
+#   record.sh BENCH_BINARY FILTER ROUNDS OUT_DIR
+#   analyse.py OUT_DIR > per-benchmark.csv
+#
+# The published calibration ran the benchmarks of the base64 0.22.1 crate
+# (its own settings: 0.5 s warm-up, 3 s measurement) with
+#   FILTER='^(encode|decode)_small_input/(encode|decode)/' ROUNDS=12
+set -euo pipefail
+binary=$(realpath "$1") filter=$2 rounds=$3 out=$(realpath -m "$4")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/A" "$work/B" "$out"
+for round in $(seq 1 "$rounds"); do
+  if (( round % 2 == 1 )); then order="A B"; else order="B A"; fi
+  for side in $order; do
+    (cd "$work/$side" && "$binary" --bench --noplot "$filter" > /dev/null 2>&1)
+    (cd "$work/$side/target/criterion" && find . -path '*/new/sample.json' | while read -r sample; do
+      bench=$(dirname "$(dirname "$sample")")
+      mkdir -p "$out/r$round/$side/$bench"
+      cp "$sample" "$out/r$round/$side/$bench/"
+    done)
+    echo "$(date +%T) round $round side $side done" >&2
+  done
+done
