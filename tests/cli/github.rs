@@ -1,5 +1,5 @@
 //! GitHub: the sticky PR comment against a fake API on 127.0.0.1, the override
-//! label, a read-only token, the token's secrecy, and the Actions files
+//! label, a read-only or missing token, the token's secrecy, and the Actions files
 //! (`$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT`) and annotations.
 
 mod fake_api;
@@ -7,7 +7,7 @@ mod fake_api;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use fake_api::{FakeGithub, OWNER_REPO};
+use fake_api::{FakeGithub, ACTIONS_BOT, OWNER_REPO};
 
 use super::*;
 
@@ -118,8 +118,9 @@ fn the_first_run_creates_the_marked_comment_and_the_second_updates_it_in_place()
     assert_eq!(second.id, first.id);
     assert!(second.body.contains("### ✅ perfgate: pass"), "{}", second.body);
     assert!(second.body.contains("21.4 ms") && !second.body.contains("25.7 ms"), "{}", second.body);
-    let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
-    assert_eq!(methods, ["GET", "POST", "GET", "PATCH"]);
+    let run = |write: &'static str| ["GET /repos/acme/shop/issues/7/comments", write];
+    let calls = [run("POST /repos/acme/shop/issues/7/comments"), run("PATCH /repos/acme/shop/issues/comments/1000")];
+    assert_eq!(server.calls(), calls.concat());
 }
 
 #[test]
@@ -138,16 +139,18 @@ fn the_example_check_comments_from_an_enterprise_api_url() {
     assert!(!stderr.contains("warning: cannot comment"), "{stderr}");
     let comment = only_comment(&server);
     assert!(comment.body.contains("microbenchmarks do not regress") && comment.body.contains("+38.2%"));
-    assert!(server.requests().iter().all(|r| r.target.starts_with("/api/v3/repos/acme/shop/issues/3/")));
+    assert!(server.requests().iter().all(|r| r.target.starts_with("/api/v3/")), "{:?}", server.requests());
+    assert_eq!(server.calls(), ["GET /repos/acme/shop/issues/3/comments", "POST /repos/acme/shop/issues/3/comments"]);
 }
 
 #[test]
 fn every_page_of_comments_is_searched_for_the_marker() {
-    let others: Vec<String> = (0..5).map(|i| format!("LGTM {i}")).collect();
-    let mut bodies: Vec<&str> = others.iter().map(String::as_str).collect();
-    bodies.push("<!-- perfgate -->\nold numbers");
-    bodies.push("one more after it");
-    let server = FakeGithub::start("").with_comments(&bodies).with_max_page_size(2);
+    let mut comments: Vec<(&str, String)> = (0..5).map(|i| ("reviewer", format!("LGTM {i}"))).collect();
+    comments.push((ACTIONS_BOT, "<!-- perfgate -->\nold numbers".into()));
+    comments.push(("reviewer", "one more after it".into()));
+    let server = comments.iter().fold(FakeGithub::start("").with_max_page_size(2), |server, (author, body)| {
+        server.with_comment(7, author, body)
+    });
     let dir = tempfile::tempdir().unwrap();
     let event = pull_request_event(dir.path(), 7, &[]);
     let (code, _, stderr) = outcome(perfgate_in_pull_request(&server, &event).args([
@@ -162,7 +165,7 @@ fn every_page_of_comments_is_searched_for_the_marker() {
     assert_eq!(comments.len(), 7, "no second perfgate comment");
     assert!(comments[5].body.contains("perfgate: fail") && !comments[5].body.contains("old numbers"));
     let listed: Vec<String> =
-        server.requests().iter().filter(|r| r.method == "GET").map(|r| r.target.clone()).collect();
+        server.requests().iter().filter(|r| r.path("").ends_with("/comments")).map(|r| r.target.clone()).collect();
     assert_eq!(listed.len(), 3, "the marker is on the third page: {listed:?}");
     assert!(listed[2].ends_with("page=3"), "{listed:?}");
 }
@@ -178,7 +181,7 @@ fn on_change_creates_no_comment_for_a_plain_pass_but_updates_an_existing_one() {
     );
     assert_eq!((code, server.comments().len()), (0, 0), "{stderr}");
 
-    let server = FakeGithub::start("").with_comments(&["<!-- perfgate -->\n### ❌ perfgate: fail"]);
+    let server = FakeGithub::start("").with_comment(7, ACTIONS_BOT, "<!-- perfgate -->\n### ❌ perfgate: fail");
     let (code, _, stderr) = outcome(
         perfgate_in_pull_request(&server, &event)
             .env("PERFGATE_COMMENT", "on-failure") // the action's input, read from the environment
@@ -281,7 +284,7 @@ fn a_read_only_token_gets_the_two_workflow_explanation_and_the_verdict_stands() 
 }
 
 #[test]
-fn an_unreachable_api_or_a_missing_token_is_a_warning_only() {
+fn an_unreachable_api_is_a_warning_only() {
     let dir = tempfile::tempdir().unwrap();
     let event = pull_request_event(dir.path(), 7, &[]);
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
@@ -296,18 +299,29 @@ fn an_unreachable_api_or_a_missing_token_is_a_warning_only() {
     );
     assert_eq!(code, 1);
     assert!(stderr.contains("warning: cannot comment on the pull request: cannot talk to the GitHub API"), "{stderr}");
+}
 
-    let (code, _, stderr) = outcome(
-        perfgate_with(&[("GITHUB_REPOSITORY", OWNER_REPO), ("GITHUB_EVENT_PATH", event.to_str().unwrap())]).args([
-            "check",
-            "--comment",
-            "always",
-            "--config",
-            EXAMPLE,
-        ]),
-    );
-    assert_eq!(code, 1);
+#[test]
+fn without_a_token_nothing_is_sent_a_check_keeps_its_verdict_and_perfgate_comment_fails() {
+    let server = FakeGithub::start("");
+    let dir = tempfile::tempdir().unwrap();
+    let event = pull_request_event(dir.path(), 7, &[]);
+    let untokened = || {
+        let mut command = perfgate_in_pull_request(&server, &event);
+        command.env_remove("GITHUB_TOKEN");
+        command
+    };
+    let (code, _, stderr) = outcome(untokened().args(["check", "--comment", "always", "--config", EXAMPLE]));
+    assert_eq!(code, 1, "the gate's exit code: {stderr}");
+    assert_eq!(server.calls(), Vec::<String>::new(), "no request without a token");
     assert!(stderr.contains("warning: no GitHub token in $GITHUB_TOKEN"), "{stderr}");
+
+    let report = dir.path().join("report.json");
+    outcome(perfgate_with(&[]).args(["check", "-q", "--format", "json", "--config", EXAMPLE, "--output"]).arg(&report));
+    let (code, _, stderr) = outcome(untokened().args(["comment", "--pr", "7", "--report"]).arg(&report));
+    assert_eq!(code, 2, "a comment that cannot be posted fails the commenting job: {stderr}");
+    assert!(stderr.contains("no GitHub token in $GITHUB_TOKEN"), "{stderr}");
+    assert_eq!(server.calls(), Vec::<String>::new(), "still no request");
 }
 
 #[test]
@@ -329,7 +343,7 @@ fn the_token_is_sent_as_authorization_and_appears_in_no_output() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("perfgate: pull request acme/shop#7"), "verbose says what it does: {stderr}");
     let requests = server.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 2, "the comments, the new comment: {requests:?}");
     for request in &requests {
         assert_eq!(request.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
     }
@@ -391,7 +405,7 @@ fn perfgate_comment_posts_a_saved_report() {
     let body = only_comment(&server).body;
     assert!(body.starts_with(MARKER) && body.contains("perfgate: fail"), "{body}");
     assert!(body.contains("[workflow run](https://github.com/acme/shop/actions/runs/99)"), "{body}");
-    assert!(server.requests()[1].target.starts_with("/repos/acme/shop/issues/12/comments"));
+    assert_eq!(server.calls(), ["GET /repos/acme/shop/issues/12/comments", "POST /repos/acme/shop/issues/12/comments"]);
     let (code, _, stderr) = comment(&server);
     assert_eq!(code, 0);
     assert!(stderr.contains("is up to date"), "{stderr}");
