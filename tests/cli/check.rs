@@ -1,6 +1,13 @@
 //! `perfgate check` on the shipped examples and on latency exports.
 
+use std::collections::BTreeSet;
+
 use super::*;
+
+/// (KPI name, bench) pairs, for comparing with [`failing_comparisons`].
+fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items.iter().map(|(kpi, bench)| (kpi.to_string(), bench.to_string())).collect()
+}
 
 #[test]
 fn the_example_fails_exactly_the_slower_benchmark_and_the_slow_route() {
@@ -8,15 +15,22 @@ fn the_example_fails_exactly_the_slower_benchmark_and_the_slow_route() {
     assert_eq!(code, 1);
     assert_eq!(report["schema"], 1);
     assert_eq!(report["verdict"], "fail");
-    let failed: Vec<String> =
-        verdicts(&report).into_iter().filter(|(_, v)| v == "fail").map(|(bench, _)| bench).collect();
-    assert_eq!(failed, ["fib 20", "latency{method=GET,route=/api/orders/*}"]);
-    let kpi_verdicts: Vec<&str> =
-        report["kpis"].as_array().unwrap().iter().map(|k| k["verdict"].as_str().unwrap()).collect();
-    assert_eq!(kpi_verdicts[0], "fail");
-    assert_eq!(kpi_verdicts[1], "pass");
-    assert_eq!(kpi_verdicts[2], "fail");
-    assert_eq!(kpi_verdicts[3], "pass");
+    assert_eq!(
+        failing_comparisons(&report),
+        pairs(&[
+            ("microbenchmarks do not regress", "fib 20"),
+            ("GET /api/orders/{id} p99 under 1s", "latency{method=GET,route=/api/orders/*}"),
+        ]),
+        "{report:#}"
+    );
+    let expected = [
+        ("microbenchmarks do not regress", "fail"),
+        ("GET /api/users p99 under 1s", "pass"),
+        ("GET /api/orders/{id} p99 under 1s", "fail"),
+        ("API throughput holds", "pass"),
+        ("error rate under 1%", "pass"),
+    ];
+    assert_eq!(kpi_verdicts(&report), expected.map(|(kpi, verdict)| (kpi.to_string(), verdict.to_string())));
 }
 
 #[test]
