@@ -146,8 +146,10 @@ Examples:
   perfgate comment --report report.json --pr 42 --repo acme/shop --comment on-change
 
 The token is read from $GITHUB_TOKEN (or the variable named by --token-env) and
-is never printed. The API is $GITHUB_API_URL (default https://api.github.com;
-GitHub Enterprise: https://HOST/api/v3).
+is never printed. Only a marked comment written by the token's own account is
+updated (github-actions[bot] for the Actions GITHUB_TOKEN). The API is
+$GITHUB_API_URL (default https://api.github.com; GitHub Enterprise:
+https://HOST/api/v3).
 
 Exit codes: 0 commented (or nothing to do), 2 the comment could not be posted or the report is invalid.")]
     Comment(CommentArgs),

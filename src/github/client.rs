@@ -5,6 +5,7 @@
 //! octocrab's errors are never passed on as they are: they become an
 //! [`ApiError`] with the HTTP status and GitHub's message, scrubbed of the token.
 
+use std::cell::OnceCell;
 use std::time::Duration;
 
 use octocrab::{Octocrab, Page};
@@ -26,6 +27,23 @@ pub struct IssueComment {
     pub id: u64,
     #[serde(default)]
     pub body: Option<String>,
+    /// Who wrote it (GitHub sends `null` for a deleted account).
+    #[serde(default)]
+    pub user: Option<Account>,
+}
+
+impl IssueComment {
+    /// Whether `login` wrote this comment and its body contains `marker`.
+    fn is_marked_by(&self, login: &str, marker: &str) -> bool {
+        let written_by = self.user.as_ref().is_some_and(|user| user.login == login);
+        written_by && self.body.as_deref().is_some_and(|body| body.contains(marker))
+    }
+}
+
+/// A GitHub account (a user or a bot), as comments and `GET /user` name it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Account {
+    pub login: String,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +52,7 @@ struct Label {
 }
 
 /// Why a GitHub API call failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
     #[error("GitHub answered {status}: {message}")]
     Status { status: u16, message: String },
@@ -58,6 +76,8 @@ pub struct GithubClient {
     octocrab: Octocrab,
     token: Token,
     api_url: String,
+    /// `GET /user`'s answer, asked at most once.
+    token_login: OnceCell<Result<String, ApiError>>,
 }
 
 impl GithubClient {
@@ -80,20 +100,30 @@ impl GithubClient {
                 .map_err(|e| token.redact(&e.to_string()))
         });
         let octocrab = octocrab.map_err(setup_error)?;
-        Ok(GithubClient { runtime, octocrab, token, api_url: api_url.to_string() })
+        Ok(GithubClient { runtime, octocrab, token, api_url: api_url.to_string(), token_login: OnceCell::new() })
     }
 
-    /// The first comment of an issue or pull request whose body contains `marker`; every page is searched.
+    /// The login of the token's user (`GET /user`), asked once per client; an
+    /// installation token (the Actions `GITHUB_TOKEN`) has no user and gets a 403.
+    pub fn token_login(&self) -> Result<String, ApiError> {
+        self.token_login
+            .get_or_init(|| self.call(self.octocrab.get::<Account, _, ()>("/user", None)).map(|user| user.login))
+            .clone()
+    }
+
+    /// The first comment of an issue or pull request written by `author` whose body
+    /// contains `marker`; every page is searched.
     pub fn find_comment(
         &self,
         repository: &Repository,
         number: u64,
         marker: &str,
+        author: &str,
     ) -> Result<Option<IssueComment>, ApiError> {
         let route = format!("/repos/{}/{}/issues/{number}/comments", repository.owner, repository.name);
         let mut hit = None;
         self.visit_pages(&route, |comments: Vec<IssueComment>| {
-            hit = comments.into_iter().find(|c| c.body.as_deref().is_some_and(|body| body.contains(marker)));
+            hit = comments.into_iter().find(|comment| comment.is_marked_by(author, marker));
             hit.is_none()
         })?;
         Ok(hit)
@@ -159,5 +189,26 @@ impl GithubClient {
                 ApiError::Transport { api_url: self.api_url.clone(), detail: self.token.redact(&other.to_string()) }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(json: serde_json::Value) -> IssueComment {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_comment_is_marked_by_its_author_only_when_it_carries_the_marker() {
+        let ours = comment(serde_json::json!({"id": 1, "body": "<!-- m -->\nreport", "user": {"login": "bot"}}));
+        assert!(ours.is_marked_by("bot", "<!-- m -->"));
+        assert!(!ours.is_marked_by("reviewer", "<!-- m -->"), "someone else's login");
+        assert!(!ours.is_marked_by("bot", "<!-- other -->"), "no marker");
+        let ghost = comment(serde_json::json!({"id": 2, "body": "<!-- m -->", "user": null}));
+        assert!(!ghost.is_marked_by("bot", "<!-- m -->"), "a deleted account is nobody's");
+        let bare = comment(serde_json::json!({"id": 3}));
+        assert!(!bare.is_marked_by("bot", ""), "no body, no author");
     }
 }

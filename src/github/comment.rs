@@ -1,6 +1,9 @@
-//! The sticky PR comment: one comment carrying the marker, found across every
-//! page of the PR's comments and updated in place, created only when the
-//! comment mode asks for it.
+//! The sticky PR comment: one comment carrying the marker, written by the
+//! token's own account, found across every page of the PR's comments and
+//! updated in place, created only when the comment mode asks for it.
+//!
+//! A comment by anyone else is never edited, even when it carries the marker
+//! (a reviewer quoting the report, or pasting a local `--format markdown` run).
 
 use super::client::{ApiError, GithubClient};
 use super::context::PullRequest;
@@ -8,6 +11,10 @@ use crate::config::Level;
 use crate::report::markdown::{Markdown, MARKER};
 use crate::report::Render;
 use crate::verdict::{Report, Verdict};
+
+/// The account the Actions `GITHUB_TOKEN` comments as. It is an installation
+/// token, which has no user: GitHub answers its `GET /user` with 403.
+pub const ACTIONS_BOT_LOGIN: &str = "github-actions[bot]";
 
 /// When to comment on the pull request (`--comment`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,7 +71,8 @@ pub fn upsert_sticky_comment(
         return Ok(CommentAction::Skipped("--comment never"));
     }
     let repository = &pull_request.repository;
-    match client.find_comment(repository, pull_request.number, MARKER)? {
+    let author = commenter_login(client)?;
+    match client.find_comment(repository, pull_request.number, MARKER, &author)? {
         Some(existing) if existing.body.as_deref() == Some(body) => Ok(CommentAction::Unchanged(existing.id)),
         Some(existing) => Ok(CommentAction::Updated(client.update_comment(repository, existing.id, body)?.id)),
         None if mode.creates_for(report) => {
@@ -74,6 +82,16 @@ pub fn upsert_sticky_comment(
             CommentMode::OnFailure => "no KPI failed and there is no earlier comment to update",
             _ => "every KPI passed and there is no earlier comment to update",
         })),
+    }
+}
+
+/// The account the token comments as: its user (a personal access token), or
+/// `github-actions[bot]` when GitHub refuses to name one (403, or 404) — the
+/// Actions `GITHUB_TOKEN`. Any other failure is the comment's failure.
+pub fn commenter_login(client: &GithubClient) -> Result<String, ApiError> {
+    match client.token_login() {
+        Err(error) if matches!(error.status(), Some(403 | 404)) => Ok(ACTIONS_BOT_LOGIN.to_string()),
+        answer => answer,
     }
 }
 

@@ -1,5 +1,6 @@
-//! GitHub: the sticky PR comment against a fake API on 127.0.0.1, the override
-//! label, a read-only token, the token's secrecy, and the Actions files
+//! GitHub: the sticky PR comment against a fake API on 127.0.0.1 (only ever
+//! the token's own comment on this PR), the override label, a read-only or
+//! missing token, the token's secrecy, and the Actions files
 //! (`$GITHUB_STEP_SUMMARY`, `$GITHUB_OUTPUT`) and annotations.
 
 mod fake_api;
@@ -7,7 +8,7 @@ mod fake_api;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use fake_api::{FakeGithub, OWNER_REPO};
+use fake_api::{FakeGithub, ACTIONS_BOT, OWNER_REPO};
 
 use super::*;
 
@@ -85,6 +86,18 @@ fn quick_budget(dir: &Path, head: &str, gate: &str) -> PathBuf {
     )
 }
 
+/// `perfgate check --comment always` on the quick budget with `head`, in a workflow run for PR `number`.
+fn check_and_comment(server: &FakeGithub, number: u64, head: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let event = pull_request_event(dir.path(), number, &[]);
+    let config = quick_budget(dir.path(), head, "");
+    let (code, _, stderr) = outcome(
+        perfgate_in_pull_request(server, &event).args(["check", "--comment", "always", "--config"]).arg(&config),
+    );
+    assert!(!stderr.contains("warning: cannot comment"), "{stderr}");
+    (code, stderr)
+}
+
 fn only_comment(server: &FakeGithub) -> fake_api::Comment {
     let comments = server.comments();
     assert_eq!(comments.len(), 1, "exactly one comment: {comments:#?}");
@@ -118,8 +131,9 @@ fn the_first_run_creates_the_marked_comment_and_the_second_updates_it_in_place()
     assert_eq!(second.id, first.id);
     assert!(second.body.contains("### ✅ perfgate: pass"), "{}", second.body);
     assert!(second.body.contains("21.4 ms") && !second.body.contains("25.7 ms"), "{}", second.body);
-    let methods: Vec<String> = server.requests().iter().map(|r| r.method.clone()).collect();
-    assert_eq!(methods, ["GET", "POST", "GET", "PATCH"]);
+    let run = |write: &'static str| ["GET /user", "GET /repos/acme/shop/issues/7/comments", write];
+    let calls = [run("POST /repos/acme/shop/issues/7/comments"), run("PATCH /repos/acme/shop/issues/comments/1000")];
+    assert_eq!(server.calls(), calls.concat(), "one GET /user per run, then the comments");
 }
 
 #[test]
@@ -138,16 +152,21 @@ fn the_example_check_comments_from_an_enterprise_api_url() {
     assert!(!stderr.contains("warning: cannot comment"), "{stderr}");
     let comment = only_comment(&server);
     assert!(comment.body.contains("microbenchmarks do not regress") && comment.body.contains("+38.2%"));
-    assert!(server.requests().iter().all(|r| r.target.starts_with("/api/v3/repos/acme/shop/issues/3/")));
+    assert!(server.requests().iter().all(|r| r.target.starts_with("/api/v3/")), "{:?}", server.requests());
+    assert_eq!(
+        server.calls(),
+        ["GET /user", "GET /repos/acme/shop/issues/3/comments", "POST /repos/acme/shop/issues/3/comments"]
+    );
 }
 
 #[test]
 fn every_page_of_comments_is_searched_for_the_marker() {
-    let others: Vec<String> = (0..5).map(|i| format!("LGTM {i}")).collect();
-    let mut bodies: Vec<&str> = others.iter().map(String::as_str).collect();
-    bodies.push("<!-- perfgate -->\nold numbers");
-    bodies.push("one more after it");
-    let server = FakeGithub::start("").with_comments(&bodies).with_max_page_size(2);
+    let mut comments: Vec<(&str, String)> = (0..5).map(|i| ("reviewer", format!("LGTM {i}"))).collect();
+    comments.push((ACTIONS_BOT, "<!-- perfgate -->\nold numbers".into()));
+    comments.push(("reviewer", "one more after it".into()));
+    let server = comments.iter().fold(FakeGithub::start("").with_max_page_size(2), |server, (author, body)| {
+        server.with_comment(7, author, body)
+    });
     let dir = tempfile::tempdir().unwrap();
     let event = pull_request_event(dir.path(), 7, &[]);
     let (code, _, stderr) = outcome(perfgate_in_pull_request(&server, &event).args([
@@ -162,9 +181,79 @@ fn every_page_of_comments_is_searched_for_the_marker() {
     assert_eq!(comments.len(), 7, "no second perfgate comment");
     assert!(comments[5].body.contains("perfgate: fail") && !comments[5].body.contains("old numbers"));
     let listed: Vec<String> =
-        server.requests().iter().filter(|r| r.method == "GET").map(|r| r.target.clone()).collect();
+        server.requests().iter().filter(|r| r.path("").ends_with("/comments")).map(|r| r.target.clone()).collect();
     assert_eq!(listed.len(), 3, "the marker is on the third page: {listed:?}");
     assert!(listed[2].ends_with("page=3"), "{listed:?}");
+}
+
+/// A stale perfgate comment on PR 7 by each of `authors`, in this order.
+fn stale_comments_by(mut server: FakeGithub, authors: &[&str]) -> FakeGithub {
+    for author in authors {
+        server = server.with_comment(7, author, "<!-- perfgate -->\n### ❌ perfgate: fail (stale)");
+    }
+    server
+}
+
+/// The authors of PR 7's comments that no longer show the stale report, in order.
+fn refreshed_authors(server: &FakeGithub) -> Vec<String> {
+    let comments = server.comments_on(7);
+    comments.into_iter().filter(|c| !c.body.contains("(stale)")).map(|c| c.author).collect()
+}
+
+#[test]
+fn a_reviewers_comment_carrying_the_marker_is_left_alone() {
+    let quote = "> <!-- perfgate -->\n> ### ❌ perfgate: fail\n\nIs `sleep 0.02` really slower?";
+    let server = FakeGithub::start("").with_comment(7, "reviewer", quote);
+    let (code, stderr) = check_and_comment(&server, 7, "slow-head.json");
+    assert_eq!(code, 1, "{stderr}");
+    let comments = server.comments_on(7);
+    assert_eq!(comments.len(), 2, "perfgate posts its own comment: {comments:#?}");
+    assert_eq!((comments[0].author.as_str(), comments[0].body.as_str()), ("reviewer", quote), "left alone");
+    assert_eq!(comments[1].author, ACTIONS_BOT);
+    assert!(comments[1].body.starts_with(MARKER) && comments[1].body.contains("perfgate: fail"));
+
+    let (code, stderr) = check_and_comment(&server, 7, "aa-head.json");
+    assert_eq!(code, 0, "{stderr}");
+    let updated = server.comments_on(7);
+    assert_eq!((updated.len(), updated[0].body.as_str()), (2, quote), "{updated:#?}");
+    assert_eq!(updated[1].id, comments[1].id, "perfgate's own comment is the one updated");
+    assert!(updated[1].body.contains("perfgate: pass"), "{}", updated[1].body);
+}
+
+#[test]
+fn with_a_personal_token_the_users_own_comment_is_updated() {
+    // Earlier runs used the Actions token; this one a personal access token of octocat's.
+    let server = stale_comments_by(FakeGithub::start("").with_user_token("octocat"), &[ACTIONS_BOT, "octocat"]);
+    let (code, stderr) = check_and_comment(&server, 7, "slow-head.json");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(server.comments_on(7).len(), 2, "no new comment");
+    assert_eq!(refreshed_authors(&server), ["octocat"]);
+    let user_lookups = server.calls().iter().filter(|call| *call == "GET /user").count();
+    assert_eq!(user_lookups, 1, "{:?}", server.calls());
+}
+
+#[test]
+fn with_the_actions_token_the_github_actions_bot_comment_is_updated() {
+    // GET /user answers 403, as it does for the Actions GITHUB_TOKEN: it comments as github-actions[bot].
+    let server = stale_comments_by(FakeGithub::start(""), &["octocat", ACTIONS_BOT]);
+    let (code, stderr) = check_and_comment(&server, 7, "slow-head.json");
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(server.comments_on(7).len(), 2, "no new comment");
+    assert_eq!(refreshed_authors(&server), [ACTIONS_BOT]);
+    assert!(!stderr.contains("warning"), "the 403 of GET /user is expected, not a problem: {stderr}");
+}
+
+#[test]
+fn comments_on_another_pull_request_are_not_touched() {
+    let elsewhere = "<!-- perfgate -->\n### ✅ perfgate: pass (PR 8)";
+    let server = FakeGithub::start("").with_comment(8, ACTIONS_BOT, elsewhere);
+    let (code, stderr) = check_and_comment(&server, 7, "slow-head.json");
+    assert_eq!(code, 1, "{stderr}");
+    let on_eight = server.comments_on(8);
+    assert_eq!((on_eight.len(), on_eight[0].body.as_str()), (1, elsewhere), "{on_eight:#?}");
+    let on_seven = server.comments_on(7);
+    assert_eq!(on_seven.len(), 1, "PR 7 gets a comment of its own: {on_seven:#?}");
+    assert!(on_seven[0].body.contains("perfgate: fail"), "{}", on_seven[0].body);
 }
 
 #[test]
@@ -178,7 +267,7 @@ fn on_change_creates_no_comment_for_a_plain_pass_but_updates_an_existing_one() {
     );
     assert_eq!((code, server.comments().len()), (0, 0), "{stderr}");
 
-    let server = FakeGithub::start("").with_comments(&["<!-- perfgate -->\n### ❌ perfgate: fail"]);
+    let server = FakeGithub::start("").with_comment(7, ACTIONS_BOT, "<!-- perfgate -->\n### ❌ perfgate: fail");
     let (code, _, stderr) = outcome(
         perfgate_in_pull_request(&server, &event)
             .env("PERFGATE_COMMENT", "on-failure") // the action's input, read from the environment
@@ -281,7 +370,7 @@ fn a_read_only_token_gets_the_two_workflow_explanation_and_the_verdict_stands() 
 }
 
 #[test]
-fn an_unreachable_api_or_a_missing_token_is_a_warning_only() {
+fn an_unreachable_api_is_a_warning_only() {
     let dir = tempfile::tempdir().unwrap();
     let event = pull_request_event(dir.path(), 7, &[]);
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
@@ -296,18 +385,29 @@ fn an_unreachable_api_or_a_missing_token_is_a_warning_only() {
     );
     assert_eq!(code, 1);
     assert!(stderr.contains("warning: cannot comment on the pull request: cannot talk to the GitHub API"), "{stderr}");
+}
 
-    let (code, _, stderr) = outcome(
-        perfgate_with(&[("GITHUB_REPOSITORY", OWNER_REPO), ("GITHUB_EVENT_PATH", event.to_str().unwrap())]).args([
-            "check",
-            "--comment",
-            "always",
-            "--config",
-            EXAMPLE,
-        ]),
-    );
-    assert_eq!(code, 1);
+#[test]
+fn without_a_token_nothing_is_sent_a_check_keeps_its_verdict_and_perfgate_comment_fails() {
+    let server = FakeGithub::start("");
+    let dir = tempfile::tempdir().unwrap();
+    let event = pull_request_event(dir.path(), 7, &[]);
+    let untokened = || {
+        let mut command = perfgate_in_pull_request(&server, &event);
+        command.env_remove("GITHUB_TOKEN");
+        command
+    };
+    let (code, _, stderr) = outcome(untokened().args(["check", "--comment", "always", "--config", EXAMPLE]));
+    assert_eq!(code, 1, "the gate's exit code: {stderr}");
+    assert_eq!(server.calls(), Vec::<String>::new(), "no request without a token");
     assert!(stderr.contains("warning: no GitHub token in $GITHUB_TOKEN"), "{stderr}");
+
+    let report = dir.path().join("report.json");
+    outcome(perfgate_with(&[]).args(["check", "-q", "--format", "json", "--config", EXAMPLE, "--output"]).arg(&report));
+    let (code, _, stderr) = outcome(untokened().args(["comment", "--pr", "7", "--report"]).arg(&report));
+    assert_eq!(code, 2, "a comment that cannot be posted fails the commenting job: {stderr}");
+    assert!(stderr.contains("no GitHub token in $GITHUB_TOKEN"), "{stderr}");
+    assert_eq!(server.calls(), Vec::<String>::new(), "still no request");
 }
 
 #[test]
@@ -329,7 +429,7 @@ fn the_token_is_sent_as_authorization_and_appears_in_no_output() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("perfgate: pull request acme/shop#7"), "verbose says what it does: {stderr}");
     let requests = server.requests();
-    assert_eq!(requests.len(), 2);
+    assert_eq!(requests.len(), 3, "GET /user, the comments, the new comment: {requests:?}");
     for request in &requests {
         assert_eq!(request.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
     }
@@ -391,7 +491,10 @@ fn perfgate_comment_posts_a_saved_report() {
     let body = only_comment(&server).body;
     assert!(body.starts_with(MARKER) && body.contains("perfgate: fail"), "{body}");
     assert!(body.contains("[workflow run](https://github.com/acme/shop/actions/runs/99)"), "{body}");
-    assert!(server.requests()[1].target.starts_with("/repos/acme/shop/issues/12/comments"));
+    assert_eq!(
+        server.calls(),
+        ["GET /user", "GET /repos/acme/shop/issues/12/comments", "POST /repos/acme/shop/issues/12/comments"]
+    );
     let (code, _, stderr) = comment(&server);
     assert_eq!(code, 0);
     assert!(stderr.contains("is up to date"), "{stderr}");

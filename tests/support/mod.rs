@@ -1,6 +1,7 @@
 //! Helpers shared by the test binaries (each uses a subset of them).
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -53,6 +54,23 @@ pub fn verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
         .flat_map(|kpi| kpi["comparisons"].as_array().unwrap())
         .map(|c| (c["bench"].as_str().unwrap().to_string(), c["verdict"].as_str().unwrap().to_string()))
         .collect()
+}
+
+/// The comparisons that failed, as (KPI name, bench): what a failing verdict rests on.
+pub fn failing_comparisons(report: &serde_json::Value) -> BTreeSet<(String, String)> {
+    let text = |value: &serde_json::Value| value.as_str().unwrap().to_string();
+    let kpis = report["kpis"].as_array().unwrap();
+    kpis.iter()
+        .flat_map(|kpi| kpi["comparisons"].as_array().unwrap().iter().map(move |c| (kpi, c)))
+        .filter(|(_, comparison)| comparison["verdict"] == "fail")
+        .map(|(kpi, comparison)| (text(&kpi["name"]), text(&comparison["bench"])))
+        .collect()
+}
+
+/// Each KPI's verdict: (KPI name, verdict), in the budget file's order.
+pub fn kpi_verdicts(report: &serde_json::Value) -> Vec<(String, String)> {
+    let text = |value: &serde_json::Value| value.as_str().unwrap().to_string();
+    report["kpis"].as_array().unwrap().iter().map(|kpi| (text(&kpi["name"]), text(&kpi["verdict"]))).collect()
 }
 
 /// A cargo project with criterion benches (one bench file, `parse`), as `cargo new` plus a bench would
