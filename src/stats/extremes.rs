@@ -9,9 +9,9 @@
 //! (`extremes_tests.rs` measures it).
 //!
 //! What holds instead is the block-extremes construction of extreme-value
-//! statistics (Gumbel 1958, ch. 5; Coles 2001, §3.1): each side's samples, in
-//! the order they were taken, are cut into blocks of one common size, and
-//! each block gives its minimum (or maximum). Within a side the block
+//! statistics (Gumbel 1958, ch. 5; Coles 2001, §3.1): each side's samples are
+//! dealt into blocks of one common size, and each block gives its minimum (or
+//! maximum). Within a side the block
 //! extremes are independent and identically distributed; when head is base
 //! slowed by a factor, the logs of head's block extremes are base's shifted by
 //! the log of that factor. That is the two-sample shift model, for which the
@@ -33,10 +33,9 @@ use super::{Estimator, LogRatio, Method, StatsError};
 pub(crate) const BLOCKS: usize = 6;
 
 /// Hodges–Lehmann shift of the log block minima (`Estimator::Min`) or maxima
-/// (`Estimator::Max`) of base and head, with the Moses interval. Blocks are
-/// consecutive samples, `min(n_base, n_head) / 6` of them (at least one), so
-/// both sides' blocks have the same size; the samples after the last whole
-/// block of a side are not used. Samples must be strictly positive.
+/// (`Estimator::Max`) of base and head, with the Moses interval. Blocks hold
+/// `min(n_base, n_head) / 6` samples (at least one) on both sides, dealt with
+/// a stride over the whole run. Samples must be strictly positive.
 pub(crate) fn block_extreme_log_ratio(
     base: &[f64],
     head: &[f64],
@@ -67,9 +66,20 @@ pub(crate) fn block_extreme_log_ratio(
     })
 }
 
-/// The extreme of each whole block of `block` consecutive samples.
+/// The extreme of each of the `samples.len() / block` blocks of `block`
+/// samples, taken with a stride: block `j` holds samples `j`, `j + k`,
+/// `j + 2k`, … for `k` blocks. Every block then spans the whole run, so slow
+/// drift and criterion's rising iteration counts (its first samples run the
+/// fewest iterations) reach every block alike and the blocks stay identically
+/// distributed. The samples after the first `k · block` are not used.
 fn block_extremes(samples: &[f64], block: usize, estimator: Estimator) -> Vec<f64> {
-    samples.chunks_exact(block).map(|chunk| statistic_in_place(&mut [], chunk, estimator)).collect()
+    let blocks = samples.len() / block;
+    (0..blocks)
+        .map(|j| {
+            let members: Vec<f64> = (0..block).map(|i| samples[j + i * blocks]).collect();
+            statistic_in_place(&mut [], &members, estimator)
+        })
+        .collect()
 }
 
 #[cfg(test)]
