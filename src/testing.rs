@@ -1,7 +1,9 @@
 //! Test support shared by unit and CLI tests: throw-away git repositories
-//! (built with git2, in temporary folders). Not part of the supported API.
+//! (built with git2, in temporary folders), and checks that a process a
+//! benchmark command started has really ended. Not part of the supported API.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use git2::{Oid, Repository, Signature};
 
@@ -77,5 +79,58 @@ impl TestRepo {
         refs.push(("HEAD".into(), repo.head().ok().and_then(|h| h.target())));
         refs.sort();
         refs
+    }
+}
+
+/// The pids a test command wrote to `path`, one a line (`sleep 30 & echo $! >> PIDFILE`).
+pub fn recorded_pids(path: &Path) -> Vec<i32> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines().map(|line| line.trim().parse().unwrap_or_else(|_| panic!("not a pid: {line:?}"))).collect()
+}
+
+/// Whether process `pid` has ended within `limit`: polled, since a killed process takes a moment to go.
+pub fn ends_within(pid: i32, limit: Duration) -> bool {
+    let started = Instant::now();
+    while !has_ended(pid) {
+        if started.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
+/// Whether process `pid` is gone, or dead and only waiting to be reaped (a zombie).
+pub fn has_ended(pid: i32) -> bool {
+    !exists(pid) || is_zombie(pid)
+}
+
+fn exists(pid: i32) -> bool {
+    // SAFETY: signal 0 sends nothing; kill(2) only reports whether the process exists.
+    let answer = unsafe { libc::kill(pid, 0) };
+    // EPERM: it exists, and belongs to someone else.
+    answer == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// `/proc/PID/stat` reads `pid (name) state ...`; the name may hold spaces and parentheses.
+fn is_zombie(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_running_process_has_not_ended_a_zombie_and_a_reaped_one_have() {
+        let mut running = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        let pid = running.id() as i32;
+        assert!(!ends_within(pid, Duration::from_millis(100)), "a sleeping process has not ended");
+        running.kill().unwrap();
+        // Killed but not yet waited for: a zombie, which counts as ended.
+        assert!(ends_within(pid, Duration::from_secs(1)), "a zombie has ended");
+        running.wait().unwrap();
+        assert!(has_ended(pid), "a reaped process has ended");
     }
 }

@@ -193,6 +193,7 @@ pub fn within(base: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{ends_within, recorded_pids};
 
     fn spec(command: &str) -> CommandSpec {
         CommandSpec {
@@ -251,12 +252,21 @@ mod tests {
 
     #[test]
     fn a_timeout_kills_the_whole_process_group() {
-        let mut slow = spec("sleep 30 & sleep 30; wait");
+        let folder = tempfile::tempdir().unwrap();
+        let pids = folder.path().join("pids");
+        // The shell starts a background child (of its process group, not its own) and waits for it.
+        let mut slow = spec(&format!("sleep 30 & echo $! >> '{}'; wait", pids.display()));
         slow.shell = true;
-        slow.timeout = Some(Duration::from_millis(300));
+        slow.timeout = Some(Duration::from_millis(500));
         let started = Instant::now();
         let error = run(&slow).unwrap_err();
         assert!(matches!(error, RunError::TimedOut { .. }), "{error}");
         assert!(started.elapsed() < Duration::from_secs(5));
+        let background = recorded_pids(&pids);
+        assert_eq!(background.len(), 1, "the command recorded its background child");
+        assert!(
+            ends_within(background[0], Duration::from_secs(1)),
+            "the background child {background:?} was killed too"
+        );
     }
 }

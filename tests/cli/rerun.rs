@@ -1,17 +1,19 @@
 //! Git-native baselines with a fast stand-in benchmark: interleaved rounds on
-//! the merge-base and the working tree, uncommitted changes, git notes, Ctrl-C.
+//! the merge-base and the working tree, uncommitted changes, git notes; what a
+//! check leaves behind in `cleanup`.
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
 
 use perfgate::testing::TestRepo;
 
 use super::*;
 
+mod cleanup;
+
 /// A benchmark that prints libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns,
-/// both with under 1 % of jitter.
+/// both with under 1 % of jitter. With `PERFGATE_TEST_WORKDIRS` set, it appends the folder it runs in there.
 const BENCH_SCRIPT: &str = r#"#!/bin/sh
+[ -z "$PERFGATE_TEST_WORKDIRS" ] || pwd -P >> "$PERFGATE_TEST_WORKDIRS"
 work=$(cat work.txt)
 jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
 echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
@@ -28,8 +30,13 @@ fn budget_text(source: &str, command: &str) -> String {
 
 /// main: the base; branch `feature` checked out.
 fn repo_with_branch(source: &str) -> TestRepo {
+    repo_whose_base_runs(BENCH_SCRIPT, source)
+}
+
+/// Like `repo_with_branch`, with `script` as the base's `bench.sh` (and the head's, until it commits another).
+fn repo_whose_base_runs(script: &str, source: &str) -> TestRepo {
     let repo = TestRepo::new();
-    repo.commit("bench.sh", BENCH_SCRIPT, "bench script");
+    repo.commit("bench.sh", script, "bench script");
     repo.commit("perf-budget.toml", &budget_text(source, "sh bench.sh"), "budget");
     repo.commit("work.txt", "100", "base");
     repo.branch("main");
@@ -157,51 +164,6 @@ fn record_refuses_a_dirty_tree_and_a_corrupt_note_is_an_error() {
     let (code, _, stderr) = outcome(perfgate().arg("check").current_dir(repo.path()));
     assert_eq!(code, 2);
     assert!(stderr.contains("is not a perfgate results file"), "{stderr}");
-}
-
-#[test]
-fn ctrl_c_mid_run_leaves_no_checkout_and_the_tree_unchanged() {
-    let repo = repo_with_branch("rerun");
-    repo.commit("perf-budget.toml", &budget_text("rerun", "sleep 30"), "a slow suite");
-    std::fs::write(repo.path().join("work.txt"), "uncommitted").unwrap();
-    let status_before = git_status(repo.path());
-    let temp = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("perfgate"))
-        .arg("check")
-        .current_dir(repo.path())
-        .env("TMPDIR", temp.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let checkouts = || -> Vec<String> {
-        std::fs::read_dir(temp.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with("perfgate-base-"))
-            .collect()
-    };
-    let started = Instant::now();
-    while checkouts().is_empty() && started.elapsed() < Duration::from_secs(20) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert_eq!(checkouts().len(), 1, "the base checkout is made in TMPDIR");
-    std::thread::sleep(Duration::from_millis(500));
-    // SAFETY: sending SIGINT to the child we spawned.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
-    assert!(started.elapsed() < Duration::from_secs(25), "stopped promptly, not after the 30 s command");
-    assert_eq!(status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    assert!(checkouts().is_empty(), "the temporary checkout was removed");
-    assert!(!repo.path().join(".git/worktrees").exists(), "no worktree is registered");
-    assert_eq!(git_status(repo.path()), status_before);
-    assert_eq!(std::fs::read_to_string(repo.path().join("work.txt")).unwrap(), "uncommitted");
 }
 
 /// Status of every path (what `git status` would show), for before/after comparisons.
