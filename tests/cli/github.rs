@@ -151,7 +151,7 @@ fn the_example_check_comments_from_an_enterprise_api_url() {
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("warning: cannot comment"), "{stderr}");
     let comment = only_comment(&server);
-    assert!(comment.body.contains("microbenchmarks do not regress") && comment.body.contains("+38.2%"));
+    assert!(comment.body.contains("microbenchmarks do not regress") && comment.body.contains("+40.5%"));
     assert!(server.requests().iter().all(|r| r.target.starts_with("/api/v3/")), "{:?}", server.requests());
     assert_eq!(
         server.calls(),
@@ -567,7 +567,7 @@ fn in_actions_the_summary_outputs_and_annotations_are_written() {
         annotations,
         [
             "::error file=examples/perf-budget.toml,line=30,title=perfgate%3A microbenchmarks do not regress failed::\
-             fib 20: interval [+33.4%25, +43.2%25] lies wholly beyond the 3%25 budget",
+             fib 20: interval [+26.2%25, +56.5%25] lies wholly beyond the 3%25 budget",
             "::error file=examples/perf-budget.toml,line=47,title=perfgate%3A GET /api/orders/{id} p99 under 1s failed::\
              latency{method=GET,route=/api/orders/*}: p99 interval [1.18 s, 1.48 s] lies beyond ≤ 1 s",
         ]
