@@ -53,6 +53,7 @@ mod noise;
 mod paired;
 mod proportion;
 mod quantile;
+mod sequential;
 mod settle;
 
 #[cfg(test)]
@@ -69,6 +70,7 @@ pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
 pub use paired::{paired_log_ratio, round_log_ratios, signed_rank_p_beyond};
 pub use proportion::proportion_interval;
 pub use quantile::{order_statistic_ranks, quantile_interval, quantile_sorted, statistic, statistic_interval};
+pub use sequential::Looks;
 pub use settle::{samples_to_settle, Settle};
 
 /// What a KPI compares.

@@ -20,7 +20,7 @@ const MIN_SUITE_FOR_NOISE: usize = 5;
 const NOISE_FLOOR: f64 = 0.005;
 /// Relative comparisons whose p-value exceeds this carry no evidence of a regression and are set
 /// aside before the FDR adjustment (conditional Benjamini–Hochberg, Ellis et al. 2020).
-const FDR_SELECTION: f64 = 0.5;
+pub(super) const FDR_SELECTION: f64 = 0.5;
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
 
@@ -107,15 +107,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
                 .map(|_| q_values.next().unwrap_or(1.0));
             outcome.comparisons.push(finish(kpi, item, q, config));
         }
-        outcome.verdict = outcome.comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
-        if outcome.comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
-            outcome.verdict = Verdict::Improved;
-        }
-        if let Some(noise) = &outcome.run_noise {
-            if common_shift_beyond_budget(kpi, noise, outcome.direction) && outcome.verdict < Verdict::Inconclusive {
-                outcome.verdict = Verdict::Inconclusive;
-            }
-        }
+        outcome.verdict = kpi_verdict(kpi, outcome);
     }
 
     let baseline =
@@ -138,6 +130,21 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
 }
 
 /// The check's verdict: fail when an error-level KPI failed, warn when anything needs a look.
+/// A KPI's verdict from its comparisons: the worst of them, `improved` when all
+/// improved, and at least `inconclusive` when the whole suite moved beyond the budget.
+pub(super) fn kpi_verdict(kpi: &Kpi, outcome: &KpiOutcome) -> Verdict {
+    let mut verdict = outcome.comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
+    if outcome.comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
+        verdict = Verdict::Improved;
+    }
+    if let Some(noise) = &outcome.run_noise {
+        if common_shift_beyond_budget(kpi, noise, outcome.direction) && verdict < Verdict::Inconclusive {
+            verdict = Verdict::Inconclusive;
+        }
+    }
+    verdict
+}
+
 pub fn check_verdict(kpis: &[KpiOutcome]) -> CheckVerdict {
     let mut verdict = CheckVerdict::Pass;
     for kpi in kpis.iter().filter(|k| k.level != Level::Off) {

@@ -14,6 +14,7 @@ mod evaluate;
 pub mod outcome;
 mod override_label;
 mod select;
+pub mod sequential;
 mod series;
 #[cfg(test)]
 mod test_support;
