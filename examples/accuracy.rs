@@ -7,7 +7,7 @@
 //! ```
 //! Options: `--quick`, `--seed N` (default 6), `--threads N` (default 2; the
 //! numbers do not depend on it), `--only SECTION` (targets, headline, power,
-//! shapes, mde, rounds, min, fdr). Tables go to stdout as markdown; timings to stderr.
+//! shapes, mde, rounds, sequential, min, fdr). Tables go to stdout as markdown; timings to stderr.
 
 #[path = "accuracy/mod.rs"]
 mod harness;
@@ -77,6 +77,7 @@ fn main() {
             }),
         ),
         ("mde", Box::new(move || sections::mde_by_noise(size, seed, threads))),
+        ("sequential", Box::new(move || sections::sequential(size, seed))),
         ("rounds", Box::new(move || sections::rounds_needed(size, seed, threads))),
         ("min", Box::new(move || sections::minimum(size, seed, threads))),
         (

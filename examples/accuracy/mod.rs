@@ -8,5 +8,6 @@ pub mod measure;
 pub mod noise;
 pub mod peers;
 pub mod sections;
+pub mod sequential;
 pub mod simulate;
 pub mod table;

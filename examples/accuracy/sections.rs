@@ -5,6 +5,7 @@ use super::judge::Judge;
 use super::measure::{measure, minimum_detectable_change, Effort, Scenario, Tally, MDE_SEARCH_LIMIT};
 use super::noise::{Noise, Shape};
 use super::peers::Peer;
+use super::sequential::measure_sequential;
 use super::simulate::Design;
 use super::table::{detectable, percent, Table};
 
@@ -413,6 +414,60 @@ pub fn fdr_levels(size: Size, seed: u64, threads: usize) -> String {
     format!(
         "### A/A false alarms by `fdr`, calibrated noise ({} checks per A/A cell)\n\n{}\n",
         size.aa_reps,
+        table.render()
+    )
+}
+
+/// Sequential rounds: looks after 6 rounds and every pair after, up to the most rounds.
+pub fn sequential(size: Size, seed: u64) -> String {
+    let judge = Judge::perfgate("median", BUDGET);
+    let mut table = Table::new([
+        "noise".to_string(),
+        "most rounds x samples".into(),
+        "A/A any fail (50 bench)".into(),
+        "A/A any fail (500 bench)".into(),
+        format!("power at +{:.0} %", BUDGET * 200.0),
+        "power at +20 %".into(),
+        "coverage".into(),
+        "mean rounds (A/A)".into(),
+        "benchmark-runs saved (A/A)".into(),
+    ]);
+    let aa_big_reps = (size.aa_reps / 20).max(10);
+    for (name, noise) in [("assumed", Noise::shared_runner(0.03)), ("calibrated", Noise::calibrated_rounds())] {
+        for rounds in [20, 40, 80] {
+            let design = Design::Paired { rounds, per_round: 10 };
+            let run = |benchmarks: usize, change: f64, reps: usize| {
+                measure_sequential(&Scenario { design, noise, benchmarks }, change, 6, &judge, reps, seed + 14)
+            };
+            let aa = run(50, 0.0, size.shape_reps / 2);
+            let aa_big = run(500, 0.0, aa_big_reps);
+            let twice = run(POWER_SUITE, 2.0 * BUDGET, size.shape_reps / 2);
+            let large = run(POWER_SUITE, 0.20, size.shape_reps / 2);
+            let mut covered = aa.clone();
+            covered.intervals += twice.intervals + large.intervals;
+            covered.intervals_covering_truth += twice.intervals_covering_truth + large.intervals_covering_truth;
+            table.row(vec![
+                name.to_string(),
+                format!("{rounds} x 10"),
+                percent(Some(aa.any_fail_rate())),
+                percent(Some(aa_big.any_fail_rate())),
+                format!(
+                    "{} ({} inconclusive)",
+                    percent(Some(twice.caught_rate())),
+                    percent(Some(twice.inconclusive_rate()))
+                ),
+                percent(Some(large.caught_rate())),
+                percent(Some(covered.coverage())),
+                format!("{:.1}", aa.mean_rounds()),
+                percent(Some(aa.saved())),
+            ]);
+        }
+    }
+    format!(
+        "### Sequential rounds (perfgate, median, budget {:.0} %; {} checks per cell, {} for 500 benchmarks)\n\n{}\n",
+        BUDGET * 100.0,
+        size.shape_reps / 2,
+        aa_big_reps,
         table.render()
     )
 }
