@@ -67,7 +67,7 @@ pub use buckets::{bucket_log_ratio, BucketValue, Bucketed};
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
-pub use paired::{paired_log_ratio, round_log_ratios, signed_rank_p_beyond};
+pub use paired::{paired_log_ratio, paired_log_ratio_of_changes, round_log_ratios, signed_rank_p_beyond};
 pub use proportion::proportion_interval;
 pub use quantile::{order_statistic_ranks, quantile_interval, quantile_sorted, statistic, statistic_interval};
 pub use sequential::Looks;

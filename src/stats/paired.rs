@@ -16,7 +16,11 @@ const EXACT_UP_TO: usize = 200;
 
 /// Paired log ratio from per-round statistics of each side (same length, same round order).
 pub fn paired_log_ratio(base_rounds: &[f64], head_rounds: &[f64], confidence: f64) -> Result<LogRatio, StatsError> {
-    let d = round_log_ratios(base_rounds, head_rounds)?;
+    Ok(paired_log_ratio_of_changes(&round_log_ratios(base_rounds, head_rounds)?, confidence))
+}
+
+/// Paired log ratio from the per-round log ratios `d` of [`round_log_ratios`].
+pub fn paired_log_ratio_of_changes(d: &[f64], confidence: f64) -> LogRatio {
     let mut walsh: Vec<f64> = Vec::with_capacity(d.len() * (d.len() + 1) / 2);
     for i in 0..d.len() {
         for j in i..d.len() {
@@ -31,7 +35,7 @@ pub fn paired_log_ratio(base_rounds: &[f64], head_rounds: &[f64], confidence: f6
     };
     let z = z_two_sided(confidence);
     let se = if ci.0.is_finite() { (ci.1 - ci.0) / (2.0 * z) } else { f64::INFINITY };
-    Ok(LogRatio { estimate, se, ci, method: Method::Paired { rounds: d.len() }, n_base: d.len(), n_head: d.len() })
+    LogRatio { estimate, se, ci, method: Method::Paired { rounds: d.len() }, n_base: d.len(), n_head: d.len() }
 }
 
 /// The per-round log ratios `ln(head_r / base_r)` (same length, same round order, at least 2).

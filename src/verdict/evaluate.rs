@@ -129,7 +129,6 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     })
 }
 
-/// The check's verdict: fail when an error-level KPI failed, warn when anything needs a look.
 /// A KPI's verdict from its comparisons: the worst of them, `improved` when all
 /// improved, and at least `inconclusive` when the whole suite moved beyond the budget.
 pub(super) fn kpi_verdict(kpi: &Kpi, outcome: &KpiOutcome) -> Verdict {
@@ -145,6 +144,7 @@ pub(super) fn kpi_verdict(kpi: &Kpi, outcome: &KpiOutcome) -> Verdict {
     verdict
 }
 
+/// The check's verdict: fail when an error-level KPI failed, warn when anything needs a look.
 pub fn check_verdict(kpis: &[KpiOutcome]) -> CheckVerdict {
     let mut verdict = CheckVerdict::Pass;
     for kpi in kpis.iter().filter(|k| k.level != Level::Off) {
@@ -290,10 +290,9 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
     let raw_samples = |series: &Series| series.buckets.is_none() && series.histogram.is_none() && series.has_values();
     if !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head) {
         if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
-            let error = |e: stats::StatsError| e.to_string();
-            let ratio = stats::paired_log_ratio(&base_rounds, &head_rounds, options.confidence).map_err(error)?;
-            let round_changes = stats::round_log_ratios(&base_rounds, &head_rounds).map_err(error)?;
-            return Ok(Evidence { ratio, round_changes: Some(round_changes) });
+            let changes = stats::round_log_ratios(&base_rounds, &head_rounds).map_err(|e| e.to_string())?;
+            let ratio = stats::paired_log_ratio_of_changes(&changes, options.confidence);
+            return Ok(Evidence { ratio, round_changes: Some(changes) });
         }
     }
     unpaired_log_ratio(base, head, statistic, options).map(|ratio| Evidence { ratio, round_changes: None })
