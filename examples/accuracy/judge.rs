@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use perfgate::config::Config;
-use perfgate::verdict::{evaluate, Verdict};
+use perfgate::verdict::{evaluate, Report, Verdict};
 
 use super::peers::Peer;
 use super::simulate::{bench_index, SimulatedCheck, SUITE};
@@ -19,6 +19,19 @@ pub struct Call {
     pub inconclusive: bool,
     /// The reported interval of the relative change, when the rule reports one.
     pub interval: Option<[f64; 2]>,
+}
+
+/// perfgate's calls on each of `benchmarks` simulated benchmarks, by index, from its report.
+pub fn calls_of(report: &Report, benchmarks: usize) -> Vec<Call> {
+    let mut calls = vec![Call { flagged: false, inconclusive: false, interval: None }; benchmarks];
+    for comparison in report.kpis.iter().flat_map(|k| &k.comparisons) {
+        calls[bench_index(&comparison.bench)] = Call {
+            flagged: comparison.verdict == Verdict::Fail,
+            inconclusive: comparison.verdict == Verdict::Inconclusive,
+            interval: comparison.ci,
+        };
+    }
+    calls
 }
 
 /// A rule judging simulated checks.
@@ -62,15 +75,7 @@ impl Judge {
         match self {
             Judge::Perfgate { config, .. } => {
                 let report = evaluate(config, &check.inputs).expect("the simulated check evaluates");
-                let mut calls = vec![Call { flagged: false, inconclusive: false, interval: None }; check.head().len()];
-                for comparison in report.kpis.iter().flat_map(|k| &k.comparisons) {
-                    calls[bench_index(&comparison.bench)] = Call {
-                        flagged: comparison.verdict == Verdict::Fail,
-                        inconclusive: comparison.verdict == Verdict::Inconclusive,
-                        interval: comparison.ci,
-                    };
-                }
-                Some(calls)
+                Some(calls_of(&report, check.head().len()))
             }
             Judge::Peer(peer) => check
                 .base()

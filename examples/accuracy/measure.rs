@@ -31,7 +31,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn record(&mut self, calls: Option<Vec<Call>>, true_changes: &[f64]) {
+    pub fn record(&mut self, calls: Option<Vec<Call>>, true_changes: &[f64]) {
         self.checks += 1;
         let Some(calls) = calls else {
             self.not_applicable += 1;

@@ -443,21 +443,21 @@ pub fn sequential(size: Size, seed: u64) -> String {
             let aa_big = run(500, 0.0, aa_big_reps);
             let twice = run(POWER_SUITE, 2.0 * BUDGET, size.shape_reps / 2);
             let large = run(POWER_SUITE, 0.20, size.shape_reps / 2);
-            let mut covered = aa.clone();
-            covered.intervals += twice.intervals + large.intervals;
-            covered.intervals_covering_truth += twice.intervals_covering_truth + large.intervals_covering_truth;
+            let mut covered = aa.tally.clone();
+            covered.merge(&twice.tally);
+            covered.merge(&large.tally);
             table.row(vec![
                 name.to_string(),
                 format!("{rounds} x 10"),
-                percent(Some(aa.any_fail_rate())),
-                percent(Some(aa_big.any_fail_rate())),
+                percent(aa.tally.any_flag_rate()),
+                percent(aa_big.tally.any_flag_rate()),
                 format!(
                     "{} ({} inconclusive)",
-                    percent(Some(twice.caught_rate())),
-                    percent(Some(twice.inconclusive_rate()))
+                    percent(twice.tally.caught_rate()),
+                    percent(twice.tally.inconclusive_rate())
                 ),
-                percent(Some(large.caught_rate())),
-                percent(Some(covered.coverage())),
+                percent(large.tally.caught_rate()),
+                percent(covered.coverage()),
                 format!("{:.1}", aa.mean_rounds()),
                 percent(Some(aa.saved())),
             ]);
