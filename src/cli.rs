@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::BaselineSource;
+use crate::config::{BaselineSource, Quantity};
 use crate::github::token::DEFAULT_TOKEN_ENV;
 use crate::github::{CommentMode, Repository};
 use crate::input::Format;
@@ -177,14 +177,25 @@ pub struct CheckArgs {
     /// Where the baseline comes from; overrides [baseline] source
     #[arg(long, value_enum, value_name = "SOURCE", conflicts_with_all = ["baseline", "no_baseline"])]
     pub baseline_source: Option<BaselineSourceArg>,
-    /// Interleaved base/head rounds (source = "rerun"); overrides [baseline] rounds
+    /// The most interleaved base/head rounds (source = "rerun"); overrides [baseline] rounds
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rounds: Option<u32>,
+    /// Wall time of measuring, builds apart (e.g. 10min); overrides [baseline] time-budget
+    #[arg(long, value_name = "DURATION", env = "PERFGATE_TIME_BUDGET", value_parser = parse_time_budget)]
+    pub time_budget: Option<Quantity>,
     /// When to comment on the pull request
     #[arg(long, value_enum, value_name = "MODE", env = "PERFGATE_COMMENT", default_value_t = CommentMode::Never)]
     pub comment: CommentMode,
     #[command(flatten)]
     pub github: GithubArgs,
+}
+
+/// A duration of at least a second, as `[baseline] time-budget` takes it.
+fn parse_time_budget(text: &str) -> Result<Quantity, String> {
+    match Quantity::parse(text)? {
+        Quantity::Duration(ns) if ns >= 1e9 => Ok(Quantity::Duration(ns)),
+        other => Err(format!("expected a duration of at least 1 s such as \"10min\", found {other}")),
+    }
 }
 
 /// `[baseline] source` values, for the command line.

@@ -21,7 +21,7 @@ pub fn head_tree(config: &Config) -> Tree {
 
 /// Collect one suite on the head: run its command if it has one, then read its results.
 pub fn read_suite(config: &Config, suite: &Suite, settings: &RunSettings) -> Result<Vec<Benchmark>> {
-    collect_suite(suite, &head_tree(config), settings)
+    collect_suite(suite, &head_tree(config), settings, None)
 }
 
 /// Read every suite that a KPI uses.

@@ -10,14 +10,15 @@ use anyhow::Result;
 use crate::collect::{read_all, used_suites};
 use crate::config::{BaselineSource, Config};
 use crate::model::Benchmark;
+use crate::runner::rounds::Looker;
 use crate::runner::suite::RunSettings;
-use crate::verdict::outcome::{BaselineInfo, GitInfo};
+use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring};
 
 mod file;
 pub mod notes;
 mod rerun;
 
-pub use rerun::rerun;
+pub use rerun::{rerun, RerunOptions};
 
 /// Baseline results per suite, and how they were obtained.
 pub struct Baseline {
@@ -39,6 +40,8 @@ pub struct Measured {
     pub baseline: BaselineInfo,
     pub git: GitInfo,
     pub notes: Vec<String>,
+    /// Interleaved rounds: how they went.
+    pub measuring: Option<Measuring>,
 }
 
 /// Options of measuring.
@@ -49,15 +52,17 @@ pub struct MeasureOptions<'a> {
     pub quiet: bool,
 }
 
-/// Obtain head and baseline results as the config (or the command line) asks.
-pub fn measure(config: &Config, options: &MeasureOptions) -> Result<Measured> {
+/// Obtain head and baseline results as the config (or the command line) asks; `looker`
+/// decides between interleaved rounds what still needs measuring.
+pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looker) -> Result<Measured> {
     let source = match options.requested {
         Override::NoBaseline => BaselineSource::None,
         Override::File(_) => BaselineSource::File,
         Override::None => config.baseline.source,
     };
     if source == BaselineSource::Rerun {
-        return rerun(config, &options.settings, options.quiet);
+        let rerun_options = RerunOptions { settings: options.settings.clone(), quiet: options.quiet, looker };
+        return rerun(config, rerun_options);
     }
     let head = read_all(config, &options.settings)?;
     let (baseline, git) = match (source, &options.requested) {
@@ -72,7 +77,7 @@ pub fn measure(config: &Config, options: &MeasureOptions) -> Result<Measured> {
             GitInfo::default(),
         ),
     };
-    Ok(Measured { head, base: baseline.results, baseline: baseline.info, git, notes: Vec::new() })
+    Ok(Measured { head, base: baseline.results, baseline: baseline.info, git, notes: Vec::new(), measuring: None })
 }
 
 /// The note recorded for the merge-base of HEAD and the baseline ref.

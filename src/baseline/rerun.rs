@@ -4,19 +4,22 @@
 //! same machine, at the same time.
 
 use std::path::PathBuf;
+use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use git2::{Oid, Repository};
 
 use super::Measured;
 use crate::collect::{head_tree, used_suites};
-use crate::config::Config;
+use crate::config::{Config, Suite};
 use crate::runner::checkout::{self, BaseCheckout};
+use crate::runner::harness::{Harness, RoundLength, Steering};
 use crate::runner::interrupt;
+use crate::runner::plan::{human, run_seconds, shortest_round, Budget, SHORTEST_RUN};
 use crate::runner::progress::Progress;
-use crate::runner::rounds::run_rounds;
-use crate::runner::suite::{RunSettings, TargetRedirect, Tree};
-use crate::verdict::outcome::{BaselineInfo, GitInfo};
+use crate::runner::rounds::{run_interleaved, Looker, RoundSuite, Stop};
+use crate::runner::suite::{list_benchmarks, RunSettings, TargetRedirect, Tree};
+use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring, SuiteMeasuring};
 
 /// Each tree builds in its own `target/`: a shared `CARGO_TARGET_DIR` would let base and head
 /// artifacts replace each other every round (rebuilds, and results of the wrong side).
@@ -56,8 +59,17 @@ pub fn locate(config: &Config) -> Result<Location> {
     Ok(Location { repo, head, base, git_ref, config_dir })
 }
 
-/// Measure base and head in interleaved rounds.
-pub fn rerun(config: &Config, settings: &RunSettings, quiet: bool) -> Result<Measured> {
+/// How a re-run measures, besides the budget file.
+pub struct RerunOptions<'a> {
+    pub settings: RunSettings,
+    /// Hide progress.
+    pub quiet: bool,
+    /// Decides between rounds what is still undecided.
+    pub looker: &'a mut dyn Looker,
+}
+
+/// Measure base and head in interleaved rounds, within the time budget.
+pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
     interrupt::install();
     let location = locate(config)?;
     let dirty = checkout::is_dirty(&location.repo);
@@ -70,17 +82,73 @@ pub fn rerun(config: &Config, settings: &RunSettings, quiet: bool) -> Result<Mea
             .map(|to| TargetRedirect { from: base_checkout.root().join("target"), to }),
     };
     let head_tree = head_tree(config);
-    let suites: Vec<_> = used_suites(config).collect();
-    let rounds = config.baseline.rounds;
-    let mut settings = settings.clone();
+    let mut settings = options.settings.clone();
     settings.env_remove.extend(PER_TREE_ENV.iter().map(|s| s.to_string()));
-    let mut progress = Progress::new(u64::from(rounds) * 2 * suites.len() as u64, quiet);
-    let results = run_rounds(&suites, &base_tree, &head_tree, rounds, config.gate.seed, &settings, &mut progress);
+    let budget = Budget {
+        time: config.baseline.time_budget(),
+        max_rounds: config.baseline.rounds,
+        min_rounds: config.baseline.min_rounds,
+    };
+
+    let mut notes = Vec::new();
+    let build_started = Instant::now();
+    let mut planned = Vec::new();
+    let mut listed = 0;
+    for suite in used_suites(config) {
+        let harness = Harness::of(suite);
+        if let Some(harness) = harness {
+            // Listing builds both sides (for compiled harnesses) before the clock of the rounds starts.
+            match list_benchmarks(suite, &head_tree, &settings, harness) {
+                Ok(names) => listed += names.map_or(0, |n| n.len()),
+                Err(error) => notes.push(format!(
+                    "Suite {:?}: listing its benchmarks failed, so its first round also builds it: {}",
+                    suite.name,
+                    first_line(&format!("{error:#}"))
+                )),
+            }
+            let _ = list_benchmarks(suite, &base_tree, &settings, harness);
+        } else if suite.command.is_some() && suite.shell {
+            notes.push(format!(
+                "Suite {:?} runs through a shell (`shell = true`), so its command runs as written every round: \
+                 no short rounds, and every benchmark runs until the last round.",
+                suite.name
+            ));
+        }
+        planned.push((suite, harness));
+    }
+    let build_seconds = build_started.elapsed().as_secs_f64();
+    if listed > 0 && shortest_round(listed) > budget.time {
+        bail!(
+            "the time budget of {} is too small for even one round of the {listed} listed benchmarks: \
+             a round takes at least {} (both sides at {} s per benchmark); set `[baseline] time-budget` \
+             (or --time-budget) to at least that, or judge fewer benchmarks",
+            human(budget.time),
+            human(shortest_round(listed)),
+            SHORTEST_RUN
+        );
+    }
+    let seconds = run_seconds(&budget, (listed > 0).then_some(listed));
+    let suites: Vec<RoundSuite> = planned
+        .into_iter()
+        .map(|(suite, harness)| RoundSuite { suite, harness, steering: steering_of(suite, harness, seconds) })
+        .collect();
+
+    let rounds_started = Instant::now();
+    let mut progress = Progress::new(u64::from(budget.max_rounds) * 2 * suites.len() as u64, options.quiet);
+    let results = run_interleaved(
+        &suites,
+        [&base_tree, &head_tree],
+        budget,
+        config.gate.seed,
+        &settings,
+        &mut progress,
+        options.looker,
+    );
     progress.finish();
     let results = results?;
+    let seconds = rounds_started.elapsed().as_secs_f64();
 
     let short = |oid: Oid| oid.to_string()[..10].to_string();
-    let mut notes = Vec::new();
     if dirty {
         notes.push(format!(
             "The head is the working tree as it is, uncommitted changes included (on top of {}).",
@@ -91,18 +159,47 @@ pub fn rerun(config: &Config, settings: &RunSettings, quiet: bool) -> Result<Mea
         notes.push(format!(
             "Suite {suite:?} could not run on the base commit {}, so it is judged without a baseline: {}",
             short(location.base),
-            reason.lines().next().unwrap_or_default()
+            first_line(reason)
         ));
     }
+    for suite in &results.unfiltered {
+        notes.push(format!(
+            "Suite {suite:?}: its command cannot be limited to the undecided benchmarks, so every round ran all of them."
+        ));
+    }
+    let measuring = Measuring {
+        rounds: results.rounds,
+        max_rounds: results.max_rounds,
+        stop: results.stop.unwrap_or(Stop::MaxRounds),
+        undecided: 0,
+        time_budget: budget.time.as_secs_f64(),
+        seconds,
+        build_seconds,
+        suites: suites
+            .iter()
+            .map(|planned| {
+                let ran = results.suites.get(&planned.suite.name).cloned().unwrap_or_default();
+                SuiteMeasuring {
+                    name: planned.suite.name.clone(),
+                    rounds: ran.rounds,
+                    seconds: ran.seconds,
+                    harness: planned.harness.map(|h| h.name().to_string()),
+                    round_options: round_options_text(planned),
+                    filtered: planned.harness.is_some() && !results.unfiltered.contains(&planned.suite.name),
+                }
+            })
+            .collect(),
+    };
     Ok(Measured {
         head: results.head,
         base: Some(results.base),
         baseline: BaselineInfo {
             source: "rerun".into(),
             description: format!(
-                "merge-base {} of HEAD and {}, re-run with the head in {rounds} interleaved rounds",
+                "merge-base {} of HEAD and {}, re-run with the head in {} interleaved rounds",
                 short(location.base),
-                location.git_ref
+                location.git_ref,
+                results.rounds
             ),
         },
         git: GitInfo {
@@ -111,5 +208,42 @@ pub fn rerun(config: &Config, settings: &RunSettings, quiet: bool) -> Result<Mea
             head_dirty: dirty,
         },
         notes,
+        measuring: Some(measuring),
     })
+}
+
+/// What perfgate changes in a suite's runs: short rounds of `seconds` per benchmark, or the
+/// suite's own `round-options`, or nothing.
+fn steering_of(suite: &Suite, harness: Option<Harness>, seconds: f64) -> Steering {
+    let own_options = suite.round_options.as_deref().and_then(|o| shell_words::split(o).ok()).unwrap_or_default();
+    let short = suite.short_rounds && own_options.is_empty() && harness.is_some_and(Harness::has_round_options);
+    Steering {
+        length: short.then_some(RoundLength { seconds, runs: HYPERFINE_RUNS_PER_ROUND }),
+        own_options,
+        only: None,
+    }
+}
+
+/// hyperfine runs each command this often per round (each run is a process of its own).
+const HYPERFINE_RUNS_PER_ROUND: u32 = 3;
+
+/// The options perfgate added to a suite's runs (not its filters), as the report shows them.
+fn round_options_text(planned: &RoundSuite) -> String {
+    let (Some(harness), Some(command)) = (planned.harness, &planned.suite.command) else { return String::new() };
+    let Ok(mut words) = shell_words::split(command) else { return String::new() };
+    let options = Steering { only: None, ..planned.steering.clone() };
+    let mut added = Vec::new();
+    for word in harness.steer(&words, &options).words {
+        match words.iter().position(|own| *own == word) {
+            Some(at) => {
+                words.remove(at);
+            }
+            None => added.push(word),
+        }
+    }
+    shell_words::join(added)
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
 }

@@ -7,6 +7,7 @@ use crate::baseline::{measure, MeasureOptions, Override};
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::github::GithubSession;
 use crate::report::OutputFormat;
+use crate::verdict::sequential::RoundsJudge;
 use crate::verdict::{apply_override_label, evaluate, Inputs};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
@@ -17,13 +18,20 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     if let Some(rounds) = args.rounds {
         config.baseline.rounds = rounds;
     }
+    if let Some(budget) = args.time_budget {
+        config.baseline.time_budget = budget;
+    }
     let requested = match (&args.baseline, args.no_baseline) {
         (Some(path), _) => Override::File(path),
         (None, true) => Override::NoBaseline,
         (None, false) => Override::None,
     };
-    let measured =
-        measure(&config, &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet })?;
+    let mut judge = RoundsJudge::new(&config);
+    let measured = measure(
+        &config,
+        &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet },
+        &mut judge,
+    )?;
     if global.verbose {
         eprintln!("perfgate: baseline: {} ({})", measured.baseline.description, measured.baseline.source);
     }
@@ -34,7 +42,10 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         git: measured.git,
         notes: measured.notes,
     };
-    let mut report = evaluate(&config, &inputs)?;
+    let mut report = match measured.measuring {
+        Some(measuring) => judge.conclude(&inputs, measuring)?,
+        None => evaluate(&config, &inputs)?,
+    };
 
     let github = GithubSession::detect(github_options(&args.github, args.comment, None, global));
     if let Some(label) = &config.gate.override_label {

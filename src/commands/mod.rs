@@ -65,7 +65,7 @@ fn github_options(
 
 /// How suite commands run, from the global flags.
 fn run_settings(global: &GlobalArgs) -> RunSettings {
-    RunSettings { echo: global.verbose, env_remove: Vec::new() }
+    RunSettings { echo: global.verbose, ..RunSettings::default() }
 }
 
 /// The budget file: `--config`, else found upward from the working directory.

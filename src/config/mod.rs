@@ -105,14 +105,47 @@ pub struct Baseline {
     pub source: BaselineSource,
     #[serde(rename = "ref")]
     pub git_ref: Option<String>,
+    /// `rerun`: the most interleaved rounds (fewer when the time budget holds fewer).
     pub rounds: u32,
+    /// `rerun`: rounds before the first look; from then on, a look after every round.
+    pub min_rounds: u32,
+    /// `rerun`: wall time of measuring, builds apart; what is undecided then is inconclusive.
+    pub time_budget: Quantity,
+    /// `notes`/`file`: before failing, re-run the failing benchmarks on the base commit and the
+    /// head in interleaved rounds, and decide on those (when the suites have commands).
+    pub confirm: bool,
     /// `source = "file"`: a normalized results file, or a tool output when there is one suite.
     pub path: Option<PathBuf>,
 }
 
+/// `[baseline] rounds` when not set: see README, "What a check costs".
+pub const DEFAULT_ROUNDS: u32 = 30;
+/// `[baseline] min-rounds` when not set.
+pub const DEFAULT_MIN_ROUNDS: u32 = 8;
+/// `[baseline] time-budget` when not set, in seconds.
+pub const DEFAULT_TIME_BUDGET_SECONDS: f64 = 900.0;
+
 impl Default for Baseline {
     fn default() -> Self {
-        Baseline { source: BaselineSource::Rerun, git_ref: None, rounds: 10, path: None }
+        Baseline {
+            source: BaselineSource::Rerun,
+            git_ref: None,
+            rounds: DEFAULT_ROUNDS,
+            min_rounds: DEFAULT_MIN_ROUNDS,
+            time_budget: Quantity::Duration(DEFAULT_TIME_BUDGET_SECONDS * 1e9),
+            confirm: false,
+            path: None,
+        }
+    }
+}
+
+impl Baseline {
+    /// The time budget of measuring.
+    pub fn time_budget(&self) -> std::time::Duration {
+        match self.time_budget {
+            Quantity::Duration(ns) => std::time::Duration::from_nanos(ns as u64),
+            _ => std::time::Duration::from_secs_f64(DEFAULT_TIME_BUDGET_SECONDS),
+        }
     }
 }
 
@@ -150,10 +183,20 @@ pub struct Suite {
     pub max_bad_rows: u64,
     /// Unit of the values of inputs that do not say it (HdrHistogram logs): `ns` (default), `us`, `ms`, `s`.
     pub unit: Option<String>,
+    /// `rerun`: short rounds with the harness's own options (criterion's `--measurement-time`, go's
+    /// `-benchtime`, ...), their length chosen from the time budget. `false`: the command as written.
+    #[serde(default = "yes")]
+    pub short_rounds: bool,
+    /// `rerun`: options added to every run instead of perfgate's short-round options.
+    pub round_options: Option<String>,
 }
 
 fn auto_format() -> Format {
     Format::Auto
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// One `[[kpi]]` as written.
@@ -232,6 +275,17 @@ impl Config {
                     );
                     error.hint = Some("write it with a unit, e.g. timeout = \"20min\"".into());
                     return Err(error);
+                }
+            }
+            if let Some(options) = &suite.get_ref().round_options {
+                if let Err(e) = shell_words::split(options) {
+                    return Err(at(
+                        suite.span(),
+                        format!(
+                            "suite {:?}: round-options = {options:?} cannot be split into words: {e}",
+                            suite.get_ref().name
+                        ),
+                    ));
                 }
             }
             if let Err(message) = suite.get_ref().fields.validate() {
@@ -350,6 +404,18 @@ fn validate_unit(suite: &Suite) -> Result<(), (String, String)> {
 fn validate_baseline(baseline: &Baseline) -> Result<(), String> {
     if baseline.rounds == 0 {
         return Err("[baseline] rounds must be at least 1".into());
+    }
+    if baseline.min_rounds < 2 {
+        return Err(format!(
+            "[baseline] min-rounds must be at least 2 (a paired comparison needs two rounds), found {}",
+            baseline.min_rounds
+        ));
+    }
+    if !matches!(baseline.time_budget, Quantity::Duration(ns) if ns >= 1e9) {
+        return Err(format!(
+            "[baseline] time-budget = {} is not a duration of at least 1 s (write it with a unit, e.g. time-budget = \"15min\")",
+            baseline.time_budget
+        ));
     }
     Ok(())
 }

@@ -82,7 +82,23 @@ fn defaults_apply_to_an_empty_file() {
     let config = parse("").unwrap();
     assert_eq!(config.gate, Gate::default());
     assert_eq!(config.baseline.source, BaselineSource::Rerun);
-    assert_eq!(config.baseline.rounds, 10);
+    assert_eq!(config.baseline.rounds, DEFAULT_ROUNDS);
+    assert_eq!(config.baseline.min_rounds, DEFAULT_MIN_ROUNDS);
+    assert_eq!(config.baseline.time_budget(), std::time::Duration::from_secs(900));
+    assert!(!config.baseline.confirm);
+}
+
+#[test]
+fn the_time_budget_is_a_duration_and_rounds_need_a_first_look() {
+    let config = parse("[baseline]\ntime-budget = \"1.5h\"\nmin-rounds = 4\n").unwrap();
+    assert_eq!(config.baseline.time_budget(), std::time::Duration::from_secs(5400));
+    let error = parse("[baseline]\ntime-budget = \"15\"\n").unwrap_err();
+    assert!(error.message.contains("time-budget = 15 is not a duration"), "{error}");
+    assert!(error.message.contains("time-budget = \"15min\""), "{error}");
+    let error = parse("[baseline]\nmin-rounds = 1\n").unwrap_err();
+    assert!(error.message.contains("min-rounds must be at least 2"), "{error}");
+    let text = "[[suite]]\nname = \"a\"\nround-options = \"--x 'open\"\n";
+    assert!(parse(text).unwrap_err().message.contains("round-options"));
 }
 
 #[test]

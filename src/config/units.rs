@@ -24,7 +24,7 @@ pub enum Quantity {
 }
 
 const DURATION_UNITS: &[(&str, f64)] =
-    &[("ns", 1.0), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("min", 60e9)];
+    &[("ns", 1.0), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("min", 60e9), ("h", 3600e9)];
 const SIZE_UNITS: &[(&str, f64)] = &[
     ("B", 1.0),
     ("kB", 1e3),
@@ -70,7 +70,7 @@ impl Quantity {
             }
         }
         Err(format!(
-            "unknown unit {unit:?} in {text:?}: use ns, us, ms, s, min for durations; B, kB, MB, KiB, MiB, GiB for sizes; % for percents; /s for rates"
+            "unknown unit {unit:?} in {text:?}: use ns, us, ms, s, min, h for durations; B, kB, MB, KiB, MiB, GiB for sizes; % for percents; /s for rates"
         ))
     }
 

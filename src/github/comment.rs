@@ -137,6 +137,8 @@ mod tests {
             overridden: false,
             comparisons: vec![],
             run_noise: None,
+            rounds: None,
+            seconds: None,
         };
         Report {
             schema: 1,
@@ -147,6 +149,7 @@ mod tests {
             kpis: verdicts.iter().map(kpi).collect(),
             notes: vec![],
             override_label: None,
+            measuring: None,
         }
     }
 

@@ -17,6 +17,7 @@ fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64; 2])
         head_ci: None,
         change: Some(head / base - 1.0),
         ci: Some(ci),
+        nominal_ci: None,
         p_value: Some(0.001),
         q_value: Some(0.004),
         n_base: 30,
@@ -48,6 +49,8 @@ fn sample_report() -> Report {
             inconclusive,
         ],
         run_noise: Some(NoiseInfo { common_shift: 0.012, between_sd: 0.011, from_suite: true, benchmarks: 3 }),
+        rounds: None,
+        seconds: None,
     };
     let p99 = KpiOutcome {
         name: "GET requests p99 under 1s".into(),
@@ -70,6 +73,7 @@ fn sample_report() -> Report {
             head_ci: Some([598e6, 640e6]),
             change: None,
             ci: None,
+            nominal_ci: None,
             p_value: None,
             q_value: None,
             n_base: 0,
@@ -79,6 +83,8 @@ fn sample_report() -> Report {
             reason: "absolute budget: pass".into(),
         }],
         run_noise: None,
+        rounds: None,
+        seconds: None,
     };
     let errors = KpiOutcome {
         name: "error rate".into(),
@@ -101,6 +107,7 @@ fn sample_report() -> Report {
             head_ci: None,
             change: None,
             ci: None,
+            nominal_ci: None,
             p_value: None,
             q_value: None,
             n_base: 0,
@@ -110,6 +117,8 @@ fn sample_report() -> Report {
             reason: "no baseline for this series".into(),
         }],
         run_noise: None,
+        rounds: None,
+        seconds: None,
     };
     Report {
         schema: 1,
@@ -124,6 +133,7 @@ fn sample_report() -> Report {
         kpis: vec![micro, p99, errors],
         notes: vec!["Suite \"micro\" moved +1.20% as a whole between the runs.".into()],
         override_label: None,
+        measuring: None,
     }
 }
 

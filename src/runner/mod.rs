@@ -3,7 +3,9 @@
 
 pub mod checkout;
 pub mod command;
+pub mod harness;
 pub mod interrupt;
+pub mod plan;
 pub mod progress;
 pub mod rounds;
 pub mod suite;

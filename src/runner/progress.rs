@@ -1,10 +1,13 @@
 //! Progress of base/head rounds on stderr: a bar with round, side, suite,
-//! elapsed time and ETA on a terminal; log groups in GitHub Actions; nothing
-//! otherwise.
+//! elapsed time, ETA and what is left of the time budget on a terminal; log
+//! groups in GitHub Actions; nothing otherwise.
 
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+use super::plan::human;
 
 /// Where progress goes.
 pub enum Progress {
@@ -34,9 +37,22 @@ impl Progress {
         }
     }
 
-    /// A run starts: round `round` of `rounds`, on `side`, of `suite`.
-    pub fn start(&mut self, round: u32, rounds: u32, side: &str, suite: &str) {
-        let message = format!("round {round}/{rounds} · {side} · {suite}");
+    /// The rounds that fit the budget are known: `rounds` rounds of `suites` suites on two sides at most.
+    pub fn set_rounds(&mut self, rounds: u32, suites: usize) {
+        let runs = u64::from(rounds) * 2 * suites as u64;
+        match self {
+            Progress::Bar(bar) => bar.set_length(runs.max(bar.position())),
+            Progress::GithubGroups { total, .. } => *total = runs,
+            Progress::Hidden => {}
+        }
+    }
+
+    /// A run starts: round `round` of `rounds`, on `side`, of `suite`, with `budget_left` of the time budget.
+    pub fn start(&mut self, round: u32, rounds: u32, side: &str, suite: &str, budget_left: Option<Duration>) {
+        let left = budget_left
+            .filter(|left| left.as_secs() < 100 * 3600)
+            .map(|left| format!(" · {} of the time budget left", human(left)));
+        let message = format!("round {round}/{rounds} · {side} · {suite}{}", left.unwrap_or_default());
         match self {
             Progress::Bar(bar) => bar.set_message(message),
             Progress::GithubGroups { total, done } => {

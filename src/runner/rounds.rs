@@ -2,16 +2,26 @@
 //! round, in an order that is randomized but balanced (each pair of rounds is
 //! AB then BA, or BA then AB), so drift of the machine hits both sides alike.
 //! Every sample keeps its round, for the paired statistics.
+//!
+//! Within a time budget: after the first round the rounds that fit are fixed
+//! (`plan`); from `min-rounds` on, a look after every round says which
+//! benchmarks are still undecided, and the next round runs only those
+//! (through the harness's filter). The rounds end when everything is decided,
+//! at the most rounds, or when the next round would not fit the budget; a run
+//! the budget's deadline cuts short is stopped and its round dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
 use super::command::RunError;
+use super::harness::{Harness, Steering};
+use super::plan::{self, human, Budget};
 use super::progress::Progress;
-use super::suite::{collect_suite, RunSettings, Tree};
+use super::suite::{collect_suite, RunSettings, Steer, Tree};
 use crate::config::Suite;
 use crate::model::{buckets, Benchmark};
 
@@ -35,6 +45,38 @@ pub fn interleaved_schedule(rounds: u32, seed: u64) -> Vec<[Side; 2]> {
     schedule
 }
 
+/// One suite as the rounds run it.
+#[derive(Debug, Clone)]
+pub struct RoundSuite<'a> {
+    pub suite: &'a Suite,
+    /// The harness perfgate steers; None: the command runs as written.
+    pub harness: Option<Harness>,
+    /// Short-round options, and the benchmarks of the first round (a shard's).
+    pub steering: Steering,
+}
+
+/// The benchmark ids each suite still needs after a look (None: all of them);
+/// a suite that is not named needs nothing more.
+pub type Needed = BTreeMap<String, Option<BTreeSet<String>>>;
+
+/// Decides, between rounds, what still needs measuring.
+pub trait Looker {
+    /// After `rounds` complete rounds of at most `max_rounds`: what each suite still needs.
+    fn look(&mut self, results: &RoundResults, rounds: u32, max_rounds: u32) -> Result<Needed>;
+}
+
+/// Why the rounds ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stop {
+    /// Every comparison was decided.
+    AllDecided,
+    /// The most rounds ran.
+    MaxRounds,
+    /// The next round would not have fit the time budget.
+    TimeBudget,
+}
+
 /// Results of all rounds, per suite, for each side; plus suites the base could not run.
 #[derive(Debug, Default)]
 pub struct RoundResults {
@@ -42,9 +84,25 @@ pub struct RoundResults {
     pub head: BTreeMap<String, Vec<Benchmark>>,
     /// Suites whose command failed on the base commit (e.g. added by this branch), with why.
     pub base_failures: Vec<(String, String)>,
+    /// Complete rounds.
+    pub rounds: u32,
+    /// The rounds that fit the budget, fixed after the first.
+    pub max_rounds: u32,
+    pub stop: Option<Stop>,
+    /// Per suite: the rounds it ran in and the seconds its runs took (both sides).
+    pub suites: BTreeMap<String, SuiteRounds>,
+    /// Suites whose command could not be limited to the undecided benchmarks: they ran whole.
+    pub unfiltered: BTreeSet<String>,
 }
 
-/// Run every suite on both trees in `rounds` interleaved rounds.
+/// What one suite's runs cost.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SuiteRounds {
+    pub rounds: u32,
+    pub seconds: f64,
+}
+
+/// Run every suite on both trees in `rounds` interleaved rounds (no looks, no budget).
 pub fn run_rounds(
     suites: &[&Suite],
     base: &Tree,
@@ -54,34 +112,174 @@ pub fn run_rounds(
     settings: &RunSettings,
     progress: &mut Progress,
 ) -> Result<RoundResults> {
-    let mut results = RoundResults::default();
-    for (index, order) in interleaved_schedule(rounds, seed).into_iter().enumerate() {
+    let plain: Vec<RoundSuite> =
+        suites.iter().map(|suite| RoundSuite { suite, harness: None, steering: Steering::default() }).collect();
+    let budget = Budget { time: Duration::MAX, max_rounds: rounds, min_rounds: rounds };
+    run_interleaved(&plain, [base, head], budget, seed, settings, progress, &mut NeverStop)
+}
+
+/// A looker that never stops the rounds early.
+struct NeverStop;
+
+impl Looker for NeverStop {
+    fn look(&mut self, results: &RoundResults, _: u32, _: u32) -> Result<Needed> {
+        Ok(results.head.keys().chain(results.base.keys()).map(|suite| (suite.clone(), None)).collect())
+    }
+}
+
+/// Run `suites` on the base and head trees in interleaved rounds within `budget`, asking
+/// `looker` after every round from the budget's `min_rounds` on what still needs measuring.
+pub fn run_interleaved(
+    suites: &[RoundSuite],
+    [base, head]: [&Tree; 2],
+    budget: Budget,
+    seed: u64,
+    settings: &RunSettings,
+    progress: &mut Progress,
+    looker: &mut dyn Looker,
+) -> Result<RoundResults> {
+    let started = Instant::now();
+    let mut settings = settings.clone();
+    settings.deadline = started.checked_add(budget.time);
+    let mut results = RoundResults { max_rounds: budget.max_rounds, ..RoundResults::default() };
+    // What each suite runs in the next round: None for all it selects, else these harness names.
+    let mut next: BTreeMap<&str, Option<BTreeSet<String>>> =
+        suites.iter().map(|s| (s.suite.name.as_str(), s.steering.only.clone())).collect();
+    // The last run of each suite on each side: seconds, and how many benchmarks it measured.
+    let mut last_run: BTreeMap<(&str, bool), (f64, usize)> = BTreeMap::new();
+    for (index, order) in interleaved_schedule(budget.max_rounds, seed).into_iter().enumerate() {
         let round = index as u32 + 1;
-        for side in order {
+        if round > results.max_rounds {
+            break;
+        }
+        let round_started = Instant::now();
+        let mut staged: [BTreeMap<String, Vec<Benchmark>>; 2] = Default::default();
+        let mut spent = false;
+        'sides: for side in order {
             let tree = if side == Side::Base { base } else { head };
-            for suite in suites {
-                if side == Side::Base && results.base_failures.iter().any(|(name, _)| name == &suite.name) {
+            for planned in suites {
+                let name = planned.suite.name.as_str();
+                let Some(only) = next.get(name) else { continue };
+                let measured_once = planned.suite.command.is_none() && round > 1;
+                let failed_base = results.base_failures.iter().any(|(failed, _)| failed == name);
+                if measured_once || (side == Side::Base && failed_base) {
                     continue;
                 }
-                progress.start(round, rounds, tree.label, &suite.name);
-                let collected = collect_suite(suite, tree, settings);
+                let left = settings.deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                progress.start(round, results.max_rounds, tree.label, name, left);
+                let steering = Steering { only: only.clone(), ..planned.steering.clone() };
+                let steer = planned.harness.map(|harness| Steer { harness, steering: &steering });
+                let run_started = Instant::now();
+                let collected = collect_suite(planned.suite, tree, &settings, steer);
                 progress.finish_one();
+                let seconds = run_started.elapsed().as_secs_f64();
                 match collected {
                     Ok(benchmarks) => {
-                        let side_results = if side == Side::Base { &mut results.base } else { &mut results.head };
-                        add_round(side_results.entry(suite.name.clone()).or_default(), benchmarks, round);
+                        if only.is_some() && !runs_only_what_it_is_told(planned, &steering) {
+                            results.unfiltered.insert(name.to_string());
+                        }
+                        let measured = only.as_ref().map_or(benchmarks.len(), BTreeSet::len).max(1);
+                        last_run.insert((name, side == Side::Base), (seconds, measured));
+                        let entry = results.suites.entry(name.to_string()).or_default();
+                        entry.seconds += seconds;
+                        staged[usize::from(side == Side::Head)].insert(name.to_string(), benchmarks);
+                    }
+                    Err(_) if settings.deadline.is_some_and(|d| Instant::now() >= d) => {
+                        spent = true;
+                        break 'sides;
                     }
                     // A suite the base commit cannot run (new in this branch) has no baseline; anything
                     // else — the head failing, a timeout, Ctrl-C — stops the check.
                     Err(error) if side == Side::Base && round == 1 && is_command_failure(&error) => {
-                        results.base_failures.push((suite.name.clone(), format!("{error:#}")));
+                        results.base_failures.push((name.to_string(), format!("{error:#}")));
                     }
                     Err(error) => return Err(error),
                 }
             }
         }
+        if spent {
+            if round == 1 {
+                bail!(
+                    "the time budget of {} is too small for even one round: the first round of base and head \
+                     did not finish within it; set `[baseline] time-budget` (or --time-budget) to more than that",
+                    human(budget.time)
+                );
+            }
+            results.stop = Some(Stop::TimeBudget);
+            break;
+        }
+        let [base_round, head_round] = staged;
+        for (name, benchmarks) in base_round {
+            add_round(results.base.entry(name).or_default(), benchmarks, round);
+        }
+        for (name, benchmarks) in head_round {
+            let suite = results.suites.entry(name.clone()).or_default();
+            suite.rounds += 1;
+            add_round(results.head.entry(name).or_default(), benchmarks, round);
+        }
+        results.rounds = round;
+        if round == 1 {
+            results.max_rounds = plan::rounds_that_fit(&budget, round_started.elapsed());
+            progress.set_rounds(results.max_rounds, suites.len());
+        }
+        if round >= results.max_rounds {
+            results.stop = Some(Stop::MaxRounds);
+            break;
+        }
+        if round >= budget.min_rounds.min(results.max_rounds) {
+            let needed = looker.look(&results, round, results.max_rounds)?;
+            next = next_round(suites, &results, &needed);
+            if next.is_empty() {
+                results.stop = Some(Stop::AllDecided);
+                break;
+            }
+            let estimate: f64 = next
+                .iter()
+                .flat_map(|(name, only)| {
+                    [true, false].map(|base_side| {
+                        let (seconds, measured) = last_run.get(&(*name, base_side)).copied().unwrap_or((0.0, 1));
+                        seconds * only.as_ref().map_or(1.0, |ids| ids.len() as f64 / measured as f64).min(1.0)
+                    })
+                })
+                .sum();
+            if started.elapsed().as_secs_f64() + estimate > budget.time.as_secs_f64() {
+                results.stop = Some(Stop::TimeBudget);
+                break;
+            }
+        }
     }
     Ok(results)
+}
+
+/// The harness names each needed suite runs next: the needed ids, named as the harness names them.
+fn next_round<'s>(
+    suites: &'s [RoundSuite],
+    results: &RoundResults,
+    needed: &Needed,
+) -> BTreeMap<&'s str, Option<BTreeSet<String>>> {
+    let mut next = BTreeMap::new();
+    for planned in suites {
+        let name = planned.suite.name.as_str();
+        let Some(ids) = needed.get(name) else { continue };
+        let only = match (planned.harness, ids) {
+            (Some(harness), Some(ids)) => {
+                let head = results.head.get(name).map(Vec::as_slice).unwrap_or(&[]);
+                Some(head.iter().filter(|b| ids.contains(&b.id)).map(|b| harness.name_of(b)).collect())
+            }
+            _ => planned.steering.only.clone(),
+        };
+        next.insert(name, only);
+    }
+    next
+}
+
+/// Whether the suite's command can be limited to `steering.only`.
+fn runs_only_what_it_is_told(planned: &RoundSuite, steering: &Steering) -> bool {
+    let words = planned.suite.command.as_deref().and_then(|command| shell_words::split(command).ok());
+    match (planned.harness, words) {
+        (Some(harness), Some(words)) => harness.steer(&words, steering).filtered,
+        _ => false,
+    }
 }
 
 fn is_command_failure(error: &anyhow::Error) -> bool {

@@ -4,11 +4,12 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{bail, Context, Result};
 
 use super::command::{self, within, CommandSpec};
+use super::harness::{Harness, Steering};
 use crate::config::Suite;
 use crate::input;
 use crate::model::Benchmark;
@@ -38,6 +39,15 @@ pub struct RunSettings {
     pub echo: bool,
     /// Environment variables not passed on (e.g. `CARGO_TARGET_DIR`, so that each tree builds in its own `target/`).
     pub env_remove: Vec<String>,
+    /// No command runs past this instant (the time budget): it is stopped like a timeout.
+    pub deadline: Option<Instant>,
+}
+
+/// How perfgate changes a suite's command for one run: short rounds, only some benchmarks.
+#[derive(Debug, Clone, Copy)]
+pub struct Steer<'a> {
+    pub harness: Harness,
+    pub steering: &'a Steering,
 }
 
 impl Tree {
@@ -60,8 +70,13 @@ impl Tree {
     }
 }
 
-/// Run (if needed) and read one suite on one tree.
-pub fn collect_suite(suite: &Suite, tree: &Tree, settings: &RunSettings) -> Result<Vec<Benchmark>> {
+/// Run (if needed) and read one suite on one tree, its command steered when asked.
+pub fn collect_suite(
+    suite: &Suite,
+    tree: &Tree,
+    settings: &RunSettings,
+    steer: Option<Steer>,
+) -> Result<Vec<Benchmark>> {
     let mut options = suite.input_options();
     let Some(command) = &suite.command else {
         let Some(path) = tree.input(suite) else {
@@ -74,27 +89,66 @@ pub fn collect_suite(suite: &Suite, tree: &Tree, settings: &RunSettings) -> Resu
         return Ok(input::load(suite.format, &path, &options)?);
     };
     let started = SystemTime::now();
-    let mut env: Vec<(String, String)> = suite.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    if let Some(redirect) = &tree.target_redirect {
-        env.push(("CARGO_TARGET_DIR".into(), redirect.to.display().to_string()));
-    }
-    let spec = CommandSpec {
-        command: command.clone(),
-        shell: suite.shell,
-        workdir: tree.workdir(suite),
-        env,
-        env_remove: settings.env_remove.clone(),
-        timeout: suite.timeout(),
-        echo: settings.echo,
+    let command = match steer {
+        Some(Steer { harness, steering }) => match shell_words::split(command) {
+            Ok(words) => shell_words::join(harness.steer(&words, steering).words),
+            Err(_) => command.clone(),
+        },
+        None => command.clone(),
     };
+    let spec = command_spec(suite, tree, settings, &command);
     let output = command::run(&spec).with_context(|| format!("suite {:?} on the {}", suite.name, tree.label))?;
     match tree.input(suite) {
         Some(path) => {
-            ensure_fresh(&path, started, command)?;
+            ensure_fresh(&path, started, &command)?;
             options.modified_since = Some(started);
             Ok(input::load(suite.format, &path, &options)?)
         }
         None => load_stdout(suite, &output.stdout, &options),
+    }
+}
+
+/// The benchmarks `suite`'s command would run on `tree`, from its harness's listing
+/// (which, for compiled harnesses, also builds them). None when the harness has no
+/// listing; an error when the listing command fails.
+pub fn list_benchmarks(
+    suite: &Suite,
+    tree: &Tree,
+    settings: &RunSettings,
+    harness: Harness,
+) -> Result<Option<Vec<String>>> {
+    let Some(command) = &suite.command else { return Ok(None) };
+    let words = shell_words::split(command).map_err(|e| anyhow::anyhow!("cannot split {command:?}: {e}"))?;
+    if let Some(names) = harness.names_in_command(&words) {
+        return Ok(Some(names));
+    }
+    let Some(listing) = harness.listing(&words) else { return Ok(None) };
+    let spec = command_spec(suite, tree, settings, &shell_words::join(listing));
+    let output = command::run(&spec)
+        .with_context(|| format!("listing the benchmarks of suite {:?} on the {}", suite.name, tree.label))?;
+    Ok(Some(harness.parse_listing(&String::from_utf8_lossy(&output.stdout))))
+}
+
+/// How `command` runs for `suite` on `tree`: its folder, environment, and timeout (the suite's, cut
+/// short by the deadline).
+pub fn command_spec(suite: &Suite, tree: &Tree, settings: &RunSettings, command: &str) -> CommandSpec {
+    let mut env: Vec<(String, String)> = suite.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    if let Some(redirect) = &tree.target_redirect {
+        env.push(("CARGO_TARGET_DIR".into(), redirect.to.display().to_string()));
+    }
+    let until_deadline = settings.deadline.map(|deadline| deadline.saturating_duration_since(Instant::now()));
+    let timeout = match (suite.timeout(), until_deadline) {
+        (Some(own), Some(left)) => Some(own.min(left)),
+        (own, left) => own.or(left),
+    };
+    CommandSpec {
+        command: command.to_string(),
+        shell: suite.shell,
+        workdir: tree.workdir(suite),
+        env,
+        env_remove: settings.env_remove.clone(),
+        timeout,
+        echo: settings.echo,
     }
 }
 

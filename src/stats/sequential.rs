@@ -42,7 +42,7 @@ pub const SPENDING_EXPONENT: f64 = 1.0;
 pub const EARLY_SHARE: f64 = 0.5;
 
 /// When a check looks at its rounds: after `min_rounds`, then after every
-/// pair of rounds, up to `max_rounds`.
+/// round, up to `max_rounds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Looks {
     pub min_rounds: usize,
@@ -53,9 +53,7 @@ impl Looks {
     /// The rounds at which looks are taken, in order; the last is `max_rounds`.
     pub fn rounds(&self) -> Vec<usize> {
         let first = self.min_rounds.min(self.max_rounds).max(1);
-        let mut rounds: Vec<usize> = (first..self.max_rounds).step_by(2).collect();
-        rounds.push(self.max_rounds);
-        rounds
+        (first..=self.max_rounds).collect()
     }
 
     /// The share of `α` spent up to and including the look at `rounds`:

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::buckets;
+use super::check_wide;
 use super::outcome::{BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
 use super::select::{select, Selection};
 use super::series::{estimator, prepare, Series};
@@ -18,9 +19,6 @@ use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 const MIN_SUITE_FOR_NOISE: usize = 5;
 /// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
 const NOISE_FLOOR: f64 = 0.005;
-/// Relative comparisons whose p-value exceeds this carry no evidence of a regression and are set
-/// aside before the FDR adjustment (conditional Benjamini–Hochberg, Ellis et al. 2020).
-pub(super) const FDR_SELECTION: f64 = 0.5;
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
 
@@ -70,8 +68,9 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         notes.push("No baseline: relative budgets are reported as no-baseline (never a silent pass); absolute budgets are judged.".to_string());
     }
 
+    // First pass: every comparison's numbers, with an interval wholly beyond a relative budget
+    // counted as a failure; the check-wide FDR step then decides which failures stand.
     let mut kpis = Vec::new();
-    let mut pending_by_kpi = Vec::new();
     for kpi in &config.kpis {
         let fail = |message: String| EvaluateError {
             config: config.path.display().to_string(),
@@ -82,39 +81,18 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
         let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
         let selections = select(kpi, head, base).map_err(fail)?;
-        let (outcome, pending, note) =
+        let (mut outcome, pending, note) =
             evaluate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?;
+        outcome.comparisons = pending.into_iter().map(|item| finish(kpi, item, config)).collect();
         notes.extend(note);
         kpis.push(outcome);
-        pending_by_kpi.push(pending);
-    }
-
-    let p_values: Vec<f64> = pending_by_kpi
-        .iter()
-        .flatten()
-        .filter_map(|p| p.relative.as_ref().and_then(|r| r.as_ref().ok()).and_then(|r| r.p_value))
-        .collect();
-    let mut q_values = stats::conditional_benjamini_hochberg(&p_values, FDR_SELECTION).into_iter();
-    for (outcome, pending) in kpis.iter_mut().zip(pending_by_kpi) {
-        let kpi =
-            config.kpis.iter().find(|k| k.name == outcome.name && k.line == outcome.line).expect("outcome of a KPI");
-        for item in pending {
-            let q = item
-                .relative
-                .as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|r| r.p_value)
-                .map(|_| q_values.next().unwrap_or(1.0));
-            outcome.comparisons.push(finish(kpi, item, q, config));
-        }
-        outcome.verdict = kpi_verdict(kpi, outcome);
     }
 
     let baseline =
         inputs.baseline.clone().unwrap_or(BaselineInfo { source: "none".into(), description: "no baseline".into() });
-    Ok(Report {
+    let mut report = Report {
         schema: REPORT_SCHEMA,
-        verdict: check_verdict(&kpis),
+        verdict: CheckVerdict::Pass,
         git: inputs.git.clone(),
         baseline,
         settings: Settings {
@@ -126,18 +104,21 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         kpis,
         notes,
         override_label: None,
-    })
+        measuring: None,
+    };
+    check_wide::apply(&mut report, config.gate.fdr);
+    Ok(report)
 }
 
 /// A KPI's verdict from its comparisons: the worst of them, `improved` when all
 /// improved, and at least `inconclusive` when the whole suite moved beyond the budget.
-pub(super) fn kpi_verdict(kpi: &Kpi, outcome: &KpiOutcome) -> Verdict {
+pub(super) fn kpi_verdict(outcome: &KpiOutcome) -> Verdict {
     let mut verdict = outcome.comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
     if outcome.comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
         verdict = Verdict::Improved;
     }
     if let Some(noise) = &outcome.run_noise {
-        if common_shift_beyond_budget(kpi, noise, outcome.direction) && verdict < Verdict::Inconclusive {
+        if common_shift_beyond_budget(&outcome.budget, noise, outcome.direction) && verdict < Verdict::Inconclusive {
             verdict = Verdict::Inconclusive;
         }
     }
@@ -231,6 +212,7 @@ fn evaluate_kpi(
             head_ci: absolute,
             change: None,
             ci: None,
+            nominal_ci: None,
             p_value: None,
             q_value: None,
             n_base: base.as_ref().map_or(0, Series::count),
@@ -274,6 +256,8 @@ fn evaluate_kpi(
             from_suite: noise.from_suite,
             benchmarks: noise.benchmarks,
         }),
+        rounds: None,
+        seconds: None,
     };
     Ok((outcome, pending, note))
 }
@@ -436,19 +420,20 @@ fn budget_of(kpi: &Kpi, unit: &Unit) -> Result<Budget, String> {
     })
 }
 
-fn common_shift_beyond_budget(kpi: &Kpi, noise: &NoiseInfo, direction: Direction) -> bool {
+fn common_shift_beyond_budget(budget: &Budget, noise: &NoiseInfo, direction: Direction) -> bool {
     if !noise.from_suite {
         return false;
     }
-    let Some(tau) = kpi.max_regression else { return false };
+    let Some(tau) = budget.max_regression else { return false };
     match direction {
-        Direction::LowerIsBetter => noise.common_shift > tau.0,
-        Direction::HigherIsBetter => noise.common_shift < -tau.0,
+        Direction::LowerIsBetter => noise.common_shift > tau,
+        Direction::HigherIsBetter => noise.common_shift < -tau,
     }
 }
 
-/// Final verdict of one comparison once its q-value is known.
-fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparison {
+/// One comparison's numbers and provisional verdict: an interval wholly beyond a relative
+/// budget counts as a failure until the check-wide FDR step has seen every p-value.
+fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
     let mut comparison = item.comparison;
     let mut verdicts: Vec<Verdict> = item.absolute.into_iter().collect();
     let mut reasons = Vec::new();
@@ -492,8 +477,8 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
             reasons.push(format!("relative change undefined: {message}"));
         }
         Some(Ok(relative)) => {
-            // A bounding interval (bucket counts) has no p-value and is judged by the interval alone.
-            let q = if relative.p_value.is_some() { q.unwrap_or(1.0) } else { 0.0 };
+            // Judged by the interval alone here; the FDR step holds back failures whose q-value is too high.
+            let q = 0.0;
             let interval = [relative.adjusted.ci.0.exp(), relative.adjusted.ci.1.exp()];
             let kpi_direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
             let mut relative_verdicts = Vec::new();
@@ -507,9 +492,8 @@ fn finish(kpi: &Kpi, item: Pending, q: Option<f64>, config: &Config) -> Comparis
             comparison.change = Some(relative.adjusted.estimate.exp_m1());
             comparison.ci = Some([interval[0] - 1.0, interval[1] - 1.0]);
             comparison.p_value = relative.p_value;
-            comparison.q_value = relative.p_value.map(|_| q);
             comparison.method = method_name(&relative);
-            if verdict == Verdict::Inconclusive {
+            if verdict == Verdict::Inconclusive || (verdict == Verdict::Fail && relative.p_value.is_some()) {
                 comparison.settle = Some(settle_text(&relative, config.gate.confidence));
             }
             reasons.push(relative_reason(verdict, kpi, interval));

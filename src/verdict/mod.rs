@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 mod buckets;
 pub mod calibrate;
+mod check_wide;
 mod evaluate;
 pub mod outcome;
 mod override_label;

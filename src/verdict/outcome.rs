@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Verdict;
 use crate::config::Level;
 use crate::model::{Direction, Unit};
+pub use crate::runner::rounds::Stop;
 
 /// Version of the JSON report.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -38,6 +39,47 @@ pub struct Report {
     /// The PR label that turned failures into warnings (the kill switch), when the PR has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_label: Option<String>,
+    /// How base and head were measured in interleaved rounds (`source = "rerun"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measuring: Option<Measuring>,
+}
+
+/// The interleaved rounds of a check: how many, how long, and why they ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measuring {
+    /// Complete rounds.
+    pub rounds: u32,
+    /// The rounds that fit the time budget (at most `[baseline] rounds`).
+    pub max_rounds: u32,
+    /// Why the rounds ended.
+    pub stop: Stop,
+    /// Comparisons still undecided (inconclusive) when they ended.
+    pub undecided: usize,
+    /// `[baseline] time-budget`, in seconds.
+    pub time_budget: f64,
+    /// Wall time of the rounds, in seconds.
+    pub seconds: f64,
+    /// Wall time of listing (and so building) the benchmarks before the rounds, in seconds.
+    pub build_seconds: f64,
+    pub suites: Vec<SuiteMeasuring>,
+}
+
+/// How one suite ran in the rounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuiteMeasuring {
+    pub name: String,
+    /// Rounds it ran in (a suite whose benchmarks were all decided stops early).
+    pub rounds: u32,
+    /// Wall time of its runs on both sides, in seconds.
+    pub seconds: f64,
+    /// The harness perfgate steered (`criterion`, `go`, ...), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harness: Option<String>,
+    /// What perfgate added to each run (`--warm-up-time 0.1 ...`); empty: the command as written.
+    #[serde(default)]
+    pub round_options: String,
+    /// Later rounds ran only the undecided benchmarks (false: the command cannot be limited).
+    pub filtered: bool,
 }
 
 /// Commits compared (when known).
@@ -91,6 +133,12 @@ pub struct KpiOutcome {
     /// Run-to-run noise used for this KPI's relative comparisons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_noise: Option<NoiseInfo>,
+    /// Interleaved rounds: the most rounds any of its comparisons was measured for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
+    /// Interleaved rounds: wall time of its suite's runs, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
 }
 
 /// The budgets of a KPI, as written and in the metric's unit.
@@ -141,9 +189,16 @@ pub struct Comparison {
     pub head_ci: Option<[f64; 2]>,
     /// Relative change head vs base (0.052 = +5.2 %), after removing a common-mode shift.
     pub change: Option<f64>,
-    /// Interval of `change`; `null` for an unbounded end.
+    /// Interval of `change` the verdict is decided on; `null` for an unbounded end.
+    /// In rounds decided look by look it is wider than the check's `confidence`
+    /// (valid over every look): see `nominal_ci`.
     #[serde(default, deserialize_with = "unbounded::deserialize")]
     pub ci: Option<[f64; 2]>,
+    /// Rounds decided look by look: the interval of `change` at the check's
+    /// `confidence` from the same rounds (what the data say about the change;
+    /// `ci` is what may be decided on after repeated looks).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "unbounded::deserialize")]
+    pub nominal_ci: Option<[f64; 2]>,
     /// One-sided p-value that the change is beyond the relative budget.
     pub p_value: Option<f64>,
     /// Benjamini–Hochberg adjusted p-value across all relative comparisons of the check.

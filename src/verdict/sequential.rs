@@ -4,21 +4,32 @@
 //!
 //! At each look the check is judged by the ordinary decision code on the
 //! rounds so far, with the look's share of the error rate: intervals at
-//! `Looks::confidence_at` and the FDR step at `fdr · w_k`. A comparison that
-//! passes, fails or improves there is frozen with that look's result. At the
-//! last look everything left is frozen as it stands. Then one
-//! Benjamini–Hochberg step over every comparison's *spent* p-value (`p / w_k`
-//! of the look that froze it, valid however the looks went) decides which
-//! failures stand: a failure whose check-wide q-value is not below `fdr`
-//! becomes `inconclusive`.
+//! `Looks::confidence_at` and the FDR step at `fdr · w_k`. A paired
+//! comparison that passes, fails or improves there is frozen with that
+//! look's result; one that is not paired (a suite measured once) gains
+//! nothing from looking again and is frozen at the first look, judged at the
+//! check's own confidence. At the last look everything left is frozen as it
+//! stands. Then one Benjamini–Hochberg step over every comparison's p-value
+//! (for paired ones the *spent* `p / w_k` of the look that froze them, valid
+//! however the looks went) decides which failures stand.
+//!
+//! Each frozen comparison also keeps the interval at the check's confidence
+//! from the same rounds (`nominal_ci`): the decision interval is wider, to
+//! stay valid over every look, and over-covers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::evaluate::{check_verdict, evaluate, kpi_verdict, EvaluateError, Inputs, FDR_SELECTION};
+use super::check_wide;
+use super::evaluate::{evaluate, EvaluateError, Inputs};
+use super::outcome::Measuring;
 use super::{Comparison, Report, Verdict};
 use crate::config::Config;
 use crate::model::Benchmark;
-use crate::stats::{self, Looks};
+use crate::runner::rounds::{Looker, Needed, RoundResults};
+use crate::stats::Looks;
+
+/// A comparison: the line of its KPI in the budget file, and its label.
+pub type ComparisonKey = (usize, String);
 
 /// What the looks cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,44 +54,195 @@ impl LookSummary {
     }
 }
 
-/// Judge `inputs`, whose paired benchmarks carry their rounds, by looks after
-/// `looks.min_rounds` rounds and then after every pair of rounds.
+/// A comparison decided at a look, and the rounds it had then.
+#[derive(Debug, Clone)]
+struct Frozen {
+    comparison: Comparison,
+    rounds: usize,
+}
+
+/// A check judged look by look as its rounds come in.
+pub struct SequentialCheck<'c> {
+    config: &'c Config,
+    looks: Looks,
+    frozen: BTreeMap<ComparisonKey, Frozen>,
+    /// Suite of each KPI line.
+    suites: BTreeMap<usize, String>,
+    taken: Vec<usize>,
+    last: Option<Report>,
+}
+
+impl<'c> SequentialCheck<'c> {
+    pub fn new(config: &'c Config, looks: Looks) -> SequentialCheck<'c> {
+        let suites = config.kpis.iter().map(|k| (k.line, k.suite.clone())).collect();
+        SequentialCheck { config, looks, frozen: BTreeMap::new(), suites, taken: Vec::new(), last: None }
+    }
+
+    pub fn looks(&self) -> Looks {
+        self.looks
+    }
+
+    /// Judge `inputs`, the first `rounds` rounds; `last`: no round follows.
+    /// Returns the comparisons still undecided.
+    pub fn look(&mut self, inputs: &Inputs, rounds: usize, last: bool) -> Result<Vec<ComparisonKey>, EvaluateError> {
+        let weight = self.looks.weight(rounds);
+        let mut at_look = self.config.clone();
+        at_look.gate.confidence = self.looks.confidence_at(rounds, self.config.gate.confidence);
+        at_look.gate.fdr = self.config.gate.fdr * weight;
+        let decision = evaluate(&at_look, inputs)?;
+        let first = self.taken.is_empty();
+        self.taken.push(rounds);
+        // Which comparisons this look freezes; the check's-confidence evaluation is only made when some are.
+        let mut freezing = Vec::new();
+        let mut undecided = Vec::new();
+        for (k, outcome) in decision.kpis.iter().enumerate() {
+            for (c, comparison) in outcome.comparisons.iter().enumerate() {
+                let key = (outcome.line, comparison.bench.clone());
+                if self.frozen.contains_key(&key) {
+                    continue;
+                }
+                let paired = comparison.method.starts_with("paired");
+                let decided = matches!(comparison.verdict, Verdict::Pass | Verdict::Fail | Verdict::Improved);
+                if (!paired && first) || (paired && (decided || last)) {
+                    freezing.push((k, c, paired));
+                } else {
+                    undecided.push(key);
+                }
+            }
+        }
+        if !freezing.is_empty() {
+            let nominal = evaluate(self.config, inputs)?;
+            for (k, c, paired) in freezing {
+                let at_nominal = &nominal.kpis[k].comparisons[c];
+                let comparison = if paired {
+                    let mut frozen = decision.kpis[k].comparisons[c].clone();
+                    frozen.p_value = frozen.p_value.map(|p| self.looks.spent_p_value(rounds, p));
+                    frozen.nominal_ci = at_nominal.ci;
+                    frozen
+                } else {
+                    at_nominal.clone()
+                };
+                let key = (decision.kpis[k].line, comparison.bench.clone());
+                self.frozen.insert(key, Frozen { comparison, rounds });
+            }
+        }
+        self.last = Some(decision);
+        Ok(undecided)
+    }
+
+    /// The benchmark ids the undecided comparisons draw on, per suite: `None` for
+    /// a suite some undecided comparison pools (every benchmark is needed).
+    pub fn needed(&self, undecided: &[ComparisonKey]) -> BTreeMap<String, Option<BTreeSet<String>>> {
+        let mut needed: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
+        for (line, label) in undecided {
+            let Some(suite) = self.suites.get(line) else { continue };
+            let pooled = self.config.kpis.iter().find(|k| k.line == *line).is_some_and(|k| k.metric.is_some());
+            let entry = needed.entry(suite.clone()).or_insert_with(|| Some(BTreeSet::new()));
+            match entry.as_mut() {
+                Some(_) if pooled => *entry = None,
+                Some(ids) => {
+                    ids.insert(label.clone());
+                }
+                None => {}
+            }
+        }
+        needed
+    }
+
+    /// The report: the frozen comparisons in the last look's report, then the check-wide FDR step.
+    pub fn finish(self) -> Option<(Report, LookSummary)> {
+        let mut report = self.last?;
+        let mut frozen = self.frozen;
+        let mut rounds_used = BTreeMap::new();
+        for outcome in &mut report.kpis {
+            let suite = self.suites.get(&outcome.line).cloned().unwrap_or_default();
+            for comparison in &mut outcome.comparisons {
+                if let Some(decided) = frozen.remove(&(outcome.line, comparison.bench.clone())) {
+                    *comparison = decided.comparison;
+                    let used = rounds_used.entry(format!("{suite}/{}", comparison.bench)).or_insert(0);
+                    *used = (*used).max(decided.rounds);
+                }
+            }
+        }
+        report.settings.confidence = self.config.gate.confidence;
+        check_wide::apply(&mut report, self.config.gate.fdr);
+        Some((report, LookSummary { looks: self.taken, rounds_used, max_rounds: self.looks.max_rounds }))
+    }
+}
+
+/// The looks of a live check: between interleaved rounds, what is still
+/// undecided; when the rounds have ended, the report.
+pub struct RoundsJudge<'c> {
+    config: &'c Config,
+    check: Option<SequentialCheck<'c>>,
+}
+
+impl<'c> RoundsJudge<'c> {
+    pub fn new(config: &'c Config) -> RoundsJudge<'c> {
+        RoundsJudge { config, check: None }
+    }
+
+    fn check(&mut self, max_rounds: u32) -> &mut SequentialCheck<'c> {
+        let min_rounds = self.config.baseline.min_rounds.min(max_rounds) as usize;
+        let looks = Looks { min_rounds, max_rounds: max_rounds as usize };
+        self.check.get_or_insert_with(|| SequentialCheck::new(self.config, looks))
+    }
+
+    /// The last look, on everything measured (`inputs`, `measuring.rounds` rounds), and the report:
+    /// with how the rounds went, per KPI the rounds its comparisons needed and its suite's time.
+    pub fn conclude(mut self, inputs: &Inputs, mut measuring: Measuring) -> Result<Report, EvaluateError> {
+        let rounds = measuring.rounds as usize;
+        let check = self.check(measuring.max_rounds);
+        check.look(inputs, rounds, true)?;
+        let (mut report, summary) = self.check.take().and_then(SequentialCheck::finish).expect("a look was taken");
+        measuring.undecided =
+            report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| c.verdict == Verdict::Inconclusive).count();
+        for outcome in &mut report.kpis {
+            let prefix = format!("{}/", outcome.suite);
+            outcome.rounds = summary
+                .rounds_used
+                .iter()
+                .filter(|(bench, _)| bench.starts_with(&prefix))
+                .map(|(_, rounds)| *rounds as u32)
+                .max();
+            outcome.seconds = measuring.suites.iter().find(|s| s.name == outcome.suite).map(|s| s.seconds);
+        }
+        report.measuring = Some(measuring);
+        Ok(report)
+    }
+}
+
+impl Looker for RoundsJudge<'_> {
+    fn look(&mut self, results: &RoundResults, rounds: u32, max_rounds: u32) -> anyhow::Result<Needed> {
+        let inputs = Inputs { head: results.head.clone(), base: Some(results.base.clone()), ..Inputs::default() };
+        let check = self.check(max_rounds);
+        let undecided = check.look(&inputs, rounds as usize, false)?;
+        Ok(check.needed(&undecided))
+    }
+}
+
+/// Judge `inputs`, whose paired benchmarks carry their rounds, with a look after
+/// every round from `looks.min_rounds` on: what a live check decides when every
+/// round's results arrive in this order (the accuracy harness's simulations).
 pub fn evaluate_sequentially(
     config: &Config,
     inputs: &Inputs,
     looks: Looks,
 ) -> Result<(Report, LookSummary), EvaluateError> {
+    let mut check = SequentialCheck::new(config, looks);
     let schedule = looks.rounds();
-    let mut frozen: BTreeMap<(usize, String), (Comparison, usize)> = BTreeMap::new();
-    let mut report = None;
     for (index, &rounds) in schedule.iter().enumerate() {
         let last = index + 1 == schedule.len();
-        let weight = looks.weight(rounds);
-        let mut at_look = config.clone();
-        at_look.gate.confidence = looks.confidence_at(rounds, config.gate.confidence);
-        at_look.gate.fdr = config.gate.fdr * weight;
-        let look = evaluate(&at_look, &first_rounds(inputs, rounds))?;
-        for outcome in &look.kpis {
-            for comparison in &outcome.comparisons {
-                let key = (outcome.line, comparison.bench.clone());
-                let decided = matches!(comparison.verdict, Verdict::Pass | Verdict::Fail | Verdict::Improved);
-                if !frozen.contains_key(&key) && (decided || last) {
-                    let mut comparison = comparison.clone();
-                    comparison.p_value = comparison.p_value.map(|p| looks.spent_p_value(rounds, p));
-                    frozen.insert(key, (comparison, rounds));
-                }
-            }
+        let undecided = check.look(&first_rounds(inputs, rounds), rounds, last)?;
+        if undecided.is_empty() {
+            break;
         }
-        report = Some(look);
     }
-    let mut report = report.expect("at least one look");
-    let rounds_used = rounds_per_benchmark(config, &report, &frozen);
-    apply_check_wide_fdr(config, &mut report, frozen);
-    Ok((report, LookSummary { looks: schedule, rounds_used, max_rounds: looks.max_rounds }))
+    Ok(check.finish().expect("at least one look"))
 }
 
 /// `inputs` with each round-carrying benchmark cut to its first `rounds` rounds.
-fn first_rounds(inputs: &Inputs, rounds: usize) -> Inputs {
+pub fn first_rounds(inputs: &Inputs, rounds: usize) -> Inputs {
     let cut = |suites: &BTreeMap<String, Vec<Benchmark>>| {
         suites
             .iter()
@@ -96,65 +258,6 @@ fn cut_rounds(bench: &Benchmark, rounds: usize) -> Benchmark {
     let (samples, labels): (Vec<f64>, Vec<u32>) =
         bench.samples.iter().zip(labels).filter(|(_, round)| kept.contains(round)).map(|(s, r)| (*s, *r)).unzip();
     Benchmark { samples, rounds: Some(labels), ..bench.clone() }
-}
-
-/// The rounds each benchmark needed: the latest look that froze one of its comparisons.
-fn rounds_per_benchmark(
-    config: &Config,
-    report: &Report,
-    frozen: &BTreeMap<(usize, String), (Comparison, usize)>,
-) -> BTreeMap<String, usize> {
-    let mut used = BTreeMap::new();
-    for outcome in &report.kpis {
-        let suite = config.kpis.iter().find(|k| k.line == outcome.line).map_or("", |k| k.suite.as_str());
-        for comparison in &outcome.comparisons {
-            if let Some((_, rounds)) = frozen.get(&(outcome.line, comparison.bench.clone())) {
-                let entry = used.entry(format!("{suite}/{}", comparison.bench)).or_insert(0);
-                *entry = (*entry).max(*rounds);
-            }
-        }
-    }
-    used
-}
-
-/// Replace the last look's comparisons by the frozen ones, and let a failure
-/// stand only where the check-wide q-value of the spent p-values is below `fdr`.
-fn apply_check_wide_fdr(
-    config: &Config,
-    report: &mut Report,
-    mut frozen: BTreeMap<(usize, String), (Comparison, usize)>,
-) {
-    for outcome in &mut report.kpis {
-        for comparison in &mut outcome.comparisons {
-            if let Some((decided, _)) = frozen.remove(&(outcome.line, comparison.bench.clone())) {
-                *comparison = decided;
-            }
-        }
-    }
-    let p_values: Vec<f64> = report.kpis.iter().flat_map(|k| &k.comparisons).filter_map(|c| c.p_value).collect();
-    let mut q_values = stats::conditional_benjamini_hochberg(&p_values, FDR_SELECTION).into_iter();
-    for outcome in &mut report.kpis {
-        for comparison in &mut outcome.comparisons {
-            if comparison.p_value.is_none() {
-                continue;
-            }
-            let q = q_values.next().unwrap_or(1.0);
-            comparison.q_value = Some(q);
-            if comparison.verdict == Verdict::Fail && q >= config.gate.fdr {
-                comparison.verdict = Verdict::Inconclusive;
-                comparison.reason = format!(
-                    "{}; not failed: q = {q:.3} across the whole check is not below fdr {}",
-                    comparison.reason, config.gate.fdr
-                );
-            }
-        }
-        if let Some(kpi) = config.kpis.iter().find(|k| k.line == outcome.line) {
-            outcome.verdict = kpi_verdict(kpi, outcome);
-        }
-    }
-    report.verdict = check_verdict(&report.kpis);
-    report.settings.confidence = config.gate.confidence;
-    report.settings.fdr = config.gate.fdr;
 }
 
 #[cfg(test)]

@@ -83,7 +83,11 @@ fn rerun_catches_a_slower_function_and_passes_a_comment_change() {
     assert_eq!(code, 1, "{report:#}");
     let failed: Vec<String> = verdicts(&report).into_iter().filter(|(_, v)| v == "fail").map(|(b, _)| b).collect();
     assert_eq!(failed, ["e2e/scaled"], "{report:#}");
-    assert_eq!(report["kpis"][0]["comparisons"][0]["method"], "paired, 10 rounds");
+    // Decided look by look: a clear slowdown needs no more than the most rounds.
+    let method = report["kpis"][0]["comparisons"][0]["method"].as_str().unwrap_or_default().to_string();
+    let rounds: u32 = method.trim_start_matches("paired, ").trim_end_matches(" rounds").parse().unwrap_or(0);
+    assert!((6..=10).contains(&rounds), "{method}");
+    assert!(report["measuring"]["rounds"].as_u64().is_some_and(|r| r <= 10), "{report:#}");
 
     repo.switch("main");
     repo.checkout_new_branch("comment-only");
