@@ -77,7 +77,11 @@ fn main() {
             }),
         ),
         ("mde", Box::new(move || sections::mde_by_noise(size, seed, threads))),
-        ("sequential", Box::new(move || sections::sequential(size, seed))),
+        (
+            "sequential",
+            Box::new(move || sections::sequential(size, seed) + "\n" + &sections::sequential_power(size, seed)),
+        ),
+        ("sequential-fdr", Box::new(move || sections::sequential_fdr(size, seed))),
         ("rounds", Box::new(move || sections::rounds_needed(size, seed, threads))),
         ("min", Box::new(move || sections::minimum(size, seed, threads))),
         (

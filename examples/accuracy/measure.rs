@@ -28,6 +28,10 @@ pub struct Tally {
     /// The changed benchmark's intervals alone (coverage away from zero change).
     pub target_intervals: usize,
     pub target_intervals_covering_truth: usize,
+    /// Sequential checks: one-look intervals at 95 % of the rounds each comparison stopped at
+    /// (what perfgate does not report: optional stopping biases them).
+    pub unadjusted_intervals: usize,
+    pub unadjusted_intervals_covering_truth: usize,
 }
 
 impl Tally {
@@ -63,6 +67,8 @@ impl Tally {
         self.intervals_covering_truth += other.intervals_covering_truth;
         self.target_intervals += other.target_intervals;
         self.target_intervals_covering_truth += other.target_intervals_covering_truth;
+        self.unadjusted_intervals += other.unadjusted_intervals;
+        self.unadjusted_intervals_covering_truth += other.unadjusted_intervals_covering_truth;
     }
 
     fn judged(&self) -> Option<f64> {
@@ -87,6 +93,22 @@ impl Tally {
     /// Share of reported intervals that contain the true change.
     pub fn coverage(&self) -> Option<f64> {
         (self.intervals > 0).then(|| self.intervals_covering_truth as f64 / self.intervals as f64)
+    }
+
+    /// Record one-look intervals of a sequential check (see `unadjusted_intervals`).
+    pub fn record_unadjusted(&mut self, intervals: &[Option<[f64; 2]>], true_changes: &[f64]) {
+        for (interval, truth) in intervals.iter().zip(true_changes) {
+            if let Some([lo, hi]) = interval {
+                self.unadjusted_intervals += 1;
+                self.unadjusted_intervals_covering_truth += usize::from(lo <= truth && truth <= hi);
+            }
+        }
+    }
+
+    /// Share of the one-look intervals at the stopping rounds that contain the true change.
+    pub fn unadjusted_coverage(&self) -> Option<f64> {
+        (self.unadjusted_intervals > 0)
+            .then(|| self.unadjusted_intervals_covering_truth as f64 / self.unadjusted_intervals as f64)
     }
 
     /// Share of the changed benchmark's intervals that contain its true change.

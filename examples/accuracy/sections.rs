@@ -421,24 +421,32 @@ pub fn fdr_levels(size: Size, seed: u64, threads: usize) -> String {
 
 /// Sequential rounds: looks after 6 rounds and every pair after, up to the most rounds.
 pub fn sequential(size: Size, seed: u64) -> String {
-    let judge = Judge::perfgate("median", BUDGET);
     let mut table = Table::new([
         "noise".to_string(),
-        "most rounds x samples".into(),
+        "statistic".into(),
+        "most rounds".into(),
         "A/A any fail (50 bench)".into(),
         "A/A any fail (500 bench)".into(),
-        format!("power at +{:.0} %", BUDGET * 200.0),
+        format!("power at +{:.0} % (inconclusive)", BUDGET * 200.0),
         "power at +20 %".into(),
-        "coverage".into(),
+        "coverage (95 % repeated intervals)".into(),
+        "coverage of one-look 95 % intervals".into(),
         "mean rounds (A/A)".into(),
         "benchmark-runs saved (A/A)".into(),
     ]);
-    let aa_big_reps = (size.aa_reps / 20).max(10);
-    for (name, noise) in [("assumed", Noise::shared_runner(0.03)), ("calibrated", Noise::calibrated_rounds())] {
-        for rounds in [20, 40, 80] {
-            let design = Design::Paired { rounds, per_round: 10 };
+    let aa_big_reps = (size.aa_reps / 5).max(20);
+    let noises = [
+        ("assumed (issue 6)", "median", Noise::shared_runner(0.03)),
+        ("calibrated, per-side 4.4 %", "min", Noise::calibrated_rounds_min()),
+        ("calibrated, per-side 10.9 %", "median", Noise::calibrated_rounds()),
+    ];
+    for (name, statistic, noise) in noises {
+        let judge = Judge::perfgate(statistic, BUDGET);
+        for rounds in [20, 30, 60] {
+            let design = Design::Paired { rounds, per_round: SEQUENTIAL_SAMPLES };
             let run = |benchmarks: usize, change: f64, reps: usize| {
-                measure_sequential(&Scenario { design, noise, benchmarks }, change, 6, &judge, reps, seed + 14)
+                let scenario = Scenario { design, noise, benchmarks };
+                measure_sequential(&scenario, change, SEQUENTIAL_MIN_ROUNDS, &judge, reps, seed + 14)
             };
             let aa = run(50, 0.0, size.shape_reps / 2);
             let aa_big = run(500, 0.0, aa_big_reps);
@@ -449,26 +457,115 @@ pub fn sequential(size: Size, seed: u64) -> String {
             covered.merge(&large.tally);
             table.row(vec![
                 name.to_string(),
-                format!("{rounds} x 10"),
+                statistic.to_string(),
+                rounds.to_string(),
                 percent(aa.tally.any_flag_rate()),
                 percent(aa_big.tally.any_flag_rate()),
-                format!(
-                    "{} ({} inconclusive)",
-                    percent(twice.tally.caught_rate()),
-                    percent(twice.tally.inconclusive_rate())
-                ),
+                format!("{} ({})", percent(twice.tally.caught_rate()), percent(twice.tally.inconclusive_rate())),
                 percent(large.tally.caught_rate()),
                 percent(covered.coverage()),
+                percent(covered.unadjusted_coverage()),
                 format!("{:.1}", aa.mean_rounds()),
                 percent(Some(aa.saved())),
             ]);
         }
     }
     format!(
-        "### Sequential rounds (perfgate, median, budget {:.0} %; {} checks per cell, {} for 500 benchmarks)\n\n{}\n",
+        "### Sequential rounds (perfgate, budget {:.0} %; looks after every round from round {SEQUENTIAL_MIN_ROUNDS}, \
+         {SEQUENTIAL_SAMPLES} samples per round; {} checks per cell, {} for 500 benchmarks)\n\n{}\n",
         BUDGET * 100.0,
         size.shape_reps / 2,
         aa_big_reps,
         table.render()
     )
 }
+
+/// Rounds before the first look, as `[baseline] min-rounds` defaults.
+const SEQUENTIAL_MIN_ROUNDS: usize = perfgate::config::DEFAULT_MIN_ROUNDS as usize;
+/// Samples per round in the sequential simulations (a short round).
+const SEQUENTIAL_SAMPLES: usize = 10;
+
+/// Power of sequential checks at twice the budget, by the per-run noise of `min` and the most rounds.
+pub fn sequential_power(size: Size, seed: u64) -> String {
+    let rounds_choices = [20, 30, 60];
+    let mut header = vec!["per-side shift of `min`".to_string()];
+    header
+        .extend(rounds_choices.iter().map(|r| format!("{r} rounds: power at +{:.0} % (mean rounds)", BUDGET * 200.0)));
+    let mut table = Table::new(header);
+    let judge = Judge::perfgate("min", BUDGET);
+    for side_shift in [0.005, 0.01, 0.02, 0.03, 0.044] {
+        let mut row = vec![format!("{:.1} %", side_shift * 100.0)];
+        for rounds in rounds_choices {
+            let scenario = Scenario {
+                design: Design::Paired { rounds, per_round: SEQUENTIAL_SAMPLES },
+                noise: Noise::with_side_shift(side_shift),
+                benchmarks: POWER_SUITE,
+            };
+            let twice = measure_sequential(
+                &scenario,
+                2.0 * BUDGET,
+                SEQUENTIAL_MIN_ROUNDS,
+                &judge,
+                size.shape_reps / 2,
+                seed + 15,
+            );
+            row.push(format!("{} ({:.1})", percent(twice.tally.caught_rate()), twice.mean_rounds()));
+        }
+        table.row(row);
+    }
+    format!(
+        "### Sequential power by per-run noise (`min`, budget {:.0} %, {} benchmarks, one +{:.0} %; {} checks per cell)\n\n{}\n",
+        BUDGET * 100.0,
+        POWER_SUITE,
+        BUDGET * 200.0,
+        size.shape_reps / 2,
+        table.render()
+    )
+}
+
+/// The default `fdr` for sequential checks: A/A false alarms of large suites against power.
+pub fn sequential_fdr(size: Size, seed: u64) -> String {
+    let mut table = Table::new([
+        "noise".to_string(),
+        "statistic".into(),
+        "fdr".into(),
+        "A/A any fail (50 bench)".into(),
+        "A/A any fail (500 bench)".into(),
+        format!("power at +{:.0} %", BUDGET * 200.0),
+        "power at +20 %".into(),
+    ]);
+    let aa_big_reps = (size.aa_reps / 5).max(20);
+    let noises = [
+        ("calibrated, per-side 4.4 %", "min", Noise::calibrated_rounds_min()),
+        ("calibrated, per-side 10.9 %", "median", Noise::calibrated_rounds()),
+    ];
+    for (name, statistic, noise) in noises {
+        for fdr in [0.05, 0.02, 0.01] {
+            let judge = Judge::perfgate_with_gate(statistic, BUDGET, &format!("fdr = {fdr}"));
+            let design = Design::Paired { rounds: SEQUENTIAL_ROUNDS, per_round: SEQUENTIAL_SAMPLES };
+            let run = |benchmarks: usize, change: f64, reps: usize| {
+                let scenario = Scenario { design, noise, benchmarks };
+                measure_sequential(&scenario, change, SEQUENTIAL_MIN_ROUNDS, &judge, reps, seed + 16)
+            };
+            table.row(vec![
+                name.to_string(),
+                statistic.to_string(),
+                fdr.to_string(),
+                percent(run(50, 0.0, size.shape_reps / 2).tally.any_flag_rate()),
+                percent(run(500, 0.0, aa_big_reps).tally.any_flag_rate()),
+                percent(run(POWER_SUITE, 2.0 * BUDGET, size.shape_reps / 2).tally.caught_rate()),
+                percent(run(POWER_SUITE, 0.20, size.shape_reps / 2).tally.caught_rate()),
+            ]);
+        }
+    }
+    format!(
+        "### Sequential rounds by `fdr` ({SEQUENTIAL_ROUNDS} rounds at most, budget {:.0} %; {} checks per cell, {} for 500 benchmarks)\n\n{}\n",
+        BUDGET * 100.0,
+        size.shape_reps / 2,
+        aa_big_reps,
+        table.render()
+    )
+}
+
+/// The most rounds of the sequential `fdr` table: `[baseline] rounds` by default.
+const SEQUENTIAL_ROUNDS: usize = perfgate::config::DEFAULT_ROUNDS as usize;

@@ -2,12 +2,16 @@
 //! sequential decision code (`perfgate::verdict::sequential`), with a look
 //! after the minimum rounds and after every pair of rounds after it.
 
+use std::collections::BTreeSet;
+
+use perfgate::config::Config;
 use perfgate::stats::Looks;
-use perfgate::verdict::sequential::evaluate_sequentially;
+use perfgate::verdict::sequential::{evaluate_sequentially, first_rounds, LookSummary};
+use perfgate::verdict::{evaluate, Inputs};
 
 use super::judge::{calls_of, Judge};
 use super::measure::{Scenario, Tally};
-use super::simulate::{simulate, Design};
+use super::simulate::{bench_index, simulate, Design, SUITE};
 
 /// What sequential checks did, summed over repetitions: the calls (the first
 /// benchmark carries the change) and what the looks cost.
@@ -31,7 +35,8 @@ impl SequentialTally {
 }
 
 /// `reps` sequential checks of `scenario` (its design paired, its rounds the most rounds)
-/// whose first benchmark changed by `change`, judged by `judge` (a perfgate judge).
+/// whose first benchmark changed by `change`, judged by `judge` (a perfgate judge) with a
+/// look after every round from `min_rounds` on.
 pub fn measure_sequential(
     scenario: &Scenario,
     change: f64,
@@ -52,6 +57,7 @@ pub fn measure_sequential(
             let check = simulate(check_seed, scenario.design, &scenario.noise, &truth, false);
             let (report, summary) = evaluate_sequentially(config, &check.inputs, looks).expect("the check evaluates");
             total.tally.record(Some(calls_of(&report, scenario.benchmarks)), &truth);
+            total.tally.record_unadjusted(&one_look_intervals(config, &check.inputs, &summary), &truth);
             total.mean_rounds_sum += summary.mean_rounds();
             total.saved_sum += summary.saved();
         }
@@ -68,4 +74,22 @@ pub fn measure_sequential(
         total.saved_sum += part.saved_sum;
     }
     total
+}
+
+/// Each benchmark's one-look 95 % interval from the rounds it was measured for: what a
+/// check would report if it ignored that it had looked before (the harness's comparison
+/// for perfgate's repeated confidence intervals).
+fn one_look_intervals(config: &Config, inputs: &Inputs, summary: &LookSummary) -> Vec<Option<[f64; 2]>> {
+    let benchmarks = summary.rounds_used.len();
+    let mut intervals = vec![None; benchmarks];
+    let stops: BTreeSet<usize> = summary.rounds_used.values().copied().collect();
+    for rounds in stops {
+        let report = evaluate(config, &first_rounds(inputs, rounds)).expect("the check evaluates");
+        for comparison in report.kpis.iter().flat_map(|k| &k.comparisons) {
+            if summary.rounds_used.get(&format!("{SUITE}/{}", comparison.bench)) == Some(&rounds) {
+                intervals[bench_index(&comparison.bench)] = comparison.ci;
+            }
+        }
+    }
+    intervals
 }

@@ -119,9 +119,9 @@ pub struct Baseline {
 }
 
 /// `[baseline] rounds` when not set: see README, "What a check costs".
-pub const DEFAULT_ROUNDS: u32 = 30;
+pub const DEFAULT_ROUNDS: u32 = 60;
 /// `[baseline] min-rounds` when not set.
-pub const DEFAULT_MIN_ROUNDS: u32 = 8;
+pub const DEFAULT_MIN_ROUNDS: u32 = 10;
 /// `[baseline] time-budget` when not set, in seconds.
 pub const DEFAULT_TIME_BUDGET_SECONDS: f64 = 900.0;
 

@@ -19,12 +19,12 @@ fn looks_are_taken_after_every_round_from_the_minimum_to_the_most() {
 fn the_looks_spend_alpha_exactly_once_and_the_last_keeps_at_least_half() {
     let total: f64 = LOOKS.rounds().iter().map(|&r| LOOKS.weight(r)).sum();
     assert!((total - 1.0).abs() < 1e-12, "{total}");
-    // EARLY_SHARE * 19/20 = 0.475 spent before the last look, 0.525 at it.
-    assert!((LOOKS.weight(20) - 0.525).abs() < 1e-12);
-    // The first look spends 0.5 * 6/20 = 15 % of α: a 99.25 % interval; the others 2.5 % each.
-    assert!((LOOKS.weight(6) - 0.15).abs() < 1e-12);
-    assert!((LOOKS.weight(12) - 0.025).abs() < 1e-12);
-    assert!((LOOKS.confidence_at(6, 0.95) - 0.9925).abs() < 1e-12);
+    // EARLY_SHARE * 19/20 = 0.285 spent before the last look, 0.715 at it.
+    assert!((LOOKS.weight(20) - 0.715).abs() < 1e-12);
+    // The first look spends 0.3 * 6/20 = 9 % of α: a 99.55 % interval; the others 1.5 % each.
+    assert!((LOOKS.weight(6) - 0.09).abs() < 1e-12);
+    assert!((LOOKS.weight(12) - 0.015).abs() < 1e-12);
+    assert!((LOOKS.confidence_at(6, 0.95) - 0.9955).abs() < 1e-12);
     assert_eq!(LOOKS.weight(5), 0.0, "no look before the minimum");
     assert_eq!(LOOKS.spent_p_value(5, 0.001), 1.0);
     assert!((LOOKS.spent_p_value(20, 0.01) - 0.01 / LOOKS.weight(20)).abs() < 1e-15);

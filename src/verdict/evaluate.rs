@@ -212,7 +212,6 @@ fn evaluate_kpi(
             head_ci: absolute,
             change: None,
             ci: None,
-            nominal_ci: None,
             p_value: None,
             q_value: None,
             n_base: base.as_ref().map_or(0, Series::count),

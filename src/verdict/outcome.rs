@@ -190,15 +190,11 @@ pub struct Comparison {
     /// Relative change head vs base (0.052 = +5.2 %), after removing a common-mode shift.
     pub change: Option<f64>,
     /// Interval of `change` the verdict is decided on; `null` for an unbounded end.
-    /// In rounds decided look by look it is wider than the check's `confidence`
-    /// (valid over every look): see `nominal_ci`.
+    /// In rounds decided look by look it is a repeated confidence interval: it
+    /// covers at `confidence` however many looks were taken, so it is wider
+    /// than a one-look interval of the same rounds.
     #[serde(default, deserialize_with = "unbounded::deserialize")]
     pub ci: Option<[f64; 2]>,
-    /// Rounds decided look by look: the interval of `change` at the check's
-    /// `confidence` from the same rounds (what the data say about the change;
-    /// `ci` is what may be decided on after repeated looks).
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "unbounded::deserialize")]
-    pub nominal_ci: Option<[f64; 2]>,
     /// One-sided p-value that the change is beyond the relative budget.
     pub p_value: Option<f64>,
     /// Benjamini–Hochberg adjusted p-value across all relative comparisons of the check.

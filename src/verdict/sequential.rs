@@ -13,9 +13,12 @@
 //! (for paired ones the *spent* `p / w_k` of the look that froze them, valid
 //! however the looks went) decides which failures stand.
 //!
-//! Each frozen comparison also keeps the interval at the check's confidence
-//! from the same rounds (`nominal_ci`): the decision interval is wider, to
-//! stay valid over every look, and over-covers.
+//! The interval a frozen paired comparison reports is the one it was decided
+//! on: a repeated confidence interval (Jennison & Turnbull 1989, "Interim
+//! analyses: the repeated confidence interval approach", JRSS B 51(3)), which
+//! covers at the check's confidence whatever look stopped it. A plain 95 %
+//! interval of the same rounds would not: comparisons that stop early stop
+//! when their estimate happens to lie far from the budget (`docs/ACCURACY.md`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -92,8 +95,9 @@ impl<'c> SequentialCheck<'c> {
         let decision = evaluate(&at_look, inputs)?;
         let first = self.taken.is_empty();
         self.taken.push(rounds);
-        // Which comparisons this look freezes; the check's-confidence evaluation is only made when some are.
-        let mut freezing = Vec::new();
+        // Paired comparisons freeze when decided (or at the last look); the others, whose data no
+        // look changes, at the first look, judged at the check's own confidence.
+        let mut unpaired = Vec::new();
         let mut undecided = Vec::new();
         for (k, outcome) in decision.kpis.iter().enumerate() {
             for (c, comparison) in outcome.comparisons.iter().enumerate() {
@@ -103,26 +107,22 @@ impl<'c> SequentialCheck<'c> {
                 }
                 let paired = comparison.method.starts_with("paired");
                 let decided = matches!(comparison.verdict, Verdict::Pass | Verdict::Fail | Verdict::Improved);
-                if (!paired && first) || (paired && (decided || last)) {
-                    freezing.push((k, c, paired));
+                if paired && (decided || last) {
+                    let mut frozen = comparison.clone();
+                    frozen.p_value = frozen.p_value.map(|p| self.looks.spent_p_value(rounds, p));
+                    self.frozen.insert(key, Frozen { comparison: frozen, rounds });
+                } else if !paired && first {
+                    unpaired.push((k, c));
                 } else {
                     undecided.push(key);
                 }
             }
         }
-        if !freezing.is_empty() {
+        if !unpaired.is_empty() {
             let nominal = evaluate(self.config, inputs)?;
-            for (k, c, paired) in freezing {
-                let at_nominal = &nominal.kpis[k].comparisons[c];
-                let comparison = if paired {
-                    let mut frozen = decision.kpis[k].comparisons[c].clone();
-                    frozen.p_value = frozen.p_value.map(|p| self.looks.spent_p_value(rounds, p));
-                    frozen.nominal_ci = at_nominal.ci;
-                    frozen
-                } else {
-                    at_nominal.clone()
-                };
-                let key = (decision.kpis[k].line, comparison.bench.clone());
+            for (k, c) in unpaired {
+                let comparison = nominal.kpis[k].comparisons[c].clone();
+                let key = (nominal.kpis[k].line, comparison.bench.clone());
                 self.frozen.insert(key, Frozen { comparison, rounds });
             }
         }
