@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::cells::{emoji, Cells};
-use super::{deciding_comparison, headline, Render};
+use super::{deciding_comparison, headline, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 /// Hidden marker that identifies perfgate's sticky PR comment.
@@ -97,6 +97,9 @@ impl Markdown {
             let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
             parts.push(format!("`{}` → `{}`{dirty}", short(base), short(head)));
         }
+        if let Some(rounds) = rounds_summary(report) {
+            parts.push(escape(&rounds));
+        }
         parts.push(format!("FDR {}", report.settings.fdr));
         if let Some(url) = &self.run_url {
             parts.push(format!("[workflow run]({url})"));
@@ -154,7 +157,9 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
 
 fn kpi_details(kpi: &KpiOutcome) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "**{}** — {}, budget {}\n", escape(&kpi.name), kpi.statistic, escape(&kpi.budget.text));
+    let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
+    let _ =
+        writeln!(out, "**{}** — {}, budget {}{rounds}\n", escape(&kpi.name), kpi.statistic, escape(&kpi.budget.text));
     out.push_str("| bench | baseline | head | Δ | interval | status | method |\n|---|---:|---:|---:|---|---|---|\n");
     for comparison in &kpi.comparisons {
         let cells = Cells::of(comparison);

@@ -1,6 +1,10 @@
 //! Reports: one renderer per format behind [`Render`]. Where the output goes
 //! (stdout, a file, the job summary, a PR comment) is decided by the caller.
 
+use std::time::Duration;
+
+use crate::runner::plan::human;
+use crate::verdict::outcome::Stop;
 use crate::verdict::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 mod cells;
@@ -62,6 +66,32 @@ pub fn headline(report: &Report) -> String {
     }
     let summary = format!("{total} KPI{}: {}", if total == 1 { "" } else { "s" }, parts.join(", "));
     format!("{verdict} — {summary}")
+}
+
+/// What the interleaved rounds did, in a sentence: how many, how long, and why they ended.
+pub fn rounds_summary(report: &Report) -> Option<String> {
+    let measuring = report.measuring.as_ref()?;
+    let minutes = |seconds: f64| human(Duration::from_secs_f64(seconds.max(0.0)));
+    let ending = match (measuring.stop, measuring.undecided) {
+        (Stop::AllDecided, _) => "all decided".to_string(),
+        (Stop::TimeBudget, undecided) => format!("time budget spent, {undecided} inconclusive"),
+        (Stop::MaxRounds, undecided) => format!("the most rounds ran, {undecided} inconclusive"),
+    };
+    Some(format!(
+        "stopped after {} round{}: {ending} ({} of the {} time budget; listing and building {})",
+        measuring.rounds,
+        if measuring.rounds == 1 { "" } else { "s" },
+        minutes(measuring.seconds),
+        minutes(measuring.time_budget),
+        minutes(measuring.build_seconds)
+    ))
+}
+
+/// A KPI's share of the rounds: `14 rounds, 3.1 min` (None without rounds).
+pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
+    let rounds = kpi.rounds?;
+    let time = kpi.seconds.map(|s| format!(", {}", human(Duration::from_secs_f64(s.max(0.0))))).unwrap_or_default();
+    Some(format!("{rounds} round{}{time}", if rounds == 1 { "" } else { "s" }))
 }
 
 /// The comparison that decides a KPI's verdict: the most severe, then the largest change for the worse.

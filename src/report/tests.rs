@@ -5,7 +5,7 @@ use super::markdown::{Markdown, MARKER};
 use super::*;
 use crate::config::Level;
 use crate::model::{Direction, Unit};
-use crate::verdict::outcome::{BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
+use crate::verdict::outcome::{BaselineInfo, Budget, GitInfo, Measuring, NoiseInfo, Settings};
 
 fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64; 2]) -> Comparison {
     Comparison {
@@ -23,6 +23,7 @@ fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64; 2])
         n_head: 30,
         method: "hodges-lehmann, suite-relative".into(),
         settle: None,
+        disturbed: None,
         reason: format!("interval {ci:?} vs the 3% budget"),
     }
 }
@@ -78,6 +79,7 @@ fn sample_report() -> Report {
             n_head: 15_000,
             method: String::new(),
             settle: None,
+            disturbed: None,
             reason: "absolute budget: pass".into(),
         }],
         run_noise: None,
@@ -111,6 +113,7 @@ fn sample_report() -> Report {
             n_head: 15_000,
             method: String::new(),
             settle: None,
+            disturbed: None,
             reason: "no baseline for this series".into(),
         }],
         run_noise: None,
@@ -187,4 +190,33 @@ fn markdown_stays_under_the_size_cap_by_dropping_details_first() {
     assert!(text.contains("left out to stay under GitHub's comment size limit"));
     // The KPI table itself is complete: every KPI has its row.
     assert!(text.contains("| kpi 399"));
+}
+
+#[test]
+fn rounds_say_how_many_how_long_and_why_they_ended() {
+    let mut report = sample_report();
+    report.measuring = Some(Measuring {
+        rounds: 14,
+        max_rounds: 22,
+        stop: Stop::TimeBudget,
+        undecided: 3,
+        time_budget: 900.0,
+        seconds: 874.0,
+        build_seconds: 61.0,
+        suites: Vec::new(),
+    });
+    report.kpis[0].rounds = Some(14);
+    report.kpis[0].seconds = Some(430.0);
+    let text = text::Text { color: false }.render(&report);
+    assert!(
+        text.contains("rounds: stopped after 14 rounds: time budget spent, 3 inconclusive (14.6 min of the 15.0 min time budget; listing and building 61 s)"),
+        "{text}"
+    );
+    assert!(text.contains("budget +3% · 14 rounds, 7.2 min"), "{text}");
+    let markdown = Markdown::default().render(&report);
+    assert!(markdown.contains("stopped after 14 rounds: time budget spent"), "{markdown}");
+    report.measuring.as_mut().unwrap().stop = Stop::AllDecided;
+    assert!(text::Text { color: false }.render(&report).contains("rounds: stopped after 14 rounds: all decided ("));
+    let back: Report = serde_json::from_str(&json::Json.render(&report)).unwrap();
+    assert_eq!(back, report, "rounds round-trip through the JSON report");
 }

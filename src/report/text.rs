@@ -7,7 +7,7 @@ use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
 use super::units::{format_change, format_value};
-use super::{headline, Render};
+use super::{headline, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 pub struct Text {
@@ -26,6 +26,9 @@ impl Render for Text {
         let rest = headline.split_once(" — ").map_or(headline.as_str(), |(_, rest)| rest);
         let _ = writeln!(out, "perfgate {verdict_word}: {rest}");
         let _ = writeln!(out, "baseline: {} ({})", report.baseline.description, report.baseline.source);
+        if let Some(rounds) = rounds_summary(report) {
+            let _ = writeln!(out, "rounds: {rounds}");
+        }
         for kpi in &report.kpis {
             out.push('\n');
             self.kpi(&mut out, kpi);
@@ -70,9 +73,10 @@ impl Text {
             other => format!(" [level {}]", serde_plain(other)),
         };
         let overridden = if kpi.overridden { " (overridden by label)" } else { "" };
+        let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{} {}{marker}  {}, budget {}{level}{overridden}",
+            "{} {}{marker}  {}, budget {}{level}{overridden}{rounds}",
             self.paint(&format!("{} {}", symbol(kpi.verdict), kpi.verdict.name()), kpi.verdict),
             kpi.name,
             kpi.statistic,

@@ -73,7 +73,7 @@ pub enum Stop {
     AllDecided,
     /// The most rounds ran.
     MaxRounds,
-    /// The next round would not have fit the time budget.
+    /// The time budget held no more rounds.
     TimeBudget,
 }
 
@@ -223,7 +223,8 @@ pub fn run_interleaved(
             progress.set_rounds(results.max_rounds, suites.len());
         }
         if round >= results.max_rounds {
-            results.stop = Some(Stop::MaxRounds);
+            let held_by_budget = results.max_rounds < budget.max_rounds;
+            results.stop = Some(if held_by_budget { Stop::TimeBudget } else { Stop::MaxRounds });
             break;
         }
         if round >= budget.min_rounds.min(results.max_rounds) {

@@ -45,6 +45,7 @@
 
 mod bootstrap;
 mod buckets;
+pub mod disturbance;
 mod extremes;
 mod fdr;
 mod histogram;

@@ -56,14 +56,14 @@ pub fn calibrate(
             }
             let series_a = prepare(&selection.head, kpi.statistic)?;
             let series_b = prepare(&selection.base, kpi.statistic)?;
-            let Some((a_rounds, b_rounds)) = per_round_statistics(&series_b, &series_a, kpi.statistic)? else {
+            let Some(rounds) = per_round_statistics(&series_b, &series_a, kpi.statistic)? else {
                 continue;
             };
             rows.push(row(
                 kpi,
                 &selection.label,
-                &a_rounds,
-                &b_rounds,
+                &rounds.base,
+                &rounds.head,
                 planned_rounds as usize,
                 config.gate.confidence,
             ));

@@ -13,12 +13,16 @@ use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA
 use crate::config::{Config, Kpi, Level, Statistic};
 use crate::model::{Benchmark, Direction, Unit};
 use crate::report::units::{format_change, format_value};
+use crate::stats::disturbance::{disturbed_runs, Disturbance};
 use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 
 /// Comparisons needed before the suite's own spread is trusted as its run-to-run noise.
 const MIN_SUITE_FOR_NOISE: usize = 5;
 /// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
 const NOISE_FLOOR: f64 = 0.005;
+/// What settles a comparison whose run was disturbed.
+const DISTURBED_SETTLE: &str =
+    "measure again on a quiet machine, or re-run base and head in interleaved rounds (`source = \"rerun\"`)";
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
 
@@ -52,6 +56,8 @@ struct Relative {
     /// `None` for a bounding interval (bucket counts), which is judged by the interval alone.
     p_value: Option<f64>,
     noise: RunNoise,
+    disturbance: Option<Disturbance>,
+    dropped_rounds: usize,
 }
 
 struct Pending {
@@ -218,6 +224,7 @@ fn evaluate_kpi(
             n_head: head.count(),
             method: String::new(),
             settle: None,
+            disturbed: None,
             reason: String::new(),
         };
         let absolute = absolute.map(|interval| judge_absolute(interval, budget.max, budget.min));
@@ -266,19 +273,31 @@ fn evaluate_kpi(
 struct Evidence {
     ratio: LogRatio,
     round_changes: Option<Vec<f64>>,
+    /// One run per side: the side whose run was disturbed, if one was.
+    disturbance: Option<Disturbance>,
+    /// Paired rounds: rounds left out because one side's run of them was disturbed.
+    dropped_rounds: usize,
 }
 
 fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<Evidence, String> {
     // The same order of precedence as the unpaired path: exact, buckets, single values and histograms first.
     let raw_samples = |series: &Series| series.buckets.is_none() && series.histogram.is_none() && series.has_values();
-    if !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head) {
-        if let Some((base_rounds, head_rounds)) = per_round_statistics(base, head, statistic)? {
-            let changes = stats::round_log_ratios(&base_rounds, &head_rounds).map_err(|e| e.to_string())?;
+    let comparable_runs = !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head);
+    if comparable_runs {
+        if let Some(rounds) = per_round_statistics(base, head, statistic)? {
+            let changes = stats::round_log_ratios(&rounds.base, &rounds.head).map_err(|e| e.to_string())?;
             let ratio = stats::paired_log_ratio_of_changes(&changes, options.confidence);
-            return Ok(Evidence { ratio, round_changes: Some(changes) });
+            return Ok(Evidence {
+                ratio,
+                round_changes: Some(changes),
+                disturbance: None,
+                dropped_rounds: rounds.disturbed,
+            });
         }
     }
-    unpaired_log_ratio(base, head, statistic, options).map(|ratio| Evidence { ratio, round_changes: None })
+    let ratio = unpaired_log_ratio(base, head, statistic, options)?;
+    let disturbance = comparable_runs.then(|| disturbed_runs(&base.samples, &head.samples)).flatten();
+    Ok(Evidence { ratio, round_changes: None, disturbance, dropped_rounds: 0 })
 }
 
 fn unpaired_log_ratio(
@@ -304,9 +323,15 @@ fn unpaired_log_ratio(
 }
 
 /// Per-round statistics of base and head, aligned by round.
-type RoundPairs = (Vec<f64>, Vec<f64>);
+pub(super) struct RoundPairs {
+    pub base: Vec<f64>,
+    pub head: Vec<f64>,
+    /// Rounds left out: one side's run of them was disturbed (`stats::disturbance`).
+    pub disturbed: usize,
+}
 
-/// The KPI statistic of each round both sides ran in, when both sides carry rounds.
+/// The KPI statistic of each round both sides ran in, when both sides carry rounds,
+/// leaving out rounds in which one side's run was disturbed; None below two rounds.
 pub(super) fn per_round_statistics(
     base: &Series,
     head: &Series,
@@ -322,16 +347,20 @@ pub(super) fn per_round_statistics(
     };
     let base_groups = by_round(&base.samples, base_rounds);
     let head_groups = by_round(&head.samples, head_rounds);
-    let mut pairs = (Vec::new(), Vec::new());
+    let mut pairs = RoundPairs { base: Vec::new(), head: Vec::new(), disturbed: 0 };
     for (round, base_samples) in &base_groups {
         if let Some(head_samples) = head_groups.get(round) {
+            if disturbed_runs(base_samples, head_samples).is_some() {
+                pairs.disturbed += 1;
+                continue;
+            }
             let value =
                 |samples: &[f64]| round_statistic(samples, statistic).map_err(|e| format!("round {round}: {e}"));
-            pairs.0.push(value(base_samples)?);
-            pairs.1.push(value(head_samples)?);
+            pairs.base.push(value(base_samples)?);
+            pairs.head.push(value(head_samples)?);
         }
     }
-    Ok((pairs.0.len() >= 2).then_some(pairs))
+    Ok((pairs.base.len() >= 2).then_some(pairs))
 }
 
 fn round_statistic(samples: &[f64], statistic: Statistic) -> Result<f64, stats::StatsError> {
@@ -353,7 +382,7 @@ fn relative_threshold(kpi: &Kpi, direction: Direction) -> (f64, bool) {
 }
 
 fn relative_part(kpi: &Kpi, direction: Direction, evidence: Evidence, noise: RunNoise, confidence: f64) -> Relative {
-    let Evidence { ratio, round_changes } = evidence;
+    let Evidence { ratio, round_changes, disturbance, dropped_rounds } = evidence;
     let adjusted = stats::adjust(&ratio, &noise, confidence);
     let (threshold, worse_is_up) = relative_threshold(kpi, direction);
     let p_value = match (&round_changes, ratio.method) {
@@ -361,7 +390,7 @@ fn relative_part(kpi: &Kpi, direction: Direction, evidence: Evidence, noise: Run
         (Some(changes), _) => Some(stats::signed_rank_p_beyond(changes, threshold, worse_is_up)),
         (None, _) => Some(stats::p_value_beyond(&adjusted, threshold, worse_is_up)),
     };
-    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise }
+    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise, disturbance, dropped_rounds }
 }
 
 fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
@@ -487,7 +516,8 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
             if let Some(ratio) = kpi.min_ratio {
                 relative_verdicts.push(judge_min_ratio(interval, ratio.0, kpi_direction, q, config.gate.fdr));
             }
-            let verdict = Verdict::combine(&relative_verdicts);
+            let mut verdict = Verdict::combine(&relative_verdicts);
+            let mut reason = relative_reason(verdict, kpi, interval);
             comparison.change = Some(relative.adjusted.estimate.exp_m1());
             comparison.ci = Some([interval[0] - 1.0, interval[1] - 1.0]);
             comparison.p_value = relative.p_value;
@@ -495,7 +525,18 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
             if verdict == Verdict::Inconclusive || (verdict == Verdict::Fail && relative.p_value.is_some()) {
                 comparison.settle = Some(settle_text(&relative, config.gate.confidence));
             }
-            reasons.push(relative_reason(verdict, kpi, interval));
+            if let Some(disturbance) = &relative.disturbance {
+                comparison.disturbed = Some(disturbance.side.to_string());
+                if verdict == Verdict::Fail {
+                    verdict = Verdict::Inconclusive;
+                    reason = format!(
+                        "{reason}, but not failed: the {} run was disturbed ({})",
+                        disturbance.side, disturbance.what
+                    );
+                    comparison.settle = Some(DISTURBED_SETTLE.to_string());
+                }
+            }
+            reasons.push(reason);
             verdicts.push(verdict);
         }
     }
@@ -509,6 +550,9 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
         stats::Method::SingleValue => "single-value".to_string(),
+        stats::Method::Paired { rounds } if relative.dropped_rounds > 0 => {
+            format!("paired, {rounds} rounds ({} disturbed left out)", relative.dropped_rounds)
+        }
         stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
         stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
         stats::Method::Exact => "exact".to_string(),

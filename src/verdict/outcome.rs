@@ -206,6 +206,10 @@ pub struct Comparison {
     /// For inconclusive comparisons: what would settle it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settle: Option<String>,
+    /// One run per side: `base` or `head` when that side's run was disturbed (far noisier,
+    /// or drifting): the comparison does not fail on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disturbed: Option<String>,
     /// Why this verdict, in a sentence.
     pub reason: String,
 }

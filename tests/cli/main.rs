@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod derived;
+mod disturbed;
 mod errors;
 mod explain;
 mod github;

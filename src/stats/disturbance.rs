@@ -1,0 +1,188 @@
+//! Disturbed runs: a run during which something else loaded the machine is
+//! noisier and often drifts, and its median moves — on one side only. Two
+//! runs of the same code, one of them disturbed, can then look like a
+//! regression that no interval built from either run's own samples can see.
+//! A comparison therefore must not fail on a run whose shape is far from the
+//! other side's.
+//!
+//! The shape of a run: its robust spread (median absolute deviation of the
+//! samples, scaled by 1.4826, over their median; Hampel 1974) and its drift
+//! (the log ratio of the medians of the last and the first third of the
+//! samples, in the order they were taken). Samples a harness takes with a
+//! systematic pattern (criterion's linear sampling amortizes overhead over
+//! rising iteration counts) show it on both sides alike: only the difference
+//! between the sides counts. A side is disturbed when its spread is at least
+//! twice the other side's plus one point, or its drift at least twice the
+//! other's plus two points — and in both cases by more than four standard
+//! errors of the difference, so that two ordinary runs of a few samples are
+//! not told apart by chance (the log of a MAD-based scale has variance
+//! about 1.36/n under normal samples, Hampel et al. 1986 §2.3; a median of
+//! `m` samples has standard error about 1.2533 σ/√m). Measured on criterion
+//! runs of identical code with the other core loaded
+//! (`tests/fixtures/criterion/disturbed/`): disturbed runs showed spreads of
+//! 5–27 % against 0.1–0.4 % and drifts up to 48 %.
+//! The rule looks at base and head alike, so dropping what it flags keeps a
+//! paired test valid: under no change the remaining rounds are as symmetric
+//! as before.
+
+/// Fewer samples than this per side: the shape of a run cannot be told.
+pub const MIN_SAMPLES: usize = 10;
+/// A side is disturbed when its spread (drift) is this many times the other's ...
+const RATIO: f64 = 2.0;
+/// ... plus this much spread ...
+const SPREAD_MARGIN: f64 = 0.01;
+/// ... or this much drift ...
+const DRIFT_MARGIN: f64 = 0.02;
+/// ... and by this many standard errors of the difference.
+const STANDARD_ERRORS: f64 = 4.0;
+/// Asymptotic variance of ln(MAD-based scale) times n, for normal samples.
+const LOG_MAD_VARIANCE: f64 = 1.36;
+/// Standard error of a median over σ/√m, for normal samples (√(π/2)).
+const MEDIAN_ERROR: f64 = 1.2533;
+
+/// How one run's samples are spread and drift.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunShape {
+    /// Robust coefficient of variation: 1.4826 · MAD / median.
+    pub spread: f64,
+    /// ln(median of the last third / median of the first third).
+    pub drift: f64,
+    /// Samples in the run.
+    pub samples: usize,
+}
+
+impl RunShape {
+    /// Variance of ln(spread) from sampling alone.
+    fn log_spread_variance(&self) -> f64 {
+        LOG_MAD_VARIANCE / self.samples as f64
+    }
+
+    /// Standard error of the drift from sampling alone.
+    fn drift_error(&self) -> f64 {
+        MEDIAN_ERROR * self.spread * (2.0 / (self.samples / 3) as f64).sqrt()
+    }
+}
+
+/// Which side was disturbed, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disturbance {
+    /// `base` or `head`.
+    pub side: &'static str,
+    /// What was seen, e.g. `within-run spread 26.6 % against 0.2 %`.
+    pub what: String,
+}
+
+/// The shape of one run (samples in the order they were taken); None for fewer than
+/// [`MIN_SAMPLES`] positive samples.
+pub fn run_shape(samples: &[f64]) -> Option<RunShape> {
+    if samples.len() < MIN_SAMPLES || samples.iter().any(|x| !(x.is_finite() && *x > 0.0)) {
+        return None;
+    }
+    let center = median(samples.to_vec());
+    let deviations: Vec<f64> = samples.iter().map(|x| (x - center).abs()).collect();
+    let spread = 1.4826 * median(deviations) / center;
+    let third = samples.len() / 3;
+    let drift = (median(samples[samples.len() - third..].to_vec()) / median(samples[..third].to_vec())).ln();
+    Some(RunShape { spread, drift, samples: samples.len() })
+}
+
+/// The disturbed side, if one run's shape is far from the other's.
+pub fn disturbed(base: &RunShape, head: &RunShape) -> Option<Disturbance> {
+    let beyond = |one: &RunShape, other: &RunShape| -> Option<String> {
+        let spread_error = (one.log_spread_variance() + other.log_spread_variance()).sqrt();
+        let spread_apart = other.spread == 0.0 || (one.spread / other.spread).ln() >= STANDARD_ERRORS * spread_error;
+        let drift_error = one.drift_error().hypot(other.drift_error());
+        let drift_margin = DRIFT_MARGIN.max(STANDARD_ERRORS * drift_error);
+        if one.spread >= RATIO * other.spread + SPREAD_MARGIN && spread_apart {
+            Some(format!("within-run spread {:.1} % against {:.1} %", one.spread * 100.0, other.spread * 100.0))
+        } else if one.drift.abs() >= RATIO * other.drift.abs() + drift_margin {
+            Some(format!(
+                "drift {:+.1} % within the run against {:+.1} %",
+                one.drift.exp_m1() * 100.0,
+                other.drift.exp_m1() * 100.0
+            ))
+        } else {
+            None
+        }
+    };
+    match (beyond(head, base), beyond(base, head)) {
+        (Some(what), _) => Some(Disturbance { side: "head", what }),
+        (None, Some(what)) => Some(Disturbance { side: "base", what }),
+        (None, None) => None,
+    }
+}
+
+/// The disturbed side of two runs given as samples (None when either is too short to tell).
+pub fn disturbed_runs(base: &[f64], head: &[f64]) -> Option<Disturbance> {
+    disturbed(&run_shape(base)?, &run_shape(head)?)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `n` samples around 100 with relative spread `cv` (a fixed zig-zag), rising by `drift` over the run.
+    fn run(n: usize, cv: f64, drift: f64) -> Vec<f64> {
+        (0..n)
+            .map(|i| {
+                let wobble = if i % 2 == 0 { 1.0 + cv } else { 1.0 - cv };
+                100.0 * wobble * (drift * i as f64 / (n - 1) as f64).exp()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_shape_of_a_run_is_its_robust_spread_and_drift() {
+        let shape = run_shape(&run(30, 0.05, 0.0)).unwrap();
+        // Half the samples at +5 %, half at -5 %: the MAD is 5 % of the median.
+        assert!((shape.spread - 1.4826 * 0.05).abs() < 1e-9, "{shape:?}");
+        assert!(shape.drift.abs() < 1e-9);
+        let drifting = run_shape(&run(30, 0.0, 0.3)).unwrap();
+        assert!(drifting.drift > 0.2 && drifting.drift < 0.3, "{drifting:?}");
+        assert_eq!(run_shape(&run(9, 0.05, 0.0)), None, "too few samples");
+        assert_eq!(run_shape(&[1.0; 12].iter().chain(&[0.0]).copied().collect::<Vec<_>>()), None);
+    }
+
+    #[test]
+    fn a_side_twice_as_spread_or_drifting_is_disturbed_and_named() {
+        let quiet = run(30, 0.002, 0.0);
+        let noisy = run(30, 0.2, 0.0);
+        let found = disturbed_runs(&quiet, &noisy).unwrap();
+        assert_eq!(found.side, "head");
+        assert!(found.what.starts_with("within-run spread 29.7 % against 0.3 %"), "{found:?}");
+        assert_eq!(disturbed_runs(&noisy, &quiet).unwrap().side, "base");
+        // The machine slowed by 10 % for the last quarter of the run: the spread barely moves.
+        let slowed_late: Vec<f64> = quiet.iter().enumerate().map(|(i, x)| if i >= 23 { x * 1.1 } else { *x }).collect();
+        let drifting = disturbed_runs(&quiet, &slowed_late).unwrap();
+        assert_eq!(drifting.what, "drift +9.8 % within the run against +0.0 %", "{drifting:?}");
+        assert!(disturbed_runs(&quiet, &run(30, 0.002, -0.4)).is_some(), "a steep drift also spreads the run");
+        // Alike runs, and small differences of quiet runs, are not disturbed.
+        assert_eq!(disturbed_runs(&run(30, 0.05, 0.01), &run(30, 0.06, 0.012)), None);
+        assert_eq!(disturbed_runs(&run(30, 0.002, 0.0), &run(30, 0.006, 0.0)), None, "within the one-point margin");
+        // Ten samples tell less: a spread 3x the other's is within chance there, 10x is not.
+        assert_eq!(disturbed_runs(&run(10, 0.02, 0.0), &run(10, 0.06, 0.0)), None);
+        assert!(disturbed_runs(&run(10, 0.02, 0.0), &run(10, 0.2, 0.0)).is_some());
+    }
+
+    #[test]
+    fn ordinary_runs_of_thirty_log_normal_samples_are_rarely_called_disturbed() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        let mut rng = rand_pcg::Pcg64::seed_from_u64(3);
+        let noise = Normal::new(0.0f64, 0.03).unwrap();
+        let mut draw = || (0..30).map(|_| 100.0 * noise.sample(&mut rng).exp()).collect::<Vec<f64>>();
+        let flagged = (0..2000).filter(|_| disturbed_runs(&draw(), &draw()).is_some()).count();
+        // Two runs of the same noise: at most 0.5 % of pairs may be called disturbed.
+        assert!(flagged <= 10, "{flagged} of 2000 pairs of ordinary runs called disturbed");
+    }
+}
