@@ -14,7 +14,11 @@ use crate::runner::suite::{collect_suite, RunSettings, Tree};
 pub fn head_tree(config: &Config) -> Tree {
     Tree {
         label: "head",
-        config_dir: config.path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        config_dir: config
+            .path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         target_redirect: None,
     }
 }

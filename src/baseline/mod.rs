@@ -61,7 +61,8 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         Override::None => config.baseline.source,
     };
     if source == BaselineSource::Rerun {
-        let rerun_options = RerunOptions { settings: options.settings.clone(), quiet: options.quiet, looker };
+        let rerun_options =
+            RerunOptions { settings: options.settings.clone(), quiet: options.quiet, looker, only: None };
         return rerun(config, rerun_options);
     }
     let head = read_all(config, &options.settings)?;

@@ -3,6 +3,7 @@
 //! tree as it is, uncommitted changes included) in interleaved rounds on the
 //! same machine, at the same time.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -66,6 +67,8 @@ pub struct RerunOptions<'a> {
     pub quiet: bool,
     /// Decides between rounds what is still undecided.
     pub looker: &'a mut dyn Looker,
+    /// Measure only these suites, each only these benchmarks (harness names; None: all of it).
+    pub only: Option<BTreeMap<String, Option<BTreeSet<String>>>>,
 }
 
 /// Measure base and head in interleaved rounds, within the time budget.
@@ -94,7 +97,8 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
     let build_started = Instant::now();
     let mut planned = Vec::new();
     let mut listed = 0;
-    for suite in used_suites(config) {
+    let wanted = |suite: &Suite| options.only.as_ref().is_none_or(|only| only.contains_key(&suite.name));
+    for suite in used_suites(config).filter(|suite| wanted(suite)) {
         let harness = Harness::of(suite);
         if let Some(harness) = harness {
             // Listing builds both sides (for compiled harnesses) before the clock of the rounds starts.
@@ -130,7 +134,11 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
     let seconds = run_seconds(&budget, (listed > 0).then_some(listed));
     let suites: Vec<RoundSuite> = planned
         .into_iter()
-        .map(|(suite, harness)| RoundSuite { suite, harness, steering: steering_of(suite, harness, seconds) })
+        .map(|(suite, harness)| {
+            let mut steering = steering_of(suite, harness, seconds);
+            steering.only = options.only.as_ref().and_then(|only| only.get(&suite.name).cloned().flatten());
+            RoundSuite { suite, harness, steering }
+        })
         .collect();
 
     let rounds_started = Instant::now();

@@ -2,13 +2,14 @@
 
 use anyhow::Result;
 
+use super::confirm::confirm_failures;
 use super::{emit_report, github_options, load_config, run_settings, Outcome};
 use crate::baseline::{measure, MeasureOptions, Override};
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::github::GithubSession;
 use crate::report::OutputFormat;
 use crate::verdict::sequential::RoundsJudge;
-use crate::verdict::{apply_override_label, evaluate, Inputs};
+use crate::verdict::{apply_override_label, evaluate, Inputs, Verdict};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut config = load_config(global)?;
@@ -41,11 +42,17 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         baseline: Some(measured.baseline),
         git: measured.git,
         notes: measured.notes,
+        partial: false,
     };
     let mut report = match measured.measuring {
         Some(measuring) => judge.conclude(&inputs, measuring)?,
         None => evaluate(&config, &inputs)?,
     };
+    let stored = matches!(report.baseline.source.as_str(), "notes" | "file");
+    let failed = report.kpis.iter().flat_map(|k| &k.comparisons).any(|c| c.verdict == Verdict::Fail);
+    if config.baseline.confirm && stored && failed {
+        confirm_failures(&config, &mut report, &inputs.head, &run_settings(global), global.quiet)?;
+    }
 
     let github = GithubSession::detect(github_options(&args.github, args.comment, None, global));
     if let Some(label) = &config.gate.override_label {

@@ -17,6 +17,7 @@ mod calibrate;
 mod check;
 mod comment;
 mod compare;
+mod confirm;
 mod explain;
 mod init;
 mod record;

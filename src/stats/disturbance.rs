@@ -7,20 +7,21 @@
 //!
 //! The shape of a run: its robust spread (median absolute deviation of the
 //! samples, scaled by 1.4826, over their median; Hampel 1974) and its drift
-//! (the log ratio of the medians of the last and the first third of the
-//! samples, in the order they were taken). Samples a harness takes with a
-//! systematic pattern (criterion's linear sampling amortizes overhead over
-//! rising iteration counts) show it on both sides alike: only the difference
-//! between the sides counts. A side is disturbed when its spread is at least
-//! twice the other side's plus one point, or its drift at least twice the
-//! other's plus two points — and in both cases by more than four standard
-//! errors of the difference, so that two ordinary runs of a few samples are
-//! not told apart by chance (the log of a MAD-based scale has variance
-//! about 1.36/n under normal samples, Hampel et al. 1986 §2.3; a median of
-//! `m` samples has standard error about 1.2533 σ/√m). Measured on criterion
+//! (the Theil–Sen slope of the log samples against the order they were
+//! taken in, times the length of the run: Sen 1968, robust to a few slow
+//! first samples). Samples a harness takes with a systematic pattern
+//! (criterion's linear sampling amortizes overhead over rising iteration
+//! counts) show it on both sides alike: only the difference between the
+//! sides counts. A side is disturbed when its spread is at least twice the
+//! other side's plus one point, or its drift at least twice the other's plus
+//! two points — and in both cases by more than four standard errors of the
+//! difference, so that two ordinary runs of a few samples are not told apart
+//! by chance (the log of a MAD-based scale has variance about 1.36/n under
+//! normal samples, Hampel et al. 1986 §2.3; the slope of `n` equally spaced
+//! samples has standard error σ·√(12/n³), Theil–Sen's about 5 % more). Measured on criterion
 //! runs of identical code with the other core loaded
 //! (`tests/fixtures/criterion/disturbed/`): disturbed runs showed spreads of
-//! 5–27 % against 0.1–0.4 % and drifts up to 48 %.
+//! 5–27 % against 0.1–0.4 % and drifts up to 43 %.
 //! The rule looks at base and head alike, so dropping what it flags keeps a
 //! paired test valid: under no change the remaining rounds are as symmetric
 //! as before.
@@ -37,15 +38,17 @@ const DRIFT_MARGIN: f64 = 0.02;
 const STANDARD_ERRORS: f64 = 4.0;
 /// Asymptotic variance of ln(MAD-based scale) times n, for normal samples.
 const LOG_MAD_VARIANCE: f64 = 1.36;
-/// Standard error of a median over σ/√m, for normal samples (√(π/2)).
-const MEDIAN_ERROR: f64 = 1.2533;
+/// Theil–Sen's standard error over least squares', for normal samples (its efficiency is about 0.91).
+const THEIL_SEN_ERROR: f64 = 1.05;
+/// The drift is estimated from at most this many evenly spaced samples (Theil–Sen takes all pairs).
+const DRIFT_POINTS: usize = 400;
 
 /// How one run's samples are spread and drift.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RunShape {
     /// Robust coefficient of variation: 1.4826 · MAD / median.
     pub spread: f64,
-    /// ln(median of the last third / median of the first third).
+    /// Change of the log samples from the first to the last (Theil–Sen slope × (n − 1)).
     pub drift: f64,
     /// Samples in the run.
     pub samples: usize,
@@ -57,9 +60,10 @@ impl RunShape {
         LOG_MAD_VARIANCE / self.samples as f64
     }
 
-    /// Standard error of the drift from sampling alone.
+    /// Standard error of the drift from sampling alone: σ√(12/n³) · (n − 1).
     fn drift_error(&self) -> f64 {
-        MEDIAN_ERROR * self.spread * (2.0 / (self.samples / 3) as f64).sqrt()
+        let n = self.samples as f64;
+        THEIL_SEN_ERROR * self.spread * (12.0 / n).sqrt() * (n - 1.0) / n
     }
 }
 
@@ -81,9 +85,7 @@ pub fn run_shape(samples: &[f64]) -> Option<RunShape> {
     let center = median(samples.to_vec());
     let deviations: Vec<f64> = samples.iter().map(|x| (x - center).abs()).collect();
     let spread = 1.4826 * median(deviations) / center;
-    let third = samples.len() / 3;
-    let drift = (median(samples[samples.len() - third..].to_vec()) / median(samples[..third].to_vec())).ln();
-    Some(RunShape { spread, drift, samples: samples.len() })
+    Some(RunShape { spread, drift: theil_sen_drift(samples), samples: samples.len() })
 }
 
 /// The disturbed side, if one run's shape is far from the other's.
@@ -117,6 +119,19 @@ pub fn disturbed_runs(base: &[f64], head: &[f64]) -> Option<Disturbance> {
     disturbed(&run_shape(base)?, &run_shape(head)?)
 }
 
+/// Median of the pairwise slopes of ln(sample) against its position, times the run's length.
+fn theil_sen_drift(samples: &[f64]) -> f64 {
+    let step = samples.len().div_ceil(DRIFT_POINTS);
+    let points: Vec<(f64, f64)> = samples.iter().enumerate().step_by(step).map(|(i, x)| (i as f64, x.ln())).collect();
+    let mut slopes = Vec::with_capacity(points.len() * points.len() / 2);
+    for (i, (xi, yi)) in points.iter().enumerate() {
+        for (xj, yj) in &points[i + 1..] {
+            slopes.push((yj - yi) / (xj - xi));
+        }
+    }
+    median(slopes) * (samples.len() - 1) as f64
+}
+
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
@@ -147,8 +162,12 @@ mod tests {
         // Half the samples at +5 %, half at -5 %: the MAD is 5 % of the median.
         assert!((shape.spread - 1.4826 * 0.05).abs() < 1e-9, "{shape:?}");
         assert!(shape.drift.abs() < 1e-9);
+        // Theil–Sen recovers a steady rise exactly, and shrugs off a few slow first samples.
         let drifting = run_shape(&run(30, 0.0, 0.3)).unwrap();
-        assert!(drifting.drift > 0.2 && drifting.drift < 0.3, "{drifting:?}");
+        assert!((drifting.drift - 0.3).abs() < 1e-9, "{drifting:?}");
+        let mut warming_up = run(30, 0.002, 0.0);
+        warming_up[..3].iter_mut().for_each(|x| *x *= 1.3);
+        assert!(run_shape(&warming_up).unwrap().drift.abs() < 0.01);
         assert_eq!(run_shape(&run(9, 0.05, 0.0)), None, "too few samples");
         assert_eq!(run_shape(&[1.0; 12].iter().chain(&[0.0]).copied().collect::<Vec<_>>()), None);
     }
@@ -161,10 +180,9 @@ mod tests {
         assert_eq!(found.side, "head");
         assert!(found.what.starts_with("within-run spread 29.7 % against 0.3 %"), "{found:?}");
         assert_eq!(disturbed_runs(&noisy, &quiet).unwrap().side, "base");
-        // The machine slowed by 10 % for the last quarter of the run: the spread barely moves.
-        let slowed_late: Vec<f64> = quiet.iter().enumerate().map(|(i, x)| if i >= 23 { x * 1.1 } else { *x }).collect();
-        let drifting = disturbed_runs(&quiet, &slowed_late).unwrap();
-        assert_eq!(drifting.what, "drift +9.8 % within the run against +0.0 %", "{drifting:?}");
+        // The machine slowed steadily by 3 % over a long run: the spread barely moves, the drift shows.
+        let slowing = disturbed_runs(&run(200, 0.002, 0.0), &run(200, 0.002, 0.03)).unwrap();
+        assert_eq!(slowing.what, "drift +3.0 % within the run against +0.0 %", "{slowing:?}");
         assert!(disturbed_runs(&quiet, &run(30, 0.002, -0.4)).is_some(), "a steep drift also spreads the run");
         // Alike runs, and small differences of quiet runs, are not disturbed.
         assert_eq!(disturbed_runs(&run(30, 0.05, 0.01), &run(30, 0.06, 0.012)), None);

@@ -55,8 +55,8 @@ pub fn wholly_beyond(ci: [f64; 2], budget: &Budget, direction: Direction) -> boo
 /// Fail or hold back a comparison whose interval lies wholly beyond the budget, by its q-value.
 fn decide(comparison: &mut Comparison, budget: &Budget, direction: Direction, q: f64, fdr: f64) {
     let Some(ci) = comparison.ci else { return };
-    // A disturbed run is no evidence of a regression, whatever the q-value.
-    if !wholly_beyond(ci, budget, direction) || comparison.disturbed.is_some() {
+    // A disturbed head is no evidence of a regression, whatever the q-value.
+    if !wholly_beyond(ci, budget, direction) || comparison.disturbed.as_deref() == Some("head") {
         return;
     }
     if let Some(at) = comparison.reason.find(HELD_BACK) {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::buckets;
 use super::check_wide;
 use super::outcome::{BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
-use super::select::{select, Selection};
+use super::select::{matches_any, select, Selection};
 use super::series::{estimator, prepare, Series};
 use super::{judge_absolute, judge_min_ratio, judge_regression};
 use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
@@ -35,6 +35,9 @@ pub struct Inputs {
     pub git: GitInfo,
     /// What obtaining the results found worth saying (uncommitted changes, a suite without baseline).
     pub notes: Vec<String>,
+    /// Only part of each suite was measured (a shard, a confirmation): a KPI that matches nothing
+    /// here is reported without comparisons instead of being an error.
+    pub partial: bool,
 }
 
 /// A KPI that cannot be evaluated: the budget and the data do not fit (exit 2).
@@ -86,7 +89,14 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         };
         let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
         let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
-        let selections = select(kpi, head, base).map_err(fail)?;
+        let selections = match select(kpi, head, base) {
+            Ok(selections) => selections,
+            Err(_) if inputs.partial && !matches_any(kpi, head) => {
+                kpis.push(empty_outcome(config, kpi));
+                continue;
+            }
+            Err(message) => return Err(fail(message)),
+        };
         let (mut outcome, pending, note) =
             evaluate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?;
         outcome.comparisons = pending.into_iter().map(|item| finish(kpi, item, config)).collect();
@@ -114,6 +124,27 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     };
     check_wide::apply(&mut report, config.gate.fdr);
     Ok(report)
+}
+
+/// A KPI of a partial check with nothing to compare in this part.
+fn empty_outcome(config: &Config, kpi: &Kpi) -> KpiOutcome {
+    KpiOutcome {
+        name: kpi.name.clone(),
+        suite: kpi.suite.clone(),
+        verdict: Verdict::Pass,
+        level: kpi.level,
+        primary: kpi.primary,
+        statistic: kpi.statistic.to_string(),
+        direction: kpi.direction.unwrap_or(Direction::LowerIsBetter),
+        budget: budget_of(kpi, &Unit::Ns).unwrap_or_default(),
+        line: kpi.line,
+        config: config.path.display().to_string(),
+        overridden: false,
+        comparisons: Vec::new(),
+        run_noise: None,
+        rounds: None,
+        seconds: None,
+    }
 }
 
 /// A KPI's verdict from its comparisons: the worst of them, `improved` when all
@@ -527,7 +558,8 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
             }
             if let Some(disturbance) = &relative.disturbance {
                 comparison.disturbed = Some(disturbance.side.to_string());
-                if verdict == Verdict::Fail {
+                // A disturbance slows a run: a disturbed baseline can only hide a regression.
+                if verdict == Verdict::Fail && disturbance.side == "head" {
                     verdict = Verdict::Inconclusive;
                     reason = format!(
                         "{reason}, but not failed: the {} run was disturbed ({})",

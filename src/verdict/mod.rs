@@ -20,6 +20,7 @@ mod series;
 #[cfg(test)]
 mod test_support;
 
+pub use check_wide::apply as apply_check_wide_fdr;
 pub use evaluate::{evaluate, EvaluateError, Inputs};
 pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};
 pub use override_label::apply_override_label;

@@ -207,7 +207,8 @@ pub struct Comparison {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settle: Option<String>,
     /// One run per side: `base` or `head` when that side's run was disturbed (far noisier,
-    /// or drifting): the comparison does not fail on it.
+    /// or drifting). A disturbed head does not fail the comparison; a disturbed base
+    /// (slowed) could only have hidden a regression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disturbed: Option<String>,
     /// Why this verdict, in a sentence.

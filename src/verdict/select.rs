@@ -49,6 +49,11 @@ fn glob(pattern: &str) -> Result<GlobMatcher, String> {
     Glob::new(pattern).map(|g| g.compile_matcher()).map_err(|e| format!("invalid glob {pattern:?}: {e}"))
 }
 
+/// Whether anything in `head` is a series of the KPI.
+pub fn matches_any(kpi: &Kpi, head: &[Benchmark]) -> bool {
+    Filter::new(kpi).is_ok_and(|filter| head.iter().any(|b| filter.matches(b)))
+}
+
 /// The comparisons of a KPI. Errors (exit 2) when nothing in the head matches.
 pub fn select<'a>(
     kpi: &Kpi,

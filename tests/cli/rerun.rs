@@ -204,3 +204,48 @@ fn calibrate_reports_noise_and_what_would_make_each_kpi_decidable() {
         assert!(row["rounds_for_budget"].as_u64().unwrap() <= 10, "{row:#}");
     }
 }
+
+/// A stored baseline measured on a machine twice as fast: every benchmark took 500 ns.
+const STORED_ON_A_FASTER_MACHINE: &str =
+    "test fast   ... bench:         500 ns/iter (+/- 5)\ntest scaled ... bench:         500 ns/iter (+/- 5)\n";
+
+fn confirming_budget() -> String {
+    "[baseline]\nsource = \"file\"\npath = \"stored.txt\"\nref = \"main\"\nrounds = 6\nconfirm = true\n\n\
+     [[suite]]\nname = \"micro\"\ncommand = \"sh bench.sh\"\nformat = \"bencher\"\n\n\
+     [[kpi]]\nname = \"no regression\"\nsuite = \"micro\"\nbench = \"*\"\nstatistic = \"median\"\nmax-regression = \"5%\"\n"
+        .to_string()
+}
+
+#[test]
+fn confirm_re_runs_what_failed_against_a_stored_baseline_and_decides_on_the_rounds() {
+    let repo = repo_with_branch("file");
+    repo.commit("stored.txt", STORED_ON_A_FASTER_MACHINE, "a baseline from elsewhere");
+    repo.commit("perf-budget.toml", &confirming_budget(), "confirm failures");
+    // Without confirmation both benchmarks fail against the faster machine's numbers.
+    let unconfirmed = confirming_budget().replace("confirm = true", "confirm = false");
+    std::fs::write(repo.path().join("unconfirmed.toml"), unconfirmed).unwrap();
+    let (code, report) =
+        json_report(perfgate().args(["check", "--config", "unconfirmed.toml"]).current_dir(repo.path()));
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!((verdict_of(&report, "fast"), verdict_of(&report, "scaled")), ("fail".into(), "fail".into()));
+    std::fs::remove_file(repo.path().join("unconfirmed.toml")).unwrap();
+
+    // Re-run on base and head together, the same code does not fail.
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(verdicts(&report).iter().all(|(_, v)| v != "fail"), "{report:#}");
+    assert!(report["notes"].to_string().contains("Confirmed by re-running: 2 failing comparisons"), "{report:#}");
+    assert!(report["kpis"][0]["comparisons"][0]["method"].as_str().unwrap().starts_with("paired"), "{report:#}");
+
+    // A real regression still fails after confirmation, and only it.
+    repo.commit("work.txt", "130", "30 % more work");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        (verdict_of(&report, "fast"), verdict_of(&report, "scaled")),
+        ("pass".into(), "fail".into()),
+        "{report:#}"
+    );
+    assert!(report["notes"].to_string().contains("1 still fails"), "{report:#}");
+    assert!(report["measuring"]["rounds"].as_u64().is_some(), "{report:#}");
+}
