@@ -9,6 +9,7 @@ use crate::github::token::DEFAULT_TOKEN_ENV;
 use crate::github::{CommentMode, Repository};
 use crate::input::Format;
 use crate::report::OutputFormat;
+use crate::runner::shard::Shard;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -132,11 +133,17 @@ Examples:
   perfgate calibrate                 # as many rounds as [baseline] rounds
   perfgate calibrate --rounds 20 --format json")]
     Calibrate(CalibrateArgs),
-    /// Render a saved JSON report as text, markdown or JSON.
+    /// Render a saved JSON report as text, markdown or JSON; merge the reports
+    /// of a check's shards into one.
     #[command(after_long_help = "\
 Examples:
   perfgate report report.json --format markdown
-  perfgate report report.json              # text")]
+  perfgate report report.json              # text
+  perfgate report shard-1.json shard-2.json shard-3.json --format json --output report.json
+
+Merging recomputes the false-discovery step over every shard's comparisons, so the
+merged report decides as one unsharded check would. Reports made with different
+budget files (settings, KPIs) or commits are not merged (exit code 2).")]
     Report(ReportArgs),
     /// Post or update the sticky pull-request comment from a saved JSON report
     /// (e.g. in a `workflow_run` workflow, for pull requests from forks).
@@ -180,6 +187,10 @@ pub struct CheckArgs {
     /// The most interleaved base/head rounds (source = "rerun"); overrides [baseline] rounds
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rounds: Option<u32>,
+    /// Judge shard I of N: a stable subset of the benchmarks, for a CI matrix
+    /// (merge the shards' JSON reports with `perfgate report R1.json R2.json ...`)
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
     /// Wall time of measuring, builds apart (e.g. 10min); overrides [baseline] time-budget
     #[arg(long, value_name = "DURATION", env = "PERFGATE_TIME_BUDGET", value_parser = parse_time_budget)]
     pub time_budget: Option<Quantity>,
@@ -290,8 +301,10 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A JSON report written by `perfgate check --format json`
-    pub report: PathBuf,
+    /// A JSON report written by `perfgate check --format json`; several: the
+    /// reports of every shard of one check (`--shard I/N`), merged into one
+    #[arg(required = true, num_args = 1.., value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

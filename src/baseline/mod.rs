@@ -11,6 +11,7 @@ use crate::collect::{read_all, used_suites};
 use crate::config::{BaselineSource, Config};
 use crate::model::Benchmark;
 use crate::runner::rounds::Looker;
+use crate::runner::shard::Shard;
 use crate::runner::suite::RunSettings;
 use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring};
 
@@ -50,6 +51,8 @@ pub struct MeasureOptions<'a> {
     pub settings: RunSettings,
     /// Hide progress.
     pub quiet: bool,
+    /// Interleaved rounds: measure only this shard's benchmarks.
+    pub shard: Option<Shard>,
 }
 
 /// Obtain head and baseline results as the config (or the command line) asks; `looker`
@@ -61,8 +64,13 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         Override::None => config.baseline.source,
     };
     if source == BaselineSource::Rerun {
-        let rerun_options =
-            RerunOptions { settings: options.settings.clone(), quiet: options.quiet, looker, only: None };
+        let rerun_options = RerunOptions {
+            settings: options.settings.clone(),
+            quiet: options.quiet,
+            looker,
+            only: None,
+            shard: options.shard,
+        };
         return rerun(config, rerun_options);
     }
     let head = read_all(config, &options.settings)?;

@@ -19,6 +19,7 @@ use crate::runner::interrupt;
 use crate::runner::plan::{human, run_seconds, shortest_round, Budget, SHORTEST_RUN};
 use crate::runner::progress::Progress;
 use crate::runner::rounds::{run_interleaved, Looker, RoundSuite, Stop};
+use crate::runner::shard::Shard;
 use crate::runner::suite::{list_benchmarks, RunSettings, TargetRedirect, Tree};
 use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring, SuiteMeasuring};
 
@@ -69,6 +70,8 @@ pub struct RerunOptions<'a> {
     pub looker: &'a mut dyn Looker,
     /// Measure only these suites, each only these benchmarks (harness names; None: all of it).
     pub only: Option<BTreeMap<String, Option<BTreeSet<String>>>>,
+    /// Measure only the benchmarks of this shard.
+    pub shard: Option<Shard>,
 }
 
 /// Measure base and head in interleaved rounds, within the time budget.
@@ -100,10 +103,30 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
     let wanted = |suite: &Suite| options.only.as_ref().is_none_or(|only| only.contains_key(&suite.name));
     for suite in used_suites(config).filter(|suite| wanted(suite)) {
         let harness = Harness::of(suite);
+        // A shard runs only its benchmarks; a suite it cannot split runs whole in the shard of its name.
+        let pooled = config.kpis.iter().any(|k| k.suite == suite.name && k.metric.is_some());
+        let splits = options.shard.filter(|_| harness.is_some() && !pooled);
+        if let (Some(shard), None) = (options.shard, splits) {
+            if !shard.holds(&suite.name) {
+                continue;
+            }
+        }
+        let mut shard_names = None;
         if let Some(harness) = harness {
             // Listing builds both sides (for compiled harnesses) before the clock of the rounds starts.
             match list_benchmarks(suite, &head_tree, &settings, harness) {
-                Ok(names) => listed += names.map_or(0, |n| n.len()),
+                Ok(names) => {
+                    listed += names.as_ref().map_or(0, Vec::len);
+                    if let (Some(shard), Some(names)) = (splits, names) {
+                        shard_names = Some(names.into_iter().filter(|name| shard.holds(name)).collect::<BTreeSet<_>>());
+                    }
+                }
+                Err(error) if splits.is_some() => {
+                    return Err(error.context(format!(
+                        "--shard needs the benchmarks of suite {:?} listed before anything runs",
+                        suite.name
+                    )));
+                }
                 Err(error) => notes.push(format!(
                     "Suite {:?}: listing its benchmarks failed, so its first round also builds it: {}",
                     suite.name,
@@ -118,7 +141,10 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
                 suite.name
             ));
         }
-        planned.push((suite, harness));
+        if shard_names.as_ref().is_some_and(BTreeSet::is_empty) {
+            continue;
+        }
+        planned.push((suite, harness, shard_names));
     }
     let build_seconds = build_started.elapsed().as_secs_f64();
     if listed > 0 && shortest_round(listed) > budget.time {
@@ -134,9 +160,10 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
     let seconds = run_seconds(&budget, (listed > 0).then_some(listed));
     let suites: Vec<RoundSuite> = planned
         .into_iter()
-        .map(|(suite, harness)| {
+        .map(|(suite, harness, shard_names)| {
             let mut steering = steering_of(suite, harness, seconds);
-            steering.only = options.only.as_ref().and_then(|only| only.get(&suite.name).cloned().flatten());
+            steering.only =
+                options.only.as_ref().and_then(|only| only.get(&suite.name).cloned().flatten()).or(shard_names);
             RoundSuite { suite, harness, steering }
         })
         .collect();

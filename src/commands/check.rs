@@ -9,6 +9,7 @@ use crate::cli::{CheckArgs, GlobalArgs};
 use crate::github::GithubSession;
 use crate::report::OutputFormat;
 use crate::verdict::sequential::RoundsJudge;
+use crate::verdict::shards::keep_shard;
 use crate::verdict::{apply_override_label, evaluate, Inputs, Verdict};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
@@ -30,7 +31,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut judge = RoundsJudge::new(&config);
     let measured = measure(
         &config,
-        &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet },
+        &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet, shard: args.shard },
         &mut judge,
     )?;
     if global.verbose {
@@ -42,12 +43,15 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         baseline: Some(measured.baseline),
         git: measured.git,
         notes: measured.notes,
-        partial: false,
+        partial: args.shard.is_some(),
     };
     let mut report = match measured.measuring {
         Some(measuring) => judge.conclude(&inputs, measuring)?,
         None => evaluate(&config, &inputs)?,
     };
+    if let Some(shard) = args.shard {
+        keep_shard(&mut report, &config, &inputs.head, shard);
+    }
     let stored = matches!(report.baseline.source.as_str(), "notes" | "file");
     let failed = report.kpis.iter().flat_map(|k| &k.comparisons).any(|c| c.verdict == Verdict::Fail);
     if config.baseline.confirm && stored && failed {

@@ -35,7 +35,7 @@ pub fn confirm_failures(
     restricted.baseline.source = BaselineSource::Rerun;
     restricted.kpis.retain(|kpi| kpi_lines.contains(&kpi.line));
     let mut judge = RoundsJudge::new(&restricted);
-    let options = RerunOptions { settings: settings.clone(), quiet, looker: &mut judge, only: Some(only) };
+    let options = RerunOptions { settings: settings.clone(), quiet, looker: &mut judge, only: Some(only), shard: None };
     let measured = match rerun(&restricted, options) {
         Ok(measured) => measured,
         Err(error) => {

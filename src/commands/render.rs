@@ -1,13 +1,21 @@
-//! `perfgate report`: render a saved JSON report again.
+//! `perfgate report`: render a saved JSON report again, or merge shard reports into one.
 
 use anyhow::{bail, Context, Result};
 
 use super::{emit_report, Outcome};
 use crate::cli::{GlobalArgs, ReportArgs};
+use crate::verdict::shards::merge;
 use crate::verdict::{Report, REPORT_SCHEMA};
 
 pub fn run(args: &ReportArgs, global: &GlobalArgs) -> Result<Outcome> {
-    let report = read_report(&args.report)?;
+    let report = match args.reports.as_slice() {
+        [one] => read_report(one)?,
+        several => {
+            let reports = several.iter().map(|path| read_report(path)).collect::<Result<Vec<_>>>()?;
+            let paths: Vec<&std::path::Path> = several.iter().map(|p| p.as_path()).collect();
+            merge(reports, &paths)?
+        }
+    };
     emit_report(&report, global)?;
     // Re-rendering judges nothing new: the exit code is the saved verdict's.
     Ok(Outcome::Judged(report.verdict))

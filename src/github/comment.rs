@@ -150,6 +150,7 @@ mod tests {
             notes: vec![],
             override_label: None,
             measuring: None,
+            shard: None,
         }
     }
 

@@ -134,6 +134,7 @@ fn sample_report() -> Report {
         notes: vec!["Suite \"micro\" moved +1.20% as a whole between the runs.".into()],
         override_label: None,
         measuring: None,
+        shard: None,
     }
 }
 

@@ -8,4 +8,5 @@ pub mod interrupt;
 pub mod plan;
 pub mod progress;
 pub mod rounds;
+pub mod shard;
 pub mod suite;

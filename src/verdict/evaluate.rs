@@ -121,6 +121,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         notes,
         override_label: None,
         measuring: None,
+        shard: None,
     };
     check_wide::apply(&mut report, config.gate.fdr);
     Ok(report)

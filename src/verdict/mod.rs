@@ -17,6 +17,7 @@ mod override_label;
 mod select;
 pub mod sequential;
 mod series;
+pub mod shards;
 #[cfg(test)]
 mod test_support;
 

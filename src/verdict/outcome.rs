@@ -7,6 +7,7 @@ use super::Verdict;
 use crate::config::Level;
 use crate::model::{Direction, Unit};
 pub use crate::runner::rounds::Stop;
+pub use crate::runner::shard::Shard;
 
 /// Version of the JSON report.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -42,6 +43,9 @@ pub struct Report {
     /// How base and head were measured in interleaved rounds (`source = "rerun"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measuring: Option<Measuring>,
+    /// The shard of the check this report judges (`--shard I/N`); `perfgate report` merges shards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 /// The interleaved rounds of a check: how many, how long, and why they ended.

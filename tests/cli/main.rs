@@ -10,6 +10,7 @@ mod github;
 mod init;
 mod report;
 mod rerun;
+mod shard;
 
 #[path = "../support/mod.rs"]
 mod support;
