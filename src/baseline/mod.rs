@@ -17,6 +17,7 @@ use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring};
 
 mod file;
 pub mod notes;
+pub mod prepare;
 mod rerun;
 
 pub use rerun::{rerun, RerunOptions};

@@ -5,15 +5,17 @@ use std::fmt::Write as _;
 use anyhow::{bail, Result};
 
 use super::{load_config, run_settings, write_atomically, Outcome};
+use crate::baseline::prepare::{prepare, round_options_text};
 use crate::cli::{CalibrateArgs, GlobalArgs};
-use crate::collect::{head_tree, used_suites};
+use crate::collect::head_tree;
 use crate::report::units::{format_change, format_value};
 use crate::report::OutputFormat;
 use crate::runner::interrupt;
+use crate::runner::plan::{human, rounds_that_fit, Budget};
 use crate::runner::progress::Progress;
-use crate::runner::rounds::run_rounds;
+use crate::runner::rounds::{run_interleaved, NeverStop};
 use crate::runner::suite::Tree;
-use crate::verdict::calibrate::{calibrate, CalibrationRow};
+use crate::verdict::calibrate::{calibrate, time_budget_advice, CalibrationRow, TimeBudgetAdvice};
 
 pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
     interrupt::install();
@@ -25,15 +27,39 @@ pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
     let head = head_tree(&config);
     let side_a = Tree { label: "A", ..head.clone() };
     let side_b = Tree { label: "B", ..head };
-    let suites: Vec<_> = used_suites(&config).collect();
-    let mut progress = Progress::new(u64::from(rounds) * 2 * suites.len() as u64, global.quiet);
-    let results = run_rounds(&suites, &side_a, &side_b, rounds, config.gate.seed, &run_settings(global), &mut progress);
+    let settings = run_settings(global);
+    // Measured the way a check measures: the same short rounds, with no time limit and no looks.
+    let budget = Budget { time: config.baseline.time_budget(), max_rounds: rounds, min_rounds: rounds };
+    let prepared = prepare(&config, [&side_a, &side_b], &settings, &budget, None, None)?;
+    let mut progress = Progress::new(u64::from(rounds) * 2 * prepared.suites.len() as u64, global.quiet);
+    let unlimited = Budget { time: std::time::Duration::MAX, ..budget };
+    let results = run_interleaved(
+        &prepared.suites,
+        [&side_a, &side_b],
+        unlimited,
+        config.gate.seed,
+        &settings,
+        &mut progress,
+        &mut NeverStop,
+    );
     progress.finish();
     let results = results?;
     let rows = calibrate(&config, &results.head, &results.base, config.baseline.rounds).map_err(anyhow::Error::msg)?;
+    let round_seconds = results.suites.values().map(|s| s.seconds).sum::<f64>() / f64::from(results.rounds.max(1));
+    let fit = rounds_that_fit(
+        &Budget { max_rounds: config.baseline.rounds, ..budget },
+        std::time::Duration::from_secs_f64(round_seconds),
+    );
+    let advice = time_budget_advice(&rows, round_seconds, config.baseline.rounds, fit);
+    let options: Vec<String> = prepared
+        .suites
+        .iter()
+        .map(|s| format!("{}: {}", s.suite.name, round_options_text(s)))
+        .filter(|line| !line.ends_with(": "))
+        .collect();
     let rendered = match global.format {
-        OutputFormat::Json => serde_json::to_string_pretty(&rows)? + "\n",
-        _ => render_text(&rows, rounds, config.baseline.rounds),
+        OutputFormat::Json => serde_json::to_string_pretty(&Calibration { rows: &rows, time_budget: &advice })? + "\n",
+        _ => render_text(&rows, rounds, config.baseline.rounds) + &render_advice(&advice, &config, &options),
     };
     match &global.output {
         Some(path) => write_atomically(path, &rendered)?,
@@ -41,6 +67,33 @@ pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
         None => {}
     }
     Ok(Outcome::Done)
+}
+
+/// `perfgate calibrate --format json`.
+#[derive(serde::Serialize)]
+struct Calibration<'a> {
+    rows: &'a [CalibrationRow],
+    time_budget: &'a TimeBudgetAdvice,
+}
+
+/// The time budget a check of this suite needs, in words.
+fn render_advice(advice: &TimeBudgetAdvice, config: &crate::config::Config, options: &[String]) -> String {
+    let round = human(std::time::Duration::from_secs_f64(advice.round_seconds));
+    let mut out = format!("\n  one round of both sides took {round}");
+    if !options.is_empty() {
+        out.push_str(&format!(" (short rounds: {})", options.join("; ")));
+    }
+    out.push('\n');
+    let configured = human(config.baseline.time_budget());
+    match advice.rounds_needed {
+        Some(needed) => out.push_str(&format!(
+            "  to catch a regression of twice its budget, the noisiest benchmark needs {needed} rounds: \
+             set time-budget = \"{}\"\n  the configured {configured} holds {} rounds, enough for {} of {} benchmarks\n",
+            advice.suggested, advice.rounds_within_budget, advice.decidable_within_budget, advice.benchmarks
+        )),
+        None => out.push_str("  no KPI has a relative budget: the time budget does not matter for decisions\n"),
+    }
+    out
 }
 
 fn render_text(rows: &[CalibrationRow], measured: u32, planned: u32) -> String {

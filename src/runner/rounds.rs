@@ -119,7 +119,7 @@ pub fn run_rounds(
 }
 
 /// A looker that never stops the rounds early.
-struct NeverStop;
+pub struct NeverStop;
 
 impl Looker for NeverStop {
     fn look(&mut self, results: &RoundResults, _: u32, _: u32) -> Result<Needed> {

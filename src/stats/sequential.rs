@@ -86,6 +86,12 @@ impl Looks {
         1.0 - (1.0 - confidence) * self.weight(rounds)
     }
 
+    /// The two-sided confidence of the last look's decision interval, at least: the last look
+    /// spends at least `1 − EARLY_SHARE` of `α`.
+    pub fn last_look_confidence(confidence: f64) -> f64 {
+        1.0 - (1.0 - confidence) * (1.0 - EARLY_SHARE)
+    }
+
     /// The look's p-value made valid across looks: `p / w_k`, at most 1.
     pub fn spent_p_value(&self, rounds: usize, p: f64) -> f64 {
         let weight = self.weight(rounds);

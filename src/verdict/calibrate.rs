@@ -11,6 +11,7 @@ use super::select::select;
 use super::series::prepare;
 use crate::config::{Config, Kpi};
 use crate::model::Benchmark;
+use crate::stats::Looks;
 
 /// Power the suggestions aim for: a regression at twice the budget is caught this often.
 const TARGET_POWER: f64 = 0.8;
@@ -39,6 +40,44 @@ pub struct CalibrationRow {
     pub smallest_budget: f64,
 }
 
+/// How long a check must measure for its benchmarks to decide.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimeBudgetAdvice {
+    /// Wall time of one round of both sides, in seconds.
+    pub round_seconds: f64,
+    /// Rounds the noisiest benchmark needs to catch a regression of twice its budget
+    /// (at most `[baseline] rounds`); None without relative budgets.
+    pub rounds_needed: Option<usize>,
+    /// `time-budget` for that many rounds, rounded up to a minute (`"16min"`).
+    pub suggested: String,
+    /// Rounds the configured time budget holds at this pace.
+    pub rounds_within_budget: u32,
+    /// Benchmarks (rows with a relative budget) that decide within those rounds, and all of them.
+    pub decidable_within_budget: usize,
+    pub benchmarks: usize,
+}
+
+/// The time budget the rows need at `round_seconds` per round (at most `max_rounds`), and what
+/// the `within` rounds of the configured budget decide.
+pub fn time_budget_advice(
+    rows: &[CalibrationRow],
+    round_seconds: f64,
+    max_rounds: u32,
+    within: u32,
+) -> TimeBudgetAdvice {
+    let needs: Vec<usize> = rows.iter().filter_map(|r| r.rounds_for_budget).collect();
+    let rounds_needed = needs.iter().max().map(|&n| n.min(max_rounds as usize));
+    let minutes = (rounds_needed.unwrap_or(0) as f64 * round_seconds / 60.0).ceil().max(1.0);
+    TimeBudgetAdvice {
+        round_seconds,
+        rounds_needed,
+        suggested: format!("{minutes:.0}min"),
+        rounds_within_budget: within,
+        decidable_within_budget: needs.iter().filter(|&&n| n <= within as usize).count(),
+        benchmarks: needs.len(),
+    }
+}
+
 /// Calibrate every KPI's benchmarks from A/A results of the two sides.
 pub fn calibrate(
     config: &Config,
@@ -65,7 +104,7 @@ pub fn calibrate(
                 &rounds.base,
                 &rounds.head,
                 planned_rounds as usize,
-                config.gate.confidence,
+                Looks::last_look_confidence(config.gate.confidence),
             ));
         }
     }
@@ -151,9 +190,14 @@ mod tests {
         let d: Vec<f64> = (0..10).map(|i| if i % 2 == 0 { 1.02f64.ln() } else { 0.98f64.ln() }).collect();
         assert!((row.pair_sd - sample_sd(&d)).abs() < 1e-12);
         assert!((row.pair_sd - 0.021079).abs() < 1e-4, "{}", row.pair_sd);
-        // (t_9,0.975 + z_0.8) * sd / sqrt(10) = (2.2622 + 0.8416) * 0.021079 / 3.1623 = 2.07 %
-        assert!((row.detectable_beyond_budget - 0.0209).abs() < 5e-4, "{}", row.detectable_beyond_budget);
-        // ((1.96 + 0.8416) * 0.021079 / ln 1.03)^2 = 3.94 -> at least 6 rounds
+        // At the last look's confidence, 1 - 0.05 * 0.7 = 0.965 (scipy.stats):
+        // (t.ppf(0.9825, 9) + norm.ppf(0.8)) * sd / sqrt(10) = (2.47985 + 0.84162) * 0.021085 / 3.1623 = 2.2146 %
+        let detectable = (row.detectable_beyond_budget + 1.0).ln();
+        assert!((detectable - 0.022146).abs() < 1e-5, "{detectable}");
+        // ((norm.ppf(0.9825) + norm.ppf(0.8)) * sd / ln 1.03)^2 = 4.43 -> at least 6 rounds
         assert_eq!(row.rounds_for_budget, Some(6));
+        let advice = time_budget_advice(&rows, 40.0, 60, 20);
+        assert_eq!((advice.rounds_needed, advice.suggested.as_str()), (Some(6), "4min"), "6 rounds of 40 s");
+        assert_eq!((advice.decidable_within_budget, advice.benchmarks), (1, 1));
     }
 }

@@ -193,11 +193,17 @@ fn calibrate_reports_noise_and_what_would_make_each_kpi_decidable() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("6 A/A rounds of the same code"), "{stdout}");
     assert!(stdout.contains("no regression / fast") && stdout.contains("no regression / scaled"), "{stdout}");
+    assert!(stdout.contains("one round of both sides took"), "{stdout}");
+    assert!(stdout.contains("set time-budget = \""), "{stdout}");
     let (code, stdout, _) =
         outcome(perfgate().args(["calibrate", "--rounds", "6", "--format", "json"]).current_dir(repo.path()));
     assert_eq!(code, 0);
-    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    for row in rows.as_array().unwrap() {
+    let calibration: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let advice = &calibration["time_budget"];
+    assert!(advice["round_seconds"].as_f64().unwrap() > 0.0, "{advice:#}");
+    assert_eq!(advice["benchmarks"], 2, "{advice:#}");
+    assert!(advice["suggested"].as_str().unwrap().ends_with("min"), "{advice:#}");
+    for row in calibration["rows"].as_array().unwrap() {
         assert_eq!(row["rounds"], 6);
         // Under 1 % jitter: the pair spread is small and a 10 % regression (twice the budget) is decidable.
         assert!(row["pair_sd"].as_f64().unwrap() < 0.01, "{row:#}");
