@@ -11,7 +11,7 @@
 //! the budget's deadline cuts short is stopped and its round dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{bail, Result};
 use rand::{Rng, SeedableRng};
@@ -102,22 +102,6 @@ pub struct SuiteRounds {
     pub seconds: f64,
 }
 
-/// Run every suite on both trees in `rounds` interleaved rounds (no looks, no budget).
-pub fn run_rounds(
-    suites: &[&Suite],
-    base: &Tree,
-    head: &Tree,
-    rounds: u32,
-    seed: u64,
-    settings: &RunSettings,
-    progress: &mut Progress,
-) -> Result<RoundResults> {
-    let plain: Vec<RoundSuite> =
-        suites.iter().map(|suite| RoundSuite { suite, harness: None, steering: Steering::default() }).collect();
-    let budget = Budget { time: Duration::MAX, max_rounds: rounds, min_rounds: rounds };
-    run_interleaved(&plain, [base, head], budget, seed, settings, progress, &mut NeverStop)
-}
-
 /// A looker that never stops the rounds early.
 pub struct NeverStop;
 
@@ -139,8 +123,8 @@ pub fn run_interleaved(
     looker: &mut dyn Looker,
 ) -> Result<RoundResults> {
     let started = Instant::now();
-    let mut settings = settings.clone();
-    settings.deadline = started.checked_add(budget.time);
+    // The first round runs whole, to know what a round takes; the budget's deadline holds from the second.
+    let mut settings = RunSettings { deadline: None, ..settings.clone() };
     let mut results = RoundResults { max_rounds: budget.max_rounds, ..RoundResults::default() };
     // What each suite runs in the next round: None for all it selects, else these harness names.
     let mut next: BTreeMap<&str, Option<BTreeSet<String>>> =
@@ -198,13 +182,6 @@ pub fn run_interleaved(
             }
         }
         if spent {
-            if round == 1 {
-                bail!(
-                    "the time budget of {} is too small for even one round: the first round of base and head \
-                     did not finish within it; set `[baseline] time-budget` (or --time-budget) to more than that",
-                    human(budget.time)
-                );
-            }
             results.stop = Some(Stop::TimeBudget);
             break;
         }
@@ -219,7 +196,20 @@ pub fn run_interleaved(
         }
         results.rounds = round;
         if round == 1 {
-            results.max_rounds = plan::rounds_that_fit(&budget, round_started.elapsed());
+            let first = round_started.elapsed();
+            if first > budget.time {
+                bail!(
+                    "the time budget of {} is too small for even one round: the first round of base and head took {}; \
+                     set `[baseline] time-budget` (or --time-budget) to at least that, and to about {} for {} rounds, \
+                     the first look (`min-rounds`)",
+                    human(budget.time),
+                    human(first),
+                    human(first * budget.min_rounds),
+                    budget.min_rounds
+                );
+            }
+            settings.deadline = started.checked_add(budget.time);
+            results.max_rounds = plan::rounds_that_fit(&budget, first);
             progress.set_rounds(results.max_rounds, suites.len());
         }
         if round >= results.max_rounds {

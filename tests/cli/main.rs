@@ -10,6 +10,7 @@ mod github;
 mod init;
 mod report;
 mod rerun;
+mod rounds;
 mod shard;
 
 #[path = "../support/mod.rs"]

@@ -1,0 +1,182 @@
+//! Time-budgeted rounds through the real runner, with a stand-in for `cargo
+//! bench` on the PATH that answers like a criterion bench binary run with
+//! `--output-format bencher`: it lists its benchmarks, honours the filter
+//! regex and logs every command line it was given.
+
+use std::path::Path;
+
+use perfgate::testing::TestRepo;
+
+use super::*;
+
+/// `cargo` for the tests: `steady` takes 1000 ns (±0.2 %), `noisy` 1000 ns ±25 % per run,
+/// `scaled` `work.txt` × 10 ns; with a `^(...)$` filter only the names it matches run.
+const FAKE_CARGO: &str = r#"#!/bin/sh
+printf '%s\n' "$*" >> "$PERFGATE_TEST_LOG"
+filter=''
+list=0
+for word in "$@"; do
+  case "$word" in
+    --list) list=1 ;;
+    '^('*) filter="$word" ;;
+  esac
+done
+random() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }
+[ -n "$SLEEP" ] && sleep "$SLEEP"
+work=$(cat work.txt)
+for name in steady noisy scaled; do
+  if [ -n "$filter" ] && ! printf '%s\n' "$name" | grep -Eq "$filter"; then continue; fi
+  if [ "$list" = 1 ]; then echo "$name: bench"; continue; fi
+  case "$name" in
+    steady) value=$((1000 + $(random) % 3)) ;;
+    noisy) value=$((750 + $(random) % 500)) ;;
+    scaled) value=$((work * 10 + $(random) % 3)) ;;
+  esac
+  echo "test $name ... bench: $value ns/iter (+/- 1)"
+done
+"#;
+
+struct Setup {
+    repo: TestRepo,
+    bin: tempfile::TempDir,
+    log: std::path::PathBuf,
+}
+
+fn setup(baseline: &str) -> Setup {
+    let bin = tempfile::tempdir().unwrap();
+    let cargo = bin.path().join("cargo");
+    std::fs::write(&cargo, FAKE_CARGO).unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&cargo).unwrap().permissions(), 0o755);
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let repo = TestRepo::new();
+    let budget = format!(
+        "[baseline]\nsource = \"rerun\"\nref = \"main\"\n{baseline}\n\n[[suite]]\nname = \"micro\"\n\
+         command = \"cargo bench --bench b -- --output-format bencher\"\nformat = \"bencher\"\n\n\
+         [[kpi]]\nname = \"no regression\"\nsuite = \"micro\"\nbench = \"*\"\nstatistic = \"median\"\nmax-regression = \"5%\"\n"
+    );
+    repo.commit("perf-budget.toml", &budget, "budget");
+    repo.commit("work.txt", "100", "base");
+    repo.branch("main");
+    repo.checkout_new_branch("feature");
+    let log = bin.path().join("log");
+    Setup { repo, bin, log }
+}
+
+fn check(setup: &Setup, extra: &[&str], sleep: &str) -> (i32, serde_json::Value) {
+    let path = format!("{}:{}", setup.bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    json_report(
+        perfgate()
+            .arg("check")
+            .args(extra)
+            .current_dir(setup.repo.path())
+            .env("PATH", path)
+            .env("PERFGATE_TEST_LOG", &setup.log)
+            .env("SLEEP", sleep),
+    )
+}
+
+fn runs(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log).unwrap_or_default().lines().map(str::to_string).collect()
+}
+
+#[test]
+fn decided_benchmarks_stop_and_later_rounds_run_only_the_undecided_ones() {
+    let setup = setup("rounds = 16");
+    setup.repo.commit("work.txt", "150", "50 % more work");
+    let (code, report) = check(&setup, &[], "");
+    assert_eq!(code, 1, "{report:#}");
+    let log = runs(&setup.log);
+    // Listing first, on both sides (which builds real benches before the clock starts).
+    assert!(log[0].ends_with("--output-format bencher --list") && log[1].ends_with("--list"), "{log:#?}");
+    // Every run gets criterion's short-round options after cargo's `--`.
+    let measured: Vec<&String> = log.iter().filter(|l| !l.ends_with("--list")).collect();
+    assert!(measured.iter().all(|l| l.contains("--warm-up-time") && l.contains("--nresamples 1000")), "{log:#?}");
+    // `steady` passes and `scaled` (+50 %) fails at the first look, after round 10 (min-rounds);
+    // `noisy` (±25 % per run) needs more, and the later rounds run it alone.
+    let verdict = |bench: &str| verdicts(&report).into_iter().find(|(b, _)| b == bench).unwrap().1;
+    assert_eq!((verdict("steady"), verdict("scaled")), ("pass".into(), "fail".into()), "{report:#}");
+    assert!(measured[..20].iter().all(|l| !l.contains('^')), "10 rounds of everything: {log:#?}");
+    assert!(measured.len() > 20, "noisy ran on: {log:#?}");
+    assert!(measured[20..].iter().all(|l| l.contains("^(noisy)$")), "{log:#?}");
+    let comparison = |bench: &str| {
+        report["kpis"][0]["comparisons"].as_array().unwrap().iter().find(|c| c["bench"] == bench).unwrap().clone()
+    };
+    assert_eq!(comparison("steady")["method"], "paired, 10 rounds");
+    assert_eq!(comparison("noisy")["method"], format!("paired, {} rounds", measured.len() / 2));
+    let measuring = &report["measuring"];
+    assert_eq!(measuring["suites"][0]["harness"], "criterion");
+    assert_eq!(measuring["suites"][0]["filtered"], true);
+    assert!(measuring["suites"][0]["round_options"].as_str().unwrap().contains("--measurement-time"));
+    assert!(measuring["build_seconds"].as_f64().unwrap() >= 0.0);
+    assert_eq!(report["kpis"][0]["rounds"], measuring["rounds"]);
+}
+
+#[test]
+fn the_time_budget_ends_the_rounds_and_what_is_undecided_is_inconclusive() {
+    let setup = setup("rounds = 30");
+    // A round of both sides takes about 0.8 s: a 4 s budget holds about four rounds.
+    let (code, report) = check(&setup, &["--time-budget", "4s"], "0.4");
+    assert_eq!(code, 0, "{report:#}");
+    let measuring = &report["measuring"];
+    assert_eq!(measuring["stop"], "time-budget", "{measuring:#}");
+    let rounds = measuring["rounds"].as_u64().unwrap();
+    assert!((2..=5).contains(&rounds), "{measuring:#}");
+    assert!(measuring["seconds"].as_f64().unwrap() <= 4.5, "the rounds ended within the budget: {measuring:#}");
+    assert!(verdicts(&report).iter().all(|(_, v)| v == "inconclusive"), "{report:#}");
+    assert_eq!(measuring["undecided"], 3);
+    let (_, text, _) =
+        outcome(perfgate().args(["report", "--format", "text"]).arg(write_json(setup.bin.path(), &report)));
+    assert!(
+        text.contains(&format!("rounds: stopped after {rounds} rounds: time budget spent, 3 inconclusive")),
+        "{text}"
+    );
+}
+
+fn write_json(dir: &Path, report: &serde_json::Value) -> std::path::PathBuf {
+    let path = dir.join("report.json");
+    std::fs::write(&path, report.to_string()).unwrap();
+    path
+}
+
+fn error_of(setup: &Setup, budget: &str, sleep: &str) -> String {
+    let path = format!("{}:{}", setup.bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let (code, _, stderr) = outcome(
+        perfgate()
+            .args(["check", "--time-budget", budget])
+            .current_dir(setup.repo.path())
+            .env("PATH", path)
+            .env("PERFGATE_TEST_LOG", &setup.log)
+            .env("SLEEP", sleep),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_time_budget_too_small_for_one_round_is_an_error_that_says_the_minimum() {
+    let setup = setup("rounds = 30");
+    // Known before anything runs: three listed benchmarks on two sides at 0.4 s at least.
+    let stderr = error_of(&setup, "1s", "");
+    assert!(
+        stderr.contains("the time budget of 1 s is too small for even one round of the 3 listed benchmarks"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("a round takes at least 2 s"), "{stderr}");
+    assert_eq!(runs(&setup.log).iter().filter(|l| !l.ends_with("--list")).count(), 0, "nothing was measured");
+    // Known after the first round: its runs took longer than the listing promised.
+    let stderr = error_of(&setup, "3s", "2");
+    assert!(stderr.contains("the time budget of 3 s is too small for even one round"), "{stderr}");
+    let took =
+        ["4 s", "5 s", "6 s"].iter().any(|t| stderr.contains(&format!("the first round of base and head took {t}")));
+    assert!(took, "two sides of 2 s each: {stderr}");
+    assert!(stderr.contains("for 10 rounds, the first look"), "{stderr}");
+}
+
+#[test]
+fn a_time_budget_that_is_not_a_duration_is_a_usage_error() {
+    for bad in ["15", "0.5s", "fast"] {
+        let (code, _, stderr) = outcome(perfgate().args(["check", "--time-budget", bad]));
+        assert_eq!(code, 2, "{bad}: {stderr}");
+        assert!(stderr.contains("invalid value") && stderr.contains("--time-budget <DURATION>"), "{bad}: {stderr}");
+    }
+}
