@@ -68,11 +68,14 @@ pub enum ColorChoice {
 pub enum Command {
     /// Judge every KPI of perf-budget.toml: run the suites (or read their
     /// results), obtain the baseline — by default the merge-base re-run with
-    /// the working tree in interleaved rounds — print the report, exit with the verdict.
+    /// the working tree in short interleaved rounds within a time budget, each
+    /// round running only what is still undecided — print the report, exit
+    /// with the verdict.
     #[command(after_long_help = "\
 Examples:
   perfgate check                          # in a git repository: merge-base vs working tree, in rounds
-  perfgate check --rounds 20              # more rounds when the result is inconclusive
+  perfgate check --time-budget 30min      # more time for rounds when results are inconclusive
+  perfgate check --shard 2/3 --format json --output shard-2.json   # one job of a CI matrix
   perfgate check --config examples/perf-budget.toml
   perfgate check --baseline base-results.json --format markdown --output report.md
   perfgate check --format json --output report.json   # text still printed to stdout

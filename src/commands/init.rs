@@ -370,7 +370,9 @@ override-label = \"perf-accepted\"
 # in interleaved rounds. `perfgate check --no-baseline` judges absolute budgets only.
 source = \"rerun\"
 ref = \"origin/main\"
-rounds = 10
+# Wall time of measuring, builds apart: short rounds, and after each round only what is
+# still undecided runs again. `perfgate calibrate` suggests one for this project.
+time-budget = \"15min\"
 ",
     );
     for plan in plans {
