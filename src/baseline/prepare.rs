@@ -10,9 +10,9 @@ use std::time::Instant;
 use anyhow::{bail, Result};
 
 use crate::collect::used_suites;
-use crate::config::{Config, Suite};
+use crate::config::{Config, Statistic, Suite};
 use crate::runner::harness::{Harness, RoundLength, Steering};
-use crate::runner::plan::{human, run_seconds, shortest_round, Budget, SHORTEST_RUN};
+use crate::runner::plan::{human, run_seconds, shortest_round, Budget, EXTREMES_TARGET_ROUNDS, SHORTEST_RUN};
 use crate::runner::rounds::RoundSuite;
 use crate::runner::shard::Shard;
 use crate::runner::suite::{list_benchmarks, RunSettings, Tree};
@@ -97,10 +97,16 @@ pub fn prepare<'c>(
             SHORTEST_RUN
         );
     }
-    let seconds = run_seconds(budget, (listed > 0).then_some(listed));
     let suites = planned
         .into_iter()
         .map(|(suite, harness, shard_names)| {
+            // A suite judged by its minimum or maximum gets longer runs; the others, more rounds.
+            let extremes = config
+                .kpis
+                .iter()
+                .any(|k| k.suite == suite.name && matches!(k.statistic, Statistic::Min | Statistic::Max));
+            let rounds = if extremes { EXTREMES_TARGET_ROUNDS.min(budget.max_rounds) } else { budget.max_rounds };
+            let seconds = run_seconds(budget, (listed > 0).then_some(listed), rounds);
             let mut steering = steering_of(suite, harness, seconds);
             steering.only = only.and_then(|only| only.get(&suite.name).cloned().flatten()).or(shard_names);
             RoundSuite { suite, harness, steering }
