@@ -180,3 +180,24 @@ fn a_time_budget_that_is_not_a_duration_is_a_usage_error() {
         assert!(stderr.contains("invalid value") && stderr.contains("--time-budget <DURATION>"), "{bad}: {stderr}");
     }
 }
+
+#[test]
+fn a_suite_can_pass_its_own_round_options_or_run_as_written() {
+    for (key, expected_tail) in [
+        (
+            "round-options = \"--sample-size 20 --warm-up-time 2\"",
+            "--output-format bencher --sample-size 20 --warm-up-time 2",
+        ),
+        ("short-rounds = false", "--output-format bencher"),
+    ] {
+        let setup = setup("rounds = 2");
+        let budget = std::fs::read_to_string(setup.repo.path().join("perf-budget.toml")).unwrap();
+        let budget = budget.replace("format = \"bencher\"\n", &format!("format = \"bencher\"\n{key}\n"));
+        setup.repo.commit("perf-budget.toml", &budget, "own round options");
+        let (code, report) = check(&setup, &[], "");
+        assert_eq!(code, 0, "{report:#}");
+        let measured: Vec<String> = runs(&setup.log).into_iter().filter(|l| !l.ends_with("--list")).collect();
+        assert_eq!(measured.len(), 4, "{measured:#?}");
+        assert!(measured.iter().all(|l| l.ends_with(expected_tail)), "{key}: {measured:#?}");
+    }
+}
