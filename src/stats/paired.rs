@@ -8,6 +8,9 @@
 //! Statistical Methods*, §3.2), which needs only symmetry of `d_r` — not
 //! normality — and resists a round spoiled by a burst of noise.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::{std_normal, z_two_sided, LogRatio, Method, StatsError};
 use statrs::distribution::ContinuousCDF;
 
@@ -141,7 +144,22 @@ pub fn signed_rank_depth(n: usize, confidence: f64) -> Option<usize> {
 }
 
 /// Null distribution of the signed-rank statistic for `n` untied ranks: `cdf[w] = P(T+ <= w)`.
-fn signed_rank_cdf(n: usize) -> Vec<f64> {
+/// Built once per `n` and thread (O(n³)), then shared: a sequential check asks for it for every
+/// comparison at every look.
+fn signed_rank_cdf(n: usize) -> Rc<Vec<f64>> {
+    thread_local! {
+        static BUILT: RefCell<Vec<Option<Rc<Vec<f64>>>>> = const { RefCell::new(Vec::new()) };
+    }
+    BUILT.with(|built| {
+        let mut built = built.borrow_mut();
+        if built.len() <= n {
+            built.resize(n + 1, None);
+        }
+        built[n].get_or_insert_with(|| Rc::new(build_signed_rank_cdf(n))).clone()
+    })
+}
+
+fn build_signed_rank_cdf(n: usize) -> Vec<f64> {
     let total = n * (n + 1) / 2;
     // counts[w] = number of subsets of {1..n} with sum w, built one rank at a time.
     let mut counts = vec![0.0f64; total + 1];
