@@ -434,7 +434,7 @@ pub fn sequential(size: Size, seed: u64) -> String {
         "mean rounds (A/A)".into(),
         "benchmark-runs saved (A/A)".into(),
     ]);
-    let aa_big_reps = (size.aa_reps / 5).max(20);
+    let aa_big_reps = (size.aa_reps / 10).max(20);
     let noises = [
         ("assumed (issue 6)", "median", Noise::shared_runner(0.03)),
         ("calibrated, per-side 4.4 %", "min", Noise::calibrated_rounds_min()),
@@ -442,7 +442,7 @@ pub fn sequential(size: Size, seed: u64) -> String {
     ];
     for (name, statistic, noise) in noises {
         let judge = Judge::perfgate(statistic, BUDGET);
-        for rounds in [20, 30, 60] {
+        for rounds in [20, 60] {
             let design = Design::Paired { rounds, per_round: SEQUENTIAL_SAMPLES };
             let run = |benchmarks: usize, change: f64, reps: usize| {
                 let scenario = Scenario { design, noise, benchmarks };
@@ -534,7 +534,7 @@ pub fn sequential_fdr(size: Size, seed: u64) -> String {
         format!("power at +{:.0} %", BUDGET * 200.0),
         "power at +20 %".into(),
     ]);
-    let aa_big_reps = (size.aa_reps / 5).max(20);
+    let aa_big_reps = (size.aa_reps / 10).max(20);
     let noises = [
         ("calibrated, per-side 4.4 %", "min", Noise::calibrated_rounds_min()),
         ("calibrated, per-side 10.9 %", "median", Noise::calibrated_rounds()),

@@ -30,10 +30,14 @@ pub fn paired_log_ratio_of_changes(d: &[f64], confidence: f64) -> LogRatio {
             walsh.push((d[i] + d[j]) / 2.0);
         }
     }
-    walsh.sort_by(f64::total_cmp);
-    let estimate = median_sorted(&walsh);
+    // Three order statistics of the Walsh averages, each by selection (linear) rather than a sort:
+    // a sequential check asks for them for every comparison at every look.
+    let m = walsh.len();
+    let mut order_statistic = |k: usize| *walsh.select_nth_unstable_by(k, f64::total_cmp).1;
+    let estimate =
+        if m % 2 == 1 { order_statistic(m / 2) } else { (order_statistic(m / 2 - 1) + order_statistic(m / 2)) / 2.0 };
     let ci = match signed_rank_depth(d.len(), confidence) {
-        Some(depth) => (walsh[depth - 1], walsh[walsh.len() - depth]),
+        Some(depth) => (order_statistic(depth - 1), order_statistic(m - depth)),
         None => (f64::NEG_INFINITY, f64::INFINITY),
     };
     let z = z_two_sided(confidence);
@@ -113,15 +117,6 @@ pub fn signed_rank_p_beyond(d: &[f64], threshold: f64, worse_is_up: bool) -> f64
     }
     // P(T+ >= observed) = 1 - P(T+ <= observed - 1).
     (1.0 - signed_rank_cdf(n)[observed - 1]).max(0.0)
-}
-
-fn median_sorted(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
-    if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    }
 }
 
 /// The 1-based depth `C` into the sorted Walsh averages whose interval
