@@ -91,8 +91,10 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
         let selections = match select(kpi, head, base) {
             Ok(selections) => selections,
+            // A partial check with nothing of this KPI in its part.
             Err(_) if inputs.partial && !matches_any(kpi, head) => {
-                kpis.push(empty_outcome(config, kpi));
+                let direction = kpi.direction.unwrap_or(Direction::LowerIsBetter);
+                kpis.push(kpi_outcome(config, kpi, direction, budget_of(kpi, &Unit::Ns).unwrap_or_default()));
                 continue;
             }
             Err(message) => return Err(fail(message)),
@@ -127,8 +129,8 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     Ok(report)
 }
 
-/// A KPI of a partial check with nothing to compare in this part.
-fn empty_outcome(config: &Config, kpi: &Kpi) -> KpiOutcome {
+/// A KPI's outcome before its comparisons: what the budget file says about it.
+fn kpi_outcome(config: &Config, kpi: &Kpi, direction: Direction, budget: Budget) -> KpiOutcome {
     KpiOutcome {
         name: kpi.name.clone(),
         suite: kpi.suite.clone(),
@@ -136,8 +138,8 @@ fn empty_outcome(config: &Config, kpi: &Kpi) -> KpiOutcome {
         level: kpi.level,
         primary: kpi.primary,
         statistic: kpi.statistic.to_string(),
-        direction: kpi.direction.unwrap_or(Direction::LowerIsBetter),
-        budget: budget_of(kpi, &Unit::Ns).unwrap_or_default(),
+        direction,
+        budget,
         line: kpi.line,
         config: config.path.display().to_string(),
         overridden: false,
@@ -275,28 +277,13 @@ fn evaluate_kpi(
             kpi.name
         ));
     }
-    let outcome = KpiOutcome {
-        name: kpi.name.clone(),
-        suite: kpi.suite.clone(),
-        verdict: Verdict::Pass,
-        level: kpi.level,
-        primary: kpi.primary,
-        statistic: kpi.statistic.to_string(),
-        direction,
-        budget,
-        line: kpi.line,
-        config: config.path.display().to_string(),
-        overridden: false,
-        comparisons: Vec::new(),
-        run_noise: (have_baseline && !noisy.is_empty()).then(|| NoiseInfo {
-            common_shift: noise.common_shift.exp_m1(),
-            between_sd: noise.between_sd,
-            from_suite: noise.from_suite,
-            benchmarks: noise.benchmarks,
-        }),
-        rounds: None,
-        seconds: None,
-    };
+    let mut outcome = kpi_outcome(config, kpi, direction, budget);
+    outcome.run_noise = (have_baseline && !noisy.is_empty()).then(|| NoiseInfo {
+        common_shift: noise.common_shift.exp_m1(),
+        between_sd: noise.between_sd,
+        from_suite: noise.from_suite,
+        benchmarks: noise.benchmarks,
+    });
     Ok((outcome, pending, note))
 }
 
