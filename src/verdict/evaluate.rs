@@ -21,6 +21,7 @@ const MIN_SUITE_FOR_NOISE: usize = 5;
 /// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
 const NOISE_FLOOR: f64 = 0.005;
 /// What settles a comparison whose run was disturbed.
+const DISTURBED_ROUNDS_SETTLE: &str = "more rounds in which the head run is not disturbed would settle it";
 const DISTURBED_SETTLE: &str =
     "measure again on a quiet machine, or re-run base and head in interleaved rounds (`source = \"rerun\"`)";
 /// A common-mode shift smaller than this is not worth a note.
@@ -60,7 +61,15 @@ struct Relative {
     p_value: Option<f64>,
     noise: RunNoise,
     disturbance: Option<Disturbance>,
-    dropped_rounds: usize,
+    undisturbed: Option<UndisturbedRounds>,
+}
+
+/// Paired rounds in some of which the head's run was disturbed: the interval
+/// of the other rounds, which a failure must also clear.
+struct UndisturbedRounds {
+    /// None when every round's head run was disturbed.
+    adjusted: Option<Adjusted>,
+    disturbed: usize,
 }
 
 struct Pending {
@@ -294,8 +303,9 @@ struct Evidence {
     round_changes: Option<Vec<f64>>,
     /// One run per side: the side whose run was disturbed, if one was.
     disturbance: Option<Disturbance>,
-    /// Paired rounds: rounds left out because one side's run of them was disturbed.
-    dropped_rounds: usize,
+    /// Paired rounds: the log ratio without the rounds whose head run was disturbed, and how many those were.
+    /// (None when every round's head run was disturbed.)
+    undisturbed: Option<(Option<LogRatio>, usize)>,
 }
 
 fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &CompareOptions) -> Result<Evidence, String> {
@@ -306,17 +316,19 @@ fn log_ratio(base: &Series, head: &Series, statistic: Statistic, options: &Compa
         if let Some(rounds) = per_round_statistics(base, head, statistic)? {
             let changes = stats::round_log_ratios(&rounds.base, &rounds.head).map_err(|e| e.to_string())?;
             let ratio = stats::paired_log_ratio_of_changes(&changes, options.confidence);
-            return Ok(Evidence {
-                ratio,
-                round_changes: Some(changes),
-                disturbance: None,
-                dropped_rounds: rounds.disturbed,
+            let disturbed = rounds.head_disturbed.iter().filter(|&&disturbed| disturbed).count();
+            let undisturbed = (disturbed > 0).then(|| {
+                let kept: Vec<f64> =
+                    changes.iter().zip(&rounds.head_disturbed).filter(|(_, &d)| !d).map(|(c, _)| *c).collect();
+                let ratio = (!kept.is_empty()).then(|| stats::paired_log_ratio_of_changes(&kept, options.confidence));
+                (ratio, disturbed)
             });
+            return Ok(Evidence { ratio, round_changes: Some(changes), disturbance: None, undisturbed });
         }
     }
     let ratio = unpaired_log_ratio(base, head, statistic, options)?;
     let disturbance = comparable_runs.then(|| disturbed_runs(&base.samples, &head.samples)).flatten();
-    Ok(Evidence { ratio, round_changes: None, disturbance, dropped_rounds: 0 })
+    Ok(Evidence { ratio, round_changes: None, disturbance, undisturbed: None })
 }
 
 fn unpaired_log_ratio(
@@ -346,11 +358,18 @@ pub(super) struct RoundPairs {
     pub base: Vec<f64>,
     pub head: Vec<f64>,
     /// Rounds left out: one side's run of them was disturbed (`stats::disturbance`).
-    pub disturbed: usize,
+    /// Per round: whether the head's run of it was disturbed (`stats::disturbance`).
+    pub head_disturbed: Vec<bool>,
 }
 
-/// The KPI statistic of each round both sides ran in, when both sides carry rounds,
-/// leaving out rounds in which one side's run was disturbed; None below two rounds.
+/// The KPI statistic of each round both sides ran in, when both sides carry rounds; None below two rounds.
+///
+/// Every round is kept: the rank-based paired interval is not moved far by one odd round, and the
+/// shape of a short run (its spread, its drift) is too variable to tell a disturbed run from an
+/// ordinary one — on a quiet machine the shape rule flags a third to a half of the rounds of
+/// identical code. A failure must therefore also hold without the rounds whose head run looked
+/// disturbed (`judge_relative`), which is all the guard needs: a disturbance can fake a
+/// regression only through the head.
 pub(super) fn per_round_statistics(
     base: &Series,
     head: &Series,
@@ -366,13 +385,11 @@ pub(super) fn per_round_statistics(
     };
     let base_groups = by_round(&base.samples, base_rounds);
     let head_groups = by_round(&head.samples, head_rounds);
-    let mut pairs = RoundPairs { base: Vec::new(), head: Vec::new(), disturbed: 0 };
+    let mut pairs = RoundPairs { base: Vec::new(), head: Vec::new(), head_disturbed: Vec::new() };
     for (round, base_samples) in &base_groups {
         if let Some(head_samples) = head_groups.get(round) {
-            if disturbed_runs(base_samples, head_samples).is_some() {
-                pairs.disturbed += 1;
-                continue;
-            }
+            let disturbance = disturbed_runs(base_samples, head_samples);
+            pairs.head_disturbed.push(disturbance.is_some_and(|disturbance| disturbance.side == "head"));
             let value =
                 |samples: &[f64]| round_statistic(samples, statistic).map_err(|e| format!("round {round}: {e}"));
             pairs.base.push(value(base_samples)?);
@@ -401,15 +418,19 @@ fn relative_threshold(kpi: &Kpi, direction: Direction) -> (f64, bool) {
 }
 
 fn relative_part(kpi: &Kpi, direction: Direction, evidence: Evidence, noise: RunNoise, confidence: f64) -> Relative {
-    let Evidence { ratio, round_changes, disturbance, dropped_rounds } = evidence;
+    let Evidence { ratio, round_changes, disturbance, undisturbed } = evidence;
     let adjusted = stats::adjust(&ratio, &noise, confidence);
+    let undisturbed = undisturbed.map(|(ratio, disturbed)| UndisturbedRounds {
+        adjusted: ratio.map(|ratio| stats::adjust(&ratio, &noise, confidence)),
+        disturbed,
+    });
     let (threshold, worse_is_up) = relative_threshold(kpi, direction);
     let p_value = match (&round_changes, ratio.method) {
         (_, stats::Method::Buckets) => None,
         (Some(changes), _) => Some(stats::signed_rank_p_beyond(changes, threshold, worse_is_up)),
         (None, _) => Some(stats::p_value_beyond(&adjusted, threshold, worse_is_up)),
     };
-    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise, disturbance, dropped_rounds }
+    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise, disturbance, undisturbed }
 }
 
 fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
@@ -524,18 +545,8 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
             reasons.push(format!("relative change undefined: {message}"));
         }
         Some(Ok(relative)) => {
-            // Judged by the interval alone here; the FDR step holds back failures whose q-value is too high.
-            let q = 0.0;
-            let interval = [relative.adjusted.ci.0.exp(), relative.adjusted.ci.1.exp()];
-            let kpi_direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
-            let mut relative_verdicts = Vec::new();
-            if let Some(tau) = kpi.max_regression {
-                relative_verdicts.push(judge_regression(interval, tau.0, kpi_direction, q, config.gate.fdr));
-            }
-            if let Some(ratio) = kpi.min_ratio {
-                relative_verdicts.push(judge_min_ratio(interval, ratio.0, kpi_direction, q, config.gate.fdr));
-            }
-            let mut verdict = Verdict::combine(&relative_verdicts);
+            let interval = ratio_interval(&relative.adjusted);
+            let mut verdict = judge_interval(kpi, &relative, interval, config.gate.fdr);
             let mut reason = relative_reason(verdict, kpi, interval);
             comparison.change = Some(relative.adjusted.estimate.exp_m1());
             comparison.ci = Some([interval[0] - 1.0, interval[1] - 1.0]);
@@ -543,6 +554,24 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
             comparison.method = method_name(&relative);
             if verdict == Verdict::Inconclusive || (verdict == Verdict::Fail && relative.p_value.is_some()) {
                 comparison.settle = Some(settle_text(&relative, config.gate.confidence));
+            }
+            if let (Verdict::Fail, Some(undisturbed)) = (verdict, &relative.undisturbed) {
+                let without = undisturbed.adjusted.as_ref().map(ratio_interval);
+                if without
+                    .is_none_or(|without| judge_interval(kpi, &relative, without, config.gate.fdr) != Verdict::Fail)
+                {
+                    verdict = Verdict::Inconclusive;
+                    let without = match without {
+                        Some([lo, hi]) => format!("[{}, {}]", format_change(lo - 1.0), format_change(hi - 1.0)),
+                        None => "unknown".into(),
+                    };
+                    reason = format!(
+                        "{reason}, but not failed: the head run was disturbed in {} of its rounds, and without them the interval is {without}",
+                        undisturbed.disturbed
+                    );
+                    comparison.disturbed = Some("head".into());
+                    comparison.settle = Some(DISTURBED_ROUNDS_SETTLE.to_string());
+                }
             }
             if let Some(disturbance) = &relative.disturbance {
                 comparison.disturbed = Some(disturbance.side.to_string());
@@ -565,14 +594,31 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
     comparison
 }
 
+/// The ratio interval `[lo, hi]` of an adjusted log ratio.
+fn ratio_interval(adjusted: &Adjusted) -> [f64; 2] {
+    [adjusted.ci.0.exp(), adjusted.ci.1.exp()]
+}
+
+/// A relative comparison's verdict from its ratio interval alone: the FDR step
+/// (`check_wide`) later holds back failures whose q-value is too high.
+fn judge_interval(kpi: &Kpi, relative: &Relative, interval: [f64; 2], fdr: f64) -> Verdict {
+    let q = 0.0;
+    let direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+    let mut verdicts = Vec::new();
+    if let Some(tau) = kpi.max_regression {
+        verdicts.push(judge_regression(interval, tau.0, direction, q, fdr));
+    }
+    if let Some(ratio) = kpi.min_ratio {
+        verdicts.push(judge_min_ratio(interval, ratio.0, direction, q, fdr));
+    }
+    Verdict::combine(&verdicts)
+}
+
 fn method_name(relative: &Relative) -> String {
     let base = match relative.ratio.method {
         stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
         stats::Method::SingleValue => "single-value".to_string(),
-        stats::Method::Paired { rounds } if relative.dropped_rounds > 0 => {
-            format!("paired, {rounds} rounds ({} disturbed left out)", relative.dropped_rounds)
-        }
         stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
         stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
         stats::Method::Exact => "exact".to_string(),

@@ -1,8 +1,9 @@
 //! The guard for disturbed runs on real criterion runs of identical code
 //! (`tests/fixtures/criterion/disturbed/`): `quiet` and `quiet-again` ran on
 //! an idle machine, `other-core-busy` while a busy loop held the other core.
-//! One run per side must not fail a comparison on a disturbed run, and
-//! interleaved rounds leave a disturbed round out.
+//! One run per side must not fail a comparison on a disturbed run; with
+//! interleaved rounds a failure must also hold without the rounds whose head
+//! run was disturbed.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -85,11 +86,12 @@ fn two_quiet_runs_are_called_disturbed_only_where_their_runs_differ() {
     assert_eq!(disturbed, ["slice windows 4", "tuple windows 4"], "{comparisons:#?}");
 }
 
-/// A criterion fixture run as the samples of one round.
-fn round_of(run: &str, round: u32) -> Vec<Benchmark> {
+/// A criterion fixture run as the samples of one round, every sample times `slower`.
+fn round_of(run: &str, round: u32, slower: f64) -> Vec<Benchmark> {
     let path = fixture(&format!("criterion/disturbed/{run}"));
     let mut benchmarks = input::load(Format::Criterion, &path, &InputOptions::default()).unwrap();
     for bench in &mut benchmarks {
+        bench.samples.iter_mut().for_each(|sample| *sample *= slower);
         bench.rounds = Some(vec![round; bench.samples.len()]);
         bench.summary.clear();
     }
@@ -97,10 +99,10 @@ fn round_of(run: &str, round: u32) -> Vec<Benchmark> {
 }
 
 /// Rounds of one side, merged: each benchmark's samples of every round, with their round.
-fn rounds_file(dir: &Path, name: &str, runs: &[&str]) -> std::path::PathBuf {
+fn rounds_file(dir: &Path, name: &str, runs: &[&str], slower: f64) -> std::path::PathBuf {
     let mut merged: BTreeMap<String, Benchmark> = BTreeMap::new();
     for (index, run) in runs.iter().enumerate() {
-        for bench in round_of(run, index as u32 + 1) {
+        for bench in round_of(run, index as u32 + 1, slower) {
             match merged.get_mut(&bench.id) {
                 Some(existing) => {
                     existing.samples.extend(&bench.samples);
@@ -118,20 +120,56 @@ fn rounds_file(dir: &Path, name: &str, runs: &[&str]) -> std::path::PathBuf {
     path
 }
 
-#[test]
-fn interleaved_rounds_leave_a_disturbed_round_out() {
+/// Eight rounds of the quiet runs, alternating.
+const QUIET_ROUNDS: [&str; 8] =
+    ["quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again"];
+
+/// A check of base rounds against head rounds (the head's samples times `slower`).
+fn rounds_check(base: &[&str], head: &[&str], slower: f64) -> (i32, Vec<serde_json::Value>) {
     let dir = tempfile::tempdir().unwrap();
-    // Eight rounds of the quiet runs on both sides; in round 5 the head ran with the other core busy.
-    let quiet = ["quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again"];
-    let mut disturbed = quiet;
-    disturbed[4] = "other-core-busy";
-    let base = rounds_file(dir.path(), "base.json", &quiet);
-    let head = rounds_file(dir.path(), "head.json", &disturbed);
+    let base = rounds_file(dir.path(), "base.json", base, 1.0);
+    let head = rounds_file(dir.path(), "head.json", head, slower);
     let config = per_benchmark_budget(dir.path(), &base, &head);
     let (code, report) = json_report(perfgate().arg("check").arg("--config").arg(config));
-    assert_eq!(code, 0, "{report:#}");
-    let comparisons = comparisons(&report);
-    let for_chunks = comparisons.iter().find(|c| c["bench"] == "for chunks 1").unwrap();
-    assert_eq!(for_chunks["method"], "paired, 7 rounds (1 disturbed left out)", "{for_chunks:#}");
+    (code, comparisons(&report))
+}
+
+#[test]
+fn one_disturbed_round_does_not_fail_unchanged_code() {
+    // In round 5 the head ran with the other core busy.
+    let mut head = QUIET_ROUNDS;
+    head[4] = "other-core-busy";
+    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &head, 1.0);
+    assert_eq!(code, 0, "{comparisons:#?}");
     assert!(comparisons.iter().all(|c| c["verdict"] != "fail"), "{comparisons:#?}");
+    assert!(comparisons.iter().all(|c| c["method"] == "paired, 8 rounds"), "{comparisons:#?}");
+}
+
+#[test]
+fn a_head_disturbed_in_every_round_does_not_fail() {
+    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &["other-core-busy"; 8], 1.0);
+    assert_eq!(code, 0, "{comparisons:#?}");
+    // Without the guard these would fail: their paired intervals lie wholly beyond the budget.
+    let held: Vec<&serde_json::Value> =
+        comparisons.iter().filter(|c| c["reason"].as_str().unwrap().contains("lies wholly beyond")).collect();
+    assert!(!held.is_empty(), "{comparisons:#?}");
+    for comparison in held {
+        assert_eq!(comparison["verdict"], "inconclusive", "{comparison:#}");
+        assert_eq!(comparison["disturbed"], "head");
+        let reason = comparison["reason"].as_str().unwrap();
+        assert!(reason.contains("the head run was disturbed in 8 of its rounds"), "{reason}");
+        assert!(comparison["settle"].as_str().unwrap().contains("not disturbed"), "{comparison:#}");
+    }
+}
+
+#[test]
+fn a_real_regression_fails_although_one_head_round_was_disturbed() {
+    // Every head sample 15 % slower, and round 5 of the head disturbed on top.
+    let mut head = QUIET_ROUNDS;
+    head[4] = "other-core-busy";
+    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &head, 1.15);
+    assert_eq!(code, 1, "{comparisons:#?}");
+    let for_chunks = comparisons.iter().find(|c| c["bench"] == "for chunks 1").unwrap();
+    assert_eq!(for_chunks["verdict"], "fail", "{for_chunks:#}");
+    assert!(comparisons.iter().all(|c| c["verdict"] != "pass"), "{comparisons:#?}");
 }
