@@ -79,5 +79,36 @@ fn whole_suite(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, one_comparison, whole_suite);
+/// One look of a sequential check: 500 benchmarks after 30 interleaved rounds
+/// of 10 samples per side, judged by the paired per-round code (with the
+/// disturbed-run rule over every round). A check takes one look per round.
+fn one_look(c: &mut Criterion) {
+    const ROUNDS: usize = 30;
+    const PER_ROUND: usize = 10;
+    let mut rng = Pcg64::seed_from_u64(3);
+    let mut sides: [Vec<Benchmark>; 2] = [Vec::new(), Vec::new()];
+    for i in 0..SUITE {
+        let level = (1000.0 * (1 + i) as f64).ln();
+        for (side, benchmarks) in sides.iter_mut().enumerate() {
+            let samples = samples(&mut rng, ROUNDS * PER_ROUND, level + 0.01 * side as f64);
+            let mut bench = Benchmark::with_samples(format!("bench/{i}"), "time", Unit::Ns, samples);
+            bench.rounds = Some((0..ROUNDS * PER_ROUND).map(|k| (k / PER_ROUND) as u32 + 1).collect());
+            benchmarks.push(bench);
+        }
+    }
+    let [base, head] = sides;
+    let inputs = Inputs {
+        head: BTreeMap::from([("s".to_string(), head)]),
+        base: Some(BTreeMap::from([("s".to_string(), base)])),
+        ..Inputs::default()
+    };
+    let text = "[[suite]]\nname = \"s\"\n[[kpi]]\nname = \"k\"\nsuite = \"s\"\nbench = \"*\"\nstatistic = \"min\"\nmax-regression = \"3%\"\n";
+    let config = Config::parse(text, Path::new("perf-budget.toml")).expect("valid budget");
+    let mut group = c.benchmark_group("one_look_500_benchmarks_30_rounds");
+    group.sample_size(10);
+    group.bench_function("min", |b| b.iter(|| evaluate(black_box(&config), black_box(&inputs)).expect("judged")));
+    group.finish();
+}
+
+criterion_group!(benches, one_comparison, whole_suite, one_look);
 criterion_main!(benches);
