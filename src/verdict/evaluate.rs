@@ -357,7 +357,6 @@ fn unpaired_log_ratio(
 pub(super) struct RoundPairs {
     pub base: Vec<f64>,
     pub head: Vec<f64>,
-    /// Rounds left out: one side's run of them was disturbed (`stats::disturbance`).
     /// Per round: whether the head's run of it was disturbed (`stats::disturbance`).
     pub head_disturbed: Vec<bool>,
 }
@@ -366,9 +365,9 @@ pub(super) struct RoundPairs {
 ///
 /// Every round is kept: the rank-based paired interval is not moved far by one odd round, and the
 /// shape of a short run (its spread, its drift) is too variable to tell a disturbed run from an
-/// ordinary one — on a quiet machine the shape rule flags a third to a half of the rounds of
-/// identical code. A failure must therefore also hold without the rounds whose head run looked
-/// disturbed (`judge_relative`), which is all the guard needs: a disturbance can fake a
+/// ordinary one — on a quiet machine the shape rule flags 33–57 % of the rounds of identical
+/// code. A failure must therefore also hold without the rounds whose head run looked
+/// disturbed (`finish`), which is all the guard needs: a disturbance can fake a
 /// regression only through the head.
 pub(super) fn per_round_statistics(
     base: &Series,
@@ -561,10 +560,7 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
                     .is_none_or(|without| judge_interval(kpi, &relative, without, config.gate.fdr) != Verdict::Fail)
                 {
                     verdict = Verdict::Inconclusive;
-                    let without = match without {
-                        Some([lo, hi]) => format!("[{}, {}]", format_change(lo - 1.0), format_change(hi - 1.0)),
-                        None => "unknown".into(),
-                    };
+                    let without = without.map_or_else(|| "unknown".into(), change_interval);
                     reason = format!(
                         "{reason}, but not failed: the head run was disturbed in {} of its rounds, and without them the interval is {without}",
                         undisturbed.disturbed
@@ -592,6 +588,11 @@ fn finish(kpi: &Kpi, item: Pending, config: &Config) -> Comparison {
     comparison.verdict = Verdict::combine(&verdicts);
     comparison.reason = reasons.join("; ");
     comparison
+}
+
+/// A ratio interval as changes, e.g. `[+1.2%, +4.5%]`.
+fn change_interval(interval: [f64; 2]) -> String {
+    format!("[{}, {}]", format_change(interval[0] - 1.0), format_change(interval[1] - 1.0))
 }
 
 /// The ratio interval `[lo, hi]` of an adjusted log ratio.
@@ -637,7 +638,7 @@ fn relative_reason(verdict: Verdict, kpi: &Kpi, interval: [f64; 2]) -> String {
         (None, Some(ratio)) => format!("the {}x target", ratio.0),
         (None, None) => "the budget".into(),
     };
-    let change = format!("[{}, {}]", format_change(interval[0] - 1.0), format_change(interval[1] - 1.0));
+    let change = change_interval(interval);
     match verdict {
         Verdict::Fail => format!("interval {change} lies wholly beyond {budget}"),
         Verdict::Pass => format!("interval {change} lies within {budget}"),

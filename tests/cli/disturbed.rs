@@ -124,6 +124,13 @@ fn rounds_file(dir: &Path, name: &str, runs: &[&str], slower: f64) -> std::path:
 const QUIET_ROUNDS: [&str; 8] =
     ["quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again", "quiet", "quiet-again"];
 
+/// The quiet rounds with the head's round 5 run while the other core was busy.
+fn one_disturbed_round() -> [&'static str; 8] {
+    let mut rounds = QUIET_ROUNDS;
+    rounds[4] = "other-core-busy";
+    rounds
+}
+
 /// A check of base rounds against head rounds (the head's samples times `slower`).
 fn rounds_check(base: &[&str], head: &[&str], slower: f64) -> (i32, Vec<serde_json::Value>) {
     let dir = tempfile::tempdir().unwrap();
@@ -136,10 +143,7 @@ fn rounds_check(base: &[&str], head: &[&str], slower: f64) -> (i32, Vec<serde_js
 
 #[test]
 fn one_disturbed_round_does_not_fail_unchanged_code() {
-    // In round 5 the head ran with the other core busy.
-    let mut head = QUIET_ROUNDS;
-    head[4] = "other-core-busy";
-    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &head, 1.0);
+    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &one_disturbed_round(), 1.0);
     assert_eq!(code, 0, "{comparisons:#?}");
     assert!(comparisons.iter().all(|c| c["verdict"] != "fail"), "{comparisons:#?}");
     assert!(comparisons.iter().all(|c| c["method"] == "paired, 8 rounds"), "{comparisons:#?}");
@@ -165,9 +169,7 @@ fn a_head_disturbed_in_every_round_does_not_fail() {
 #[test]
 fn a_real_regression_fails_although_one_head_round_was_disturbed() {
     // Every head sample 15 % slower, and round 5 of the head disturbed on top.
-    let mut head = QUIET_ROUNDS;
-    head[4] = "other-core-busy";
-    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &head, 1.15);
+    let (code, comparisons) = rounds_check(&QUIET_ROUNDS, &one_disturbed_round(), 1.15);
     assert_eq!(code, 1, "{comparisons:#?}");
     let for_chunks = comparisons.iter().find(|c| c["bench"] == "for chunks 1").unwrap();
     assert_eq!(for_chunks["verdict"], "fail", "{for_chunks:#}");
