@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 
 pub mod buckets;
 pub mod histogram;
+pub mod statistic;
+pub mod units;
+
+pub use statistic::Statistic;
 
 use buckets::BucketCount;
 use histogram::Histogram;

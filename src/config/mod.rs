@@ -11,11 +11,10 @@ use crate::input::{FieldMap, Format, InputOptions};
 use crate::model::Direction;
 
 mod error;
-pub mod statistic;
 pub mod units;
 
 pub use error::ConfigError;
-pub use statistic::Statistic;
+pub use crate::model::Statistic;
 pub use units::{Percent, Quantity, Ratio};
 
 /// Default file name, searched upward from the working directory.
@@ -392,10 +391,10 @@ fn validate_unit(suite: &Suite) -> Result<(), (String, String)> {
             "remove `unit`; this format carries its own units".into(),
         ));
     }
-    if crate::input::hlog::value_unit_ns(unit).is_none() {
+    if crate::model::units::nanoseconds_per(unit).is_none() {
         return Err((
             format!("suite {:?}: unit = {unit:?} is not a unit of hlog values", suite.name),
-            format!("use one of {} (the unit the recorder used)", crate::input::hlog::VALUE_UNITS.join(", ")),
+            format!("use one of {} (the unit the recorder used)", crate::model::units::duration_words()),
         ));
     }
     Ok(())

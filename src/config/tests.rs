@@ -178,7 +178,7 @@ fn hlog_value_units_are_checked_with_a_hint() {
     let error = parse(&suite("hlog", "minutes")).unwrap_err();
     assert_eq!(error.line, 1, "{error}");
     assert!(error.message.contains("unit = \"minutes\" is not a unit of hlog values"), "{error}");
-    assert_eq!(error.hint.as_deref(), Some("use one of ns, us, ms, s (the unit the recorder used)"));
+    assert_eq!(error.hint.as_deref(), Some("use one of ns, us, ms, s, min, h (the unit the recorder used)"));
     let error = parse(&suite("k6", "ms")).unwrap_err();
     assert!(error.message.contains("applies to hlog inputs only, not k6"), "{error}");
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::model::units::{self, bytes_per, nanoseconds_per, rate_multiplier};
 use crate::model::Unit;
 
 /// A budget value as written, parsed into canonical units
@@ -22,20 +23,6 @@ pub enum Quantity {
     /// A number without a unit, taken in the metric's own unit.
     Number(f64),
 }
-
-const DURATION_UNITS: &[(&str, f64)] =
-    &[("ns", 1.0), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("min", 60e9), ("h", 3600e9)];
-const SIZE_UNITS: &[(&str, f64)] = &[
-    ("B", 1.0),
-    ("kB", 1e3),
-    ("KB", 1e3),
-    ("MB", 1e6),
-    ("GB", 1e9),
-    ("KiB", 1024.0),
-    ("MiB", 1048576.0),
-    ("GiB", 1073741824.0),
-];
-const SUFFIX_MULTIPLIERS: &[(&str, f64)] = &[("", 1.0), ("k", 1e3), ("M", 1e6), ("G", 1e9)];
 
 impl Quantity {
     /// Parses `"1.5ms"`, `"3%"`, `"2MiB"`, `"500/s"`, `"0.01"`.
@@ -58,14 +45,14 @@ impl Quantity {
         if unit == "%" {
             return Ok(Quantity::Percent(value / 100.0));
         }
-        if let Some(factor) = lookup(DURATION_UNITS, unit) {
+        if let Some(factor) = nanoseconds_per(unit) {
             return Ok(Quantity::Duration(value * factor));
         }
-        if let Some(factor) = lookup(SIZE_UNITS, unit) {
+        if let Some(factor) = bytes_per(unit) {
             return Ok(Quantity::Bytes(value * factor));
         }
         if let Some(prefix) = unit.strip_suffix("/s") {
-            if let Some(factor) = lookup(SUFFIX_MULTIPLIERS, prefix) {
+            if let Some(factor) = rate_multiplier(prefix) {
                 return Ok(Quantity::PerSecond(value * factor));
             }
         }
@@ -90,15 +77,11 @@ impl Quantity {
     }
 }
 
-fn lookup(table: &[(&str, f64)], unit: &str) -> Option<f64> {
-    table.iter().find(|(name, _)| *name == unit).map(|(_, factor)| *factor)
-}
-
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Quantity::Duration(ns) => f.write_str(&crate::report::units::format_value(*ns, &Unit::Ns)),
-            Quantity::Bytes(bytes) => f.write_str(&crate::report::units::format_value(*bytes, &Unit::Bytes)),
+            Quantity::Duration(ns) => f.write_str(&units::format_value(*ns, &Unit::Ns)),
+            Quantity::Bytes(bytes) => f.write_str(&units::format_value(*bytes, &Unit::Bytes)),
             Quantity::Percent(fraction) => write!(f, "{}%", trim_float(fraction * 100.0)),
             Quantity::PerSecond(rate) => write!(f, "{}/s", trim_float(*rate)),
             Quantity::Number(value) => f.write_str(&trim_float(*value)),
@@ -190,6 +173,7 @@ mod tests {
         assert_eq!(Quantity::parse("1.5ms"), Ok(Quantity::Duration(1_500_000.0)));
         assert_eq!(Quantity::parse("1s"), Ok(Quantity::Duration(1e9)));
         assert_eq!(Quantity::parse("2 min"), Ok(Quantity::Duration(120e9)));
+        assert_eq!(Quantity::parse("20sec"), Ok(Quantity::Duration(20e9)), "the word tools print");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::{Breakdown, Group};
 use crate::model::Unit;
-use crate::report::units::format_value;
+use crate::model::units::format_value;
 use crate::report::OutputFormat;
 
 /// Renders `breakdown` in `format`.

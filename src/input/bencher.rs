@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::nanoseconds_per;
+use crate::model::units::nanoseconds_per;
 use super::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 

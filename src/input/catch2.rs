@@ -21,7 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::nanoseconds_per;
+use crate::model::units::nanoseconds_per;
 use super::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 

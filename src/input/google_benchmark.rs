@@ -19,7 +19,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::{nanoseconds_per, normalize, repeated, secondary_id, Scaled};
+use super::units::{normalize, repeated, secondary_id, Scaled};
+use crate::model::units::nanoseconds_per;
 use super::{validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 

@@ -37,13 +37,11 @@ use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry, L
 use hdrhistogram::serialization::Deserializer;
 
 use super::rows::{series_id, Tags, LATENCY_METRIC};
-use super::units::nanoseconds_per;
+use crate::model::units::{duration_words, nanoseconds_per};
 use super::{InputError, Location};
 use crate::model::histogram::{self, Histogram};
 use crate::model::{Benchmark, Unit};
 
-/// The units a suite's `unit` may name for hlog values.
-pub const VALUE_UNITS: [&str; 4] = ["ns", "us", "ms", "s"];
 /// The unit of hlog values when the suite names none.
 pub const DEFAULT_VALUE_UNIT: &str = "ns";
 /// The tag that carries an interval's `Tag=NAME`.
@@ -58,11 +56,6 @@ const V2_HEADER_BYTES: usize = 40;
 /// in memory, but its encoding is far smaller).
 const MAX_DECOMPRESSED_BYTES: u64 = 64 << 20;
 
-/// Nanoseconds per hlog value in `unit`, or `None` when it is not one of [`VALUE_UNITS`].
-pub fn value_unit_ns(unit: &str) -> Option<f64> {
-    VALUE_UNITS.contains(&unit).then(|| nanoseconds_per(unit)).flatten()
-}
-
 /// Largest relative distance between a value recorded in an HDR histogram with
 /// `significant_digits` and its representative in perfgate's histogram.
 pub fn relative_error_bound(significant_digits: u8) -> f64 {
@@ -70,11 +63,11 @@ pub fn relative_error_bound(significant_digits: u8) -> f64 {
     (1.0 + 1.0 / sub_buckets) * (1.0 + histogram::RELATIVE_ERROR) - 1.0
 }
 
-/// Load an interval log whose values are in `unit` (see [`VALUE_UNITS`]; `None`: nanoseconds).
+/// Load an interval log whose values are in `unit` (a duration word; `None`: nanoseconds).
 pub fn load(path: &Path, unit: Option<&str>) -> Result<Vec<Benchmark>, InputError> {
     let unit = unit.unwrap_or(DEFAULT_VALUE_UNIT);
-    let ns_per_value = value_unit_ns(unit).ok_or_else(|| {
-        InputError::whole(path, format!("hlog value unit {unit:?} is not supported: expected ns, us, ms or s"))
+    let ns_per_value = nanoseconds_per(unit).ok_or_else(|| {
+        InputError::whole(path, format!("hlog value unit {unit:?} is not supported: expected one of {}", duration_words()))
     })?;
     let bytes = std::fs::read(path).map_err(|e| InputError::io(path, &e))?;
     let text = with_parseable_lines(&bytes);

@@ -181,7 +181,7 @@ fn errors_name_the_line_and_what_was_expected() {
     assert_eq!(load_text(&crlf).unwrap().len(), 3);
 
     let error = test_support::load_text(|path| load(path, Some("minutes")), &log).unwrap_err();
-    assert!(error.message.contains("expected ns, us, ms or s"), "{error}");
+    assert!(error.message.contains("expected one of ns, us, ms, s, min, h"), "{error}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::rows::csv_table::required_column_index;
 use super::rows::derived::TimestampUnit;
-use super::rows::nanos_per_unit;
+use crate::model::units::nanoseconds_per;
 use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
@@ -38,7 +38,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
             ),
             _ => optional("success").map_or(FailureRule::Unknown, |c| FailureRule::SuccessColumn(c, "success".into())),
         },
-        nanos_per_unit: nanos_per_unit("ms").unwrap_or(1e6),
+        nanos_per_unit: nanoseconds_per("ms").unwrap_or(1e6),
         bad_row_limit: options.max_bad_rows,
         // Epoch ms by default; JMeter may be set to write dates, which are used when they are RFC 3339.
         timestamp: optional("timeStamp").map(|index| TimestampColumn {

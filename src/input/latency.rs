@@ -28,7 +28,8 @@ use super::rows::derived::TimestampUnit;
 use super::rows::derived::{parse_timestamp_ns, ErrorStatuses};
 use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::rows::request_lane::{self, Outcome, RequestLane};
-use super::rows::{duration_ns, nanos_per_unit, ndjson, parse_duration_ns, parse_number, RequestRecord};
+use crate::model::units::{duration_words, nanoseconds_per};
+use super::rows::{duration_ns, ndjson, parse_duration_ns, parse_number, RequestRecord};
 use super::{FieldMap, InputError, InputOptions};
 use crate::model::Benchmark;
 
@@ -204,10 +205,10 @@ fn options_error<T>(path: &Path, result: Result<T, String>) -> Result<T, InputEr
 }
 
 fn latency_scale(path: &Path, fields: &FieldMap) -> Result<f64, InputError> {
-    nanos_per_unit(&fields.latency_unit).ok_or_else(|| {
+    nanoseconds_per(&fields.latency_unit).ok_or_else(|| {
         InputError::whole(
             path,
-            format!("latency unit {:?} is not supported: expected ns, us, ms or s", fields.latency_unit),
+            format!("latency unit {:?} is not supported: expected one of {}", fields.latency_unit, duration_words()),
         )
     })
 }

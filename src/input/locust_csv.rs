@@ -22,7 +22,8 @@ use std::path::Path;
 use super::rows::csv_table::{Column, CsvTable, Row};
 use super::rows::{request_tags, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use super::text::parse_number;
-use super::units::{nanoseconds_per, percentile_key};
+use super::units::percentile_key;
+use crate::model::units::nanoseconds_per;
 use super::InputError;
 use crate::model::{Benchmark, Unit};
 

@@ -17,7 +17,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::text::parse_number;
-use super::units::{nanoseconds_per, percentile_key};
+use super::units::percentile_key;
+use crate::model::units::nanoseconds_per;
 use super::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 

@@ -5,6 +5,7 @@
 //! then follows from its unit ([`Unit::default_direction`]): times, bytes and
 //! counts are lower-is-better, rates higher-is-better.
 
+use crate::model::units::{bytes_per, COUNTS, OPERATIONS};
 use crate::model::{Benchmark, Unit};
 
 /// A unit as perfgate stores it, and the factor that turns the tool's values into it.
@@ -20,28 +21,7 @@ impl Scaled {
     }
 }
 
-const DURATIONS: &[(&str, f64)] =
-    &[("ns", 1.0), ("us", 1e3), ("µs", 1e3), ("μs", 1e3), ("ms", 1e6), ("s", 1e9), ("sec", 1e9), ("min", 60e9)];
-
-const SIZES: &[(&str, f64)] = &[
-    ("B", 1.0),
-    ("bytes", 1.0),
-    ("kB", 1e3),
-    ("KB", 1e3),
-    ("MB", 1e6),
-    ("GB", 1e9),
-    ("KiB", 1024.0),
-    ("MiB", 1048576.0),
-    ("GiB", 1073741824.0),
-];
-
-/// Words tools use for "one operation" in rates such as `ops/s`.
-const OPERATIONS: &[&str] = &["ops", "op", "items", "iterations", "calls", "requests", "reqs", ""];
-
-/// Nanoseconds in one `unit` (`ns`, `us`/`µs`, `ms`, `s`, `min`).
-pub fn nanoseconds_per(unit: &str) -> Option<f64> {
-    lookup(DURATIONS, unit)
-}
+use crate::model::units::nanoseconds_per;
 
 /// A duration printed with its unit glued on (`338.00us`, `1.29ms`, `2.5s`, and wrk's
 /// `8.65m` and `1.02h` past a minute), in nanoseconds.
@@ -61,7 +41,7 @@ pub fn glued_duration_ns(text: &str) -> Option<f64> {
 /// for 0 and 100 (the minimum and maximum, which tools print on their own)
 /// and for anything outside them.
 pub fn percentile_key(percent: f64) -> Option<String> {
-    let statistic: crate::config::Statistic = format!("p{percent}").parse().ok()?;
+    let statistic: crate::model::Statistic = format!("p{percent}").parse().ok()?;
     Some(statistic.summary_key())
 }
 
@@ -75,10 +55,10 @@ pub fn normalize(text: &str) -> Scaled {
     if let Some(ns) = nanoseconds_per(unit) {
         return Scaled::new(Unit::Ns, ns);
     }
-    if let Some(bytes) = lookup(SIZES, unit) {
+    if let Some(bytes) = bytes_per(unit) {
         return Scaled::new(Unit::Bytes, bytes);
     }
-    if matches!(unit, "allocs" | "allocations" | "count" | "counts") {
+    if COUNTS.contains(&unit) {
         return Scaled::new(Unit::Count, 1.0);
     }
     if per_operation.is_none() {
@@ -96,14 +76,10 @@ pub fn normalize(text: &str) -> Scaled {
 fn rate(text: &str) -> Option<Scaled> {
     let (amount, per) = text.rsplit_once('/')?;
     let seconds = nanoseconds_per(per)? / 1e9;
-    if let Some(bytes) = lookup(SIZES, amount) {
+    if let Some(bytes) = bytes_per(amount) {
         return Some(Scaled::new(Unit::BytesPerSecond, bytes / seconds));
     }
     OPERATIONS.contains(&amount).then(|| Scaled::new(Unit::PerSecond, 1.0 / seconds))
-}
-
-fn lookup(table: &[(&str, f64)], unit: &str) -> Option<f64> {
-    table.iter().find(|(name, _)| *name == unit).map(|(_, factor)| *factor)
 }
 
 /// A benchmark from a tool's repeated measurements of one metric, each the

@@ -1,7 +1,7 @@
 //! The cells every table shows for a comparison (baseline, head, change,
 //! interval, status), formatted once for the text and markdown renderers.
 
-use super::units::{format_change, format_change_interval, format_value};
+use crate::model::units::{format_change, format_change_interval, format_value};
 use crate::verdict::{Comparison, Verdict};
 
 /// Formatted cells of one comparison.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::runner::plan::human;
+use crate::model::units::human_duration as human;
 use crate::verdict::outcome::Stop;
 use crate::verdict::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
@@ -12,7 +12,6 @@ pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod text;
-pub mod units;
 
 pub use cells::Cells;
 

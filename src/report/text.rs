@@ -6,7 +6,7 @@ use std::fmt::Write;
 use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
-use super::units::{format_change, format_value};
+use crate::model::units::{format_change, format_value};
 use super::{headline, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 

@@ -57,18 +57,6 @@ pub fn rounds_that_fit(budget: &Budget, first_round: Duration) -> u32 {
     (1 + more.floor().min(f64::from(u32::MAX - 1)) as u32).min(budget.max_rounds)
 }
 
-/// A duration as people read it: `45 s`, `7.5 min`, `1.2 h`.
-pub fn human(duration: Duration) -> String {
-    let seconds = duration.as_secs_f64();
-    if seconds < 90.0 {
-        format!("{seconds:.0} s")
-    } else if seconds < 5400.0 {
-        format!("{:.1} min", seconds / 60.0)
-    } else {
-        format!("{:.1} h", seconds / 3600.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +80,7 @@ mod tests {
         assert_eq!(rounds_that_fit(&BUDGET, Duration::from_secs(10)), 30, "never more than the most rounds");
         assert_eq!(rounds_that_fit(&BUDGET, Duration::from_secs(1000)), 1);
         assert_eq!(shortest_round(63), Duration::from_secs_f64(50.4));
-        assert_eq!(human(Duration::from_secs(45)), "45 s");
-        assert_eq!(human(Duration::from_secs(450)), "7.5 min");
+        assert_eq!(crate::model::units::human_duration(Duration::from_secs(45)), "45 s");
+        assert_eq!(crate::model::units::human_duration(Duration::from_secs(450)), "7.5 min");
     }
 }

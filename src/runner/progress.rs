@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::plan::human;
+use crate::model::units::human_duration as human;
 
 /// Where progress goes.
 pub enum Progress {

@@ -19,7 +19,8 @@ use rand_pcg::Pcg64;
 
 use super::command::RunError;
 use super::harness::{Harness, Steering};
-use super::plan::{self, human, Budget};
+use super::plan::{self, Budget};
+use crate::model::units::human_duration as human;
 use super::progress::Progress;
 use super::suite::{collect_suite, RunSettings, Steer, Tree};
 use crate::config::Suite;

@@ -26,7 +26,7 @@ use super::series::{estimator, Series};
 use crate::config::Statistic;
 use crate::model::buckets::{self, BucketCount};
 use crate::model::{Benchmark, Unit};
-use crate::report::units::format_value;
+use crate::model::units::format_value;
 use crate::stats::{self, Bucketed, LogRatio};
 
 /// What would settle an inconclusive bucketed comparison.

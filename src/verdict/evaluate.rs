@@ -12,7 +12,7 @@ use super::{judge_absolute, judge_min_ratio, judge_regression};
 use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
 use crate::config::{Config, Kpi, Level, Statistic};
 use crate::model::{Benchmark, Direction, Unit};
-use crate::report::units::{format_change, format_value};
+use crate::model::units::{format_change, format_value};
 use crate::stats::disturbance::{disturbed_runs, Disturbance};
 use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 

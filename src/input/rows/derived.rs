@@ -89,7 +89,7 @@ impl TimestampUnit {
     pub fn parse(text: &str) -> Result<Self, String> {
         match text {
             "auto" => Ok(TimestampUnit::Auto),
-            unit => super::nanos_per_unit(unit)
+            unit => crate::model::units::nanoseconds_per(unit)
                 .map(TimestampUnit::Scaled)
                 .ok_or_else(|| format!("unknown `timestamp-unit` {unit:?}: expected auto, s, ms, us or ns")),
         }

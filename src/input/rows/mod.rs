@@ -158,17 +158,6 @@ pub fn parse_duration_field_ns(text: &[u8], nanos_per_unit: f64) -> Result<f64, 
     duration_ns(value, nanos_per_unit)
 }
 
-/// Nanoseconds per unit of a latency column (`ns`, `us`/`µs`, `ms`, `s`).
-pub fn nanos_per_unit(unit: &str) -> Option<f64> {
-    match unit.trim() {
-        "ns" => Some(1.0),
-        "us" | "µs" | "μs" => Some(1e3),
-        "ms" => Some(1e6),
-        "s" => Some(1e9),
-        _ => None,
-    }
-}
-
 /// Parses a duration written in some unit into nanoseconds, or says what was
 /// expected. Rejects negative, NaN and infinite values.
 pub fn parse_duration_ns(text: &str, nanos_per_unit: f64) -> Result<f64, String> {
@@ -188,6 +177,7 @@ pub fn duration_ns(value: f64, nanos_per_unit: f64) -> Result<f64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::units::nanoseconds_per;
 
     fn tags(pairs: &[(&str, &str)]) -> Tags {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
@@ -246,9 +236,9 @@ mod tests {
 
     #[test]
     fn durations_convert_to_nanoseconds_and_reject_nonsense() {
-        assert_eq!(parse_duration_ns("1.5", nanos_per_unit("ms").unwrap()), Ok(1_500_000.0));
-        assert_eq!(parse_duration_ns(" 2 ", nanos_per_unit("s").unwrap()), Ok(2e9));
-        assert_eq!(nanos_per_unit("minutes"), None);
+        assert_eq!(parse_duration_ns("1.5", nanoseconds_per("ms").unwrap()), Ok(1_500_000.0));
+        assert_eq!(parse_duration_ns(" 2 ", nanoseconds_per("s").unwrap()), Ok(2e9));
+        assert_eq!(nanoseconds_per("minutes"), None);
         assert!(parse_duration_ns("-1", 1.0).unwrap_err().contains("non-negative"));
         assert!(parse_duration_ns("NaN", 1.0).is_err());
         assert!(parse_duration_ns("fast", 1.0).unwrap_err().contains("expected a number"));

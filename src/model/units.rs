@@ -1,6 +1,88 @@
-//! Human-readable numbers for reports: `812 ns`, `1.23 ms`, `4.5 MiB`, `+5.2%`.
+//! The one vocabulary of units: the words the budget file and the tools'
+//! outputs use for durations, sizes and rates, with the factor to perfgate's
+//! canonical units (nanoseconds, bytes, events per second), and the way
+//! reports write values back (`812 ns`, `1.23 ms`, `4.5 MiB`, `+5.2%`).
+//! Words mean the same wherever they appear: `20sec` is a budget's timeout
+//! exactly as `sec` is a tool's unit.
 
 use crate::model::Unit;
+
+/// Duration words and nanoseconds in one of each.
+pub const DURATIONS: &[(&str, f64)] = &[
+    ("ns", 1.0),
+    ("us", 1e3),
+    ("µs", 1e3),
+    ("μs", 1e3),
+    ("ms", 1e6),
+    ("s", 1e9),
+    ("sec", 1e9),
+    ("min", 60e9),
+    ("h", 3600e9),
+];
+
+/// Size words and bytes in one of each.
+pub const SIZES: &[(&str, f64)] = &[
+    ("B", 1.0),
+    ("bytes", 1.0),
+    ("kB", 1e3),
+    ("KB", 1e3),
+    ("MB", 1e6),
+    ("GB", 1e9),
+    ("KiB", 1024.0),
+    ("MiB", 1048576.0),
+    ("GiB", 1073741824.0),
+];
+
+/// Multipliers written before a rate's `/s` (`1.5k/s`).
+pub const RATE_MULTIPLIERS: &[(&str, f64)] = &[("", 1.0), ("k", 1e3), ("M", 1e6), ("G", 1e9)];
+
+/// Words for "one operation" in rates such as `ops/s`.
+pub const OPERATIONS: &[&str] = &["ops", "op", "items", "iterations", "calls", "requests", "reqs", ""];
+
+/// Words for a plain count of events.
+pub const COUNTS: &[&str] = &["allocs", "allocations", "count", "counts"];
+
+/// Nanoseconds in one `unit` (`ns`, `us`/`µs`, `ms`, `s`/`sec`, `min`, `h`).
+pub fn nanoseconds_per(unit: &str) -> Option<f64> {
+    lookup(DURATIONS, unit.trim())
+}
+
+/// Bytes in one `unit` (`B`, `kB`, `MiB`, ...).
+pub fn bytes_per(unit: &str) -> Option<f64> {
+    lookup(SIZES, unit.trim())
+}
+
+/// The factor of a rate multiplier (`k` in `1.5k/s`).
+pub fn rate_multiplier(prefix: &str) -> Option<f64> {
+    lookup(RATE_MULTIPLIERS, prefix)
+}
+
+/// The duration words without their synonyms (`ns, us, ms, s, min, h`), for messages that say what is accepted.
+pub fn duration_words() -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for (i, (name, factor)) in DURATIONS.iter().enumerate() {
+        if DURATIONS[..i].iter().all(|(_, earlier)| earlier != factor) {
+            words.push(name);
+        }
+    }
+    words.join(", ")
+}
+
+fn lookup(table: &[(&str, f64)], unit: &str) -> Option<f64> {
+    table.iter().find(|(name, _)| *name == unit).map(|(_, factor)| *factor)
+}
+
+/// A duration for people: `42 s`, `3.5 min`, `1.2 h`.
+pub fn human_duration(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs_f64();
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 5400.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
 
 /// A value in its unit, scaled to the most readable prefix, three significant digits.
 pub fn format_value(value: f64, unit: &Unit) -> String {
@@ -90,6 +172,18 @@ mod tests {
         assert_eq!(format_value(1500.0, &Unit::PerSecond), "1.5k/s");
         assert_eq!(format_value(42.0, &Unit::Count), "42");
         assert_eq!(format_value(1.5e6, &Unit::Other("instructions".into())), "1500000 instructions");
+    }
+
+    #[test]
+    fn the_budget_file_and_the_tools_share_their_words() {
+        assert_eq!(nanoseconds_per("sec"), Some(1e9));
+        assert_eq!(nanoseconds_per(" ms "), Some(1e6));
+        assert_eq!(nanoseconds_per("h"), Some(3600e9));
+        assert_eq!(bytes_per("bytes"), Some(1.0));
+        assert_eq!(bytes_per("MiB"), Some(1048576.0));
+        assert_eq!(rate_multiplier("k"), Some(1e3));
+        assert_eq!(nanoseconds_per("parsecs"), None);
+        assert_eq!(duration_words(), "ns, us, ms, s, min, h");
     }
 
     #[test]
