@@ -154,17 +154,17 @@ fn adapters(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp folder");
     let size = |path: &Path| std::fs::metadata(path).expect("generated").len();
     let inputs = [
-        ("latency_csv_1M_rows", Format::LatencyCsv, latency_csv(dir.path(), 1_000_000)),
+        ("latency_csv_1M_rows", Format::LATENCY_CSV, latency_csv(dir.path(), 1_000_000)),
         ("k6_ndjson_200k_points", Format::K6, k6_ndjson(dir.path(), 200_000)),
-        ("jmeter_jtl_500k_rows", Format::Jmeter, jmeter_jtl(dir.path(), 500_000)),
-        ("hyperfine_100x1000_runs", Format::Hyperfine, hyperfine_json(dir.path(), 100, 1000)),
-        ("bencher_50k_lines", Format::Bencher, bencher_text(dir.path(), 50_000)),
+        ("jmeter_jtl_500k_rows", Format::JMETER, jmeter_jtl(dir.path(), 500_000)),
+        ("hyperfine_100x1000_runs", Format::HYPERFINE, hyperfine_json(dir.path(), 100, 1000)),
+        ("bencher_50k_lines", Format::BENCHER, bencher_text(dir.path(), 50_000)),
     ];
     for (name, format, path) in &inputs {
         bench_input(c, name, *format, path, size(path));
     }
     let (folder, bytes) = criterion_folder(dir.path(), 500, 100);
-    bench_input(c, "criterion_500_benches", Format::Criterion, &folder, bytes);
+    bench_input(c, "criterion_500_benches", Format::CRITERION, &folder, bytes);
 }
 
 criterion_group!(benches, adapters);

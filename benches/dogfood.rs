@@ -33,7 +33,7 @@ fn parsing(c: &mut Criterion) {
     });
     let hyperfine = root.join("tests/fixtures/hyperfine/parameterized.json");
     c.bench_function("input/hyperfine_export", |b| {
-        b.iter(|| input::load(Format::Hyperfine, black_box(&hyperfine), &InputOptions::default()).expect("valid"))
+        b.iter(|| input::load(Format::HYPERFINE, black_box(&hyperfine), &InputOptions::default()).expect("valid"))
     });
 }
 

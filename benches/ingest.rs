@@ -125,18 +125,18 @@ fn bench_ingest(c: &mut Criterion) {
     let gz = dir.path().join("requests.csv.gz");
     gzip(&csv, &gz);
     let inputs: Vec<(&str, Format, PathBuf, PathBuf)> = vec![
-        ("latency-csv", Format::LatencyCsv, csv.clone(), csv.clone()),
-        ("latency-csv.gz", Format::LatencyCsv, gz, csv.clone()),
-        ("jmeter", Format::Jmeter, dir.path().join("results.jtl"), dir.path().join("results.jtl")),
+        ("latency-csv", Format::LATENCY_CSV, csv.clone(), csv.clone()),
+        ("latency-csv.gz", Format::LATENCY_CSV, gz, csv.clone()),
+        ("jmeter", Format::JMETER, dir.path().join("results.jtl"), dir.path().join("results.jtl")),
         (
             "latency-ndjson",
-            Format::LatencyNdjson,
+            Format::LATENCY_NDJSON,
             dir.path().join("requests.ndjson"),
             dir.path().join("requests.ndjson"),
         ),
         ("k6", Format::K6, dir.path().join("k6.ndjson"), dir.path().join("k6.ndjson")),
-        ("k6-csv", Format::K6Csv, dir.path().join("k6.csv"), dir.path().join("k6.csv")),
-        ("vegeta-csv", Format::VegetaCsv, dir.path().join("vegeta.csv"), dir.path().join("vegeta.csv")),
+        ("k6-csv", Format::K6_CSV, dir.path().join("k6.csv"), dir.path().join("k6.csv")),
+        ("vegeta-csv", Format::VEGETA_CSV, dir.path().join("vegeta.csv"), dir.path().join("vegeta.csv")),
     ];
     jmeter(&inputs[2].2, rows);
     latency_ndjson(&inputs[3].2, rows);

@@ -298,7 +298,7 @@ pub struct ExplainArgs {
     #[arg(long, default_value = "latency", value_name = "METRIC")]
     pub metric: String,
     /// Input format [default: auto-detected]
-    #[arg(long, value_enum, default_value_t = Format::Auto, value_name = "FORMAT")]
+    #[arg(long, value_enum, default_value_t = Format::AUTO, value_name = "FORMAT")]
     pub input_format: Format,
 }
 

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use super::Baseline;
 use crate::collect::used_suites;
 use crate::config::Config;
-use crate::input::{self, detect, Format};
+use crate::input::{self, detect, Format, InputOptions};
 use crate::verdict::outcome::BaselineInfo;
 
 /// Baseline results from a results file: `cli_path` (from `--baseline`), else each suite's
@@ -31,8 +31,12 @@ pub fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
                 suite.name
             ),
         };
-        let format = if is_normalized(&path) { Format::Perfgate } else { suite.format };
-        let benchmarks = input::load(format, &path, &suite.input_options())
+        let format = if is_normalized(&path) {
+            Format::PERFGATE
+        } else {
+            Format::of_suite(suite).map_err(anyhow::Error::msg)?
+        };
+        let benchmarks = input::load(format, &path, &InputOptions::for_suite(suite))
             .with_context(|| format!("reading the baseline of suite {:?}", suite.name))?;
         described.push(path.display().to_string());
         results.insert(suite.name.clone(), benchmarks);
@@ -45,5 +49,5 @@ pub fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
 }
 
 fn is_normalized(path: &Path) -> bool {
-    path.is_file() && matches!(detect::detect(path), Ok(Format::Perfgate))
+    path.is_file() && detect::detect(path).is_ok_and(|format| format == Format::PERFGATE)
 }

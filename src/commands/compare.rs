@@ -9,18 +9,21 @@ use super::{emit_report, locate_config, Outcome};
 use crate::cli::{CompareArgs, GlobalArgs};
 use crate::collect::read_paths;
 use crate::config::{Config, Quantity, Statistic};
-use crate::input::Format;
+use crate::input::{Format, InputOptions};
 use crate::verdict::outcome::BaselineInfo;
 use crate::verdict::{evaluate, Inputs};
 
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let config = match locate_config(global) {
-        Ok(path) if path.is_file() || global.config.is_some() => restrict_to_suite(Config::load(&path)?, args)?,
+        Ok(path) if path.is_file() || global.config.is_some() => restrict_to_suite(super::read_config(&path)?, args)?,
         _ => default_config(args)?,
     };
     let suite = &config.suites[0];
-    let format = args.input_format.unwrap_or(suite.format);
-    let options = suite.input_options();
+    let format = match args.input_format {
+        Some(format) => format,
+        None => Format::of_suite(suite).map_err(anyhow::Error::msg)?,
+    };
+    let options = InputOptions::for_suite(suite);
     let base = read_paths(&args.base, format, &options)?;
     let head = read_paths(&args.head, format, &options)?;
     let describe =
@@ -65,7 +68,7 @@ fn default_config(args: &CompareArgs) -> Result<Config> {
         _ => bail!("--max-regression expects a percent such as 5%, found {:?}", args.max_regression),
     };
     let statistic: Statistic = args.statistic.parse().map_err(|e: String| anyhow::anyhow!("--statistic: {e}"))?;
-    let format = args.input_format.unwrap_or(Format::Auto);
+    let format = args.input_format.unwrap_or(Format::AUTO);
     let text = format!(
         "[baseline]\nsource = \"file\"\n\n[[suite]]\nname = \"compare\"\nformat = \"{format}\"\n\n\
          [[kpi]]\nname = \"no {statistic} regression beyond {}%\"\nsuite = \"compare\"\nstatistic = \"{statistic}\"\nmax-regression = \"{}%\"\n",

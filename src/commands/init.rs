@@ -12,7 +12,8 @@ use anyhow::{bail, Context, Result};
 use super::Outcome;
 use crate::cli::GlobalArgs;
 use crate::config::CONFIG_FILE_NAME;
-use crate::input::{detect, Format};
+use crate::input::formats::{StarterBudget, StarterSeries};
+use crate::input::{Format, Registry};
 
 /// Folders that hold build output, dependencies or VCS data, never the project's own files.
 const SKIPPED_FOLDERS: &[&str] =
@@ -57,7 +58,7 @@ pub fn run(global: &GlobalArgs) -> Result<Outcome> {
             output.display()
         );
     }
-    let plans = inspect(&project);
+    let plans = inspect(&project, Registry::builtin());
     if plans.is_empty() {
         bail!(
             "found nothing to gate in {}: looked for criterion, libtest #[bench] and gungraun benches (Cargo.toml, benches/), \
@@ -96,8 +97,8 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every suite the project suggests, harnesses first, then result files.
-fn inspect(project: &Path) -> Vec<SuitePlan> {
+/// Every suite the project suggests, harnesses first, then result files of the registry's formats.
+fn inspect(project: &Path, registry: &Registry) -> Vec<SuitePlan> {
     let files = project_files(project);
     let relative = |path: &Path| path.strip_prefix(project).unwrap_or(path).display().to_string();
     let mut plans = cargo_plans(project, &files, &relative);
@@ -109,7 +110,7 @@ fn inspect(project: &Path) -> Vec<SuitePlan> {
         plans.push(harness_plan(
             "go",
             format!("go benchmarks ({})", list(go_files.iter().map(|f| relative(f)))),
-            Format::GoBench,
+            Format::GO_BENCH,
             Some("go test -run ^$ -bench . -benchmem -count 10 ./..."),
             ".perfgate/go-bench.txt",
         ));
@@ -122,7 +123,7 @@ fn inspect(project: &Path) -> Vec<SuitePlan> {
         let mut plan = harness_plan(
             "pytest",
             format!("pytest-benchmark tests ({})", list(pytest_files.iter().map(|f| relative(f)))),
-            Format::PytestBenchmark,
+            Format::PYTEST_BENCHMARK,
             Some("pytest --benchmark-only --benchmark-json=.perfgate/pytest-benchmark.json"),
             ".perfgate/pytest-benchmark.json",
         );
@@ -141,9 +142,9 @@ fn inspect(project: &Path) -> Vec<SuitePlan> {
     }
     let harness_formats: Vec<Format> = plans.iter().map(|p| p.format).collect();
     for file in files.iter().filter(|f| is_data_file(f)) {
-        let Ok(format) = detect::detect(file) else { continue };
+        let Ok(format) = registry.detect(file) else { continue };
         // Outputs of a harness found above are that suite's input, not a suite of their own.
-        if harness_formats.contains(&format) || matches!(format, Format::Perfgate) {
+        if harness_formats.contains(&format) || format == Format::PERFGATE {
             continue;
         }
         let name = unique_name(&mut plans, &stem(file));
@@ -169,7 +170,7 @@ fn cargo_plans(project: &Path, files: &[PathBuf], relative: &dyn Fn(&Path) -> St
                 "criterion benches ({manifest}: criterion in dependencies; {})",
                 list(benches.iter().map(|f| relative(f)))
             ),
-            Format::Criterion,
+            Format::CRITERION,
             Some(&format!("cargo bench {targets}-- --noplot")),
             "target/criterion",
         );
@@ -181,7 +182,7 @@ fn cargo_plans(project: &Path, files: &[PathBuf], relative: &dyn Fn(&Path) -> St
         plans.push(harness_plan(
             "libtest",
             format!("libtest #[bench] functions ({})", list(libtest.iter().map(|f| relative(f)))),
-            Format::Bencher,
+            Format::BENCHER,
             Some("cargo +nightly bench"),
             "target/perfgate/libtest-bench.txt",
         ));
@@ -198,7 +199,7 @@ fn cargo_plans(project: &Path, files: &[PathBuf], relative: &dyn Fn(&Path) -> St
         plans.push(harness_plan(
             "callgrind",
             format!("{crate_name} benches ({manifest}; {})", list(benches.iter().cloned())),
-            Format::IaiCallgrind,
+            Format::IAI_CALLGRIND,
             Some(&command),
             "target/perfgate/callgrind.txt",
         ));
@@ -220,49 +221,24 @@ fn data_plan(name: String, evidence: String, format: Format, input: String) -> S
     SuitePlan { name, evidence, format, command: None, input, input_note: None, kpi }
 }
 
-/// Latency data: p99 under an absolute bound. Benchmarks: a relative budget on
-/// the statistic the format always provides; `min` where raw samples exist
-/// (README, "Choosing the statistic").
+/// The KPI of a suite of `format`: the registry's starter KPI, named after the suite.
 fn default_kpi(suite: &str, format: Format) -> KpiPlan {
-    let latency = |metric, statistic| KpiPlan {
-        name: format!("{suite} {statistic} latency within budget"),
-        selector: ("metric", metric),
-        statistic,
-        tag_filter: None,
-        budget: ("max", "1s", "absolute bound: set it to your service-level objective"),
+    let starter = format.spec().starter;
+    let selector = match starter.series {
+        StarterSeries::EveryBench => ("bench", "*"),
+        StarterSeries::Bench(bench) => ("bench", bench),
+        StarterSeries::Metric(metric) => ("metric", metric),
     };
-    let relative = |statistic, percent, why| KpiPlan {
-        name: format!("{suite} benchmarks do not regress"),
-        selector: ("bench", "*"),
-        statistic,
-        tag_filter: None,
-        budget: ("max-regression", percent, why),
-    };
-    let min_why = "on a shared machine noise only adds time: the minimum is the steadiest statistic";
-    let summary_why = "the tool reports this statistic without raw samples";
-    match format {
-        Format::K6 | Format::K6Csv => latency("http_req_duration", "p99"),
-        // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
-        Format::K6Summary => latency("http_req_duration", "p95"),
-        Format::LatencyCsv
-        | Format::LatencyNdjson
-        | Format::Jmeter
-        | Format::LocustJson
-        | Format::Vegeta
-        | Format::VegetaCsv => latency("latency", "p99"),
-        // Locust's per-route rows are summaries, which do not pool: judge its Aggregated row.
-        Format::LocustCsv => KpiPlan { selector: ("bench", "latency"), ..latency("latency", "p99") },
-        // Cache events of a few hits jump by 50 % on any change: judge instructions only.
-        Format::IaiCallgrind => KpiPlan {
-            tag_filter: Some(("event", "Instructions")),
-            ..relative("min", "1%", "instruction counts are exact: a small budget is safe")
-        },
-        Format::Bencher => relative("median", "5%", "libtest and criterion print a median; no raw samples"),
-        Format::Catch2 | Format::Jmh | Format::BenchmarkJs | Format::GoogleBenchmark | Format::Bmf => {
-            relative("mean", "5%", summary_why)
+    let (name, budget) = match starter.budget {
+        StarterBudget::LatencyBound => (
+            format!("{suite} {} latency within budget", starter.statistic),
+            ("max", "1s", "absolute bound: set it to your service-level objective"),
+        ),
+        StarterBudget::Regression { percent, why } => {
+            (format!("{suite} benchmarks do not regress"), ("max-regression", percent, why))
         }
-        _ => relative("min", "3%", min_why),
-    }
+    };
+    KpiPlan { name, selector, statistic: starter.statistic, tag_filter: starter.tag_filter, budget }
 }
 
 /// Every file below `project`, skipping build output and dependencies.
@@ -416,7 +392,7 @@ mod tests {
     }
 
     fn suites(dir: &tempfile::TempDir) -> Vec<(String, Format, Option<String>, String)> {
-        inspect(dir.path()).into_iter().map(|p| (p.name, p.format, p.command, p.input)).collect()
+        inspect(dir.path(), Registry::builtin()).into_iter().map(|p| (p.name, p.format, p.command, p.input)).collect()
     }
 
     #[test]
@@ -452,11 +428,11 @@ mod tests {
         assert_eq!(
             found,
             [
-                ("results".into(), Format::Hyperfine, None, "bench/results.json".into()),
-                ("run".into(), Format::Jmeter, None, "load/run.jtl".into()),
+                ("results".into(), Format::HYPERFINE, None, "bench/results.json".into()),
+                ("run".into(), Format::JMETER, None, "load/run.jtl".into()),
             ]
         );
-        let plans = inspect(dir.path());
+        let plans = inspect(dir.path(), Registry::builtin());
         assert_eq!((plans[1].kpi.statistic, plans[1].kpi.budget.0), ("p99", "max"));
         assert_eq!((plans[0].kpi.statistic, plans[0].kpi.budget.1), ("min", "3%"));
     }
@@ -471,19 +447,19 @@ mod tests {
             r#"[{"name": "/", "method": "GET", "num_requests": 2, "num_failures": 0, "response_times": {"3": 2}}]"#;
         let dir =
             project(&[("load/run_stats.csv", stats), ("load/run_stats_history.csv", history), ("load/run.json", json)]);
-        let plans = inspect(dir.path());
+        let plans = inspect(dir.path(), Registry::builtin());
         let found: Vec<(Format, &str, (&str, &str))> =
             plans.iter().map(|p| (p.format, p.kpi.statistic, p.kpi.selector)).collect();
         assert_eq!(
             found,
-            [(Format::LocustJson, "p99", ("metric", "latency")), (Format::LocustCsv, "p99", ("bench", "latency"))]
+            [(Format::LOCUST_JSON, "p99", ("metric", "latency")), (Format::LOCUST_CSV, "p99", ("bench", "latency"))]
         );
     }
 
     #[test]
     fn an_empty_project_suggests_nothing() {
         let dir = project(&[("README.md", "# hello"), ("src/main.rs", "fn main() {}")]);
-        assert!(inspect(dir.path()).is_empty());
+        assert!(inspect(dir.path(), Registry::builtin()).is_empty());
     }
 
     #[test]
@@ -493,7 +469,7 @@ mod tests {
             ("benches/calls.rs", "iai_callgrind::main!(library_benchmark_groups = g);"),
             ("load/a \"quoted\" name.js", "import http from \"k6/http\";"),
         ]);
-        let text = render(&inspect(dir.path()));
+        let text = render(&inspect(dir.path(), Registry::builtin()));
         let config = crate::config::Config::parse(&text, &dir.path().join("perf-budget.toml")).unwrap();
         assert_eq!(config.suites.len(), 3);
         assert_eq!(config.kpis.len(), 3);

@@ -71,8 +71,14 @@ fn run_settings(global: &GlobalArgs) -> RunSettings {
 
 /// The budget file: `--config`, else found upward from the working directory.
 fn load_config(global: &GlobalArgs) -> Result<Config> {
-    let path = locate_config(global)?;
-    Ok(Config::load(&path)?)
+    read_config(&locate_config(global)?)
+}
+
+/// Read a budget file and check what the adapters know of it (format names, units).
+fn read_config(path: &std::path::Path) -> Result<Config> {
+    let config = Config::load(path)?;
+    crate::input::check_config(&config)?;
+    Ok(config)
 }
 
 fn locate_config(global: &GlobalArgs) -> Result<PathBuf> {

@@ -7,14 +7,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::input::{FieldMap, Format, InputOptions};
 use crate::model::Direction;
 
 mod error;
+pub mod fields;
+mod suite;
 pub mod units;
 
-pub use error::ConfigError;
 pub use crate::model::Statistic;
+pub use error::{closest as closest_word, ConfigError};
+pub use suite::{FormatName, Suite};
 pub use units::{Percent, Quantity, Ratio};
 
 /// Default file name, searched upward from the working directory.
@@ -148,56 +150,6 @@ impl Baseline {
     }
 }
 
-/// `[[suite]]`: one set of results and how to obtain it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Suite {
-    pub name: String,
-    /// Command that produces the results; omitted means `input` is read as-is.
-    pub command: Option<String>,
-    #[serde(default = "auto_format")]
-    pub format: Format,
-    /// Where the results are; a default exists for some formats (criterion: `target/criterion`).
-    pub input: Option<PathBuf>,
-    /// `source = "file"`: this suite's baseline in the suite's own format (overrides `[baseline] path`).
-    pub baseline: Option<PathBuf>,
-    /// Column/field names of generic latency CSV and NDJSON inputs.
-    #[serde(default)]
-    pub fields: FieldMap,
-    /// Column delimiter of CSV inputs (one character).
-    pub delimiter: Option<char>,
-    /// Run `command` through `sh -c` (pipes, globs, `&&`); by default it is split like a shell
-    /// would split it and run directly.
-    #[serde(default)]
-    pub shell: bool,
-    /// Working directory of `command` and base of `input`, relative to the budget file's folder.
-    pub workdir: Option<PathBuf>,
-    /// Extra environment variables for `command`.
-    #[serde(default)]
-    pub env: BTreeMap<String, String>,
-    /// Longest time one run of `command` may take (e.g. `"20min"`).
-    pub timeout: Option<Quantity>,
-    /// Row formats: malformed rows tolerated (skipped, reported with their lines) before the input fails.
-    #[serde(default)]
-    pub max_bad_rows: u64,
-    /// Unit of the values of inputs that do not say it (HdrHistogram logs): `ns` (default), `us`, `ms`, `s`.
-    pub unit: Option<String>,
-    /// `rerun`: short rounds with the harness's own options (criterion's `--measurement-time`, go's
-    /// `-benchtime`, ...), their length chosen from the time budget. `false`: the command as written.
-    #[serde(default = "yes")]
-    pub short_rounds: bool,
-    /// `rerun`: options added to every run instead of perfgate's short-round options.
-    pub round_options: Option<String>,
-}
-
-fn auto_format() -> Format {
-    Format::Auto
-}
-
-fn yes() -> bool {
-    true
-}
-
 /// One `[[kpi]]` as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -295,7 +247,9 @@ impl Config {
                 error.hint = Some(hint);
                 error
             })?;
-            suites.push(suite.get_ref().clone());
+            let mut suite_value = suite.get_ref().clone();
+            suite_value.format.locate(text, suite.span().start);
+            suites.push(suite_value);
         }
 
         let mut kpis = Vec::new();
@@ -360,37 +314,9 @@ impl Config {
     }
 }
 
-impl Suite {
-    /// The timeout of one run of the command.
-    pub fn timeout(&self) -> Option<std::time::Duration> {
-        match self.timeout {
-            Some(Quantity::Duration(ns)) => Some(std::time::Duration::from_nanos(ns as u64)),
-            _ => None,
-        }
-    }
-
-    /// Adapter options for this suite's inputs.
-    pub fn input_options(&self) -> InputOptions {
-        InputOptions {
-            fields: self.fields.clone(),
-            delimiter: self.delimiter.and_then(|c| u8::try_from(c).ok()),
-            suite: Some(self.name.clone()),
-            modified_since: None,
-            max_bad_rows: self.max_bad_rows,
-            unit: self.unit.clone(),
-        }
-    }
-}
-
-/// `unit` names a unit hlog values can be in, and only on suites that may read an hlog.
+/// `unit` names a duration unit (which formats take one is the input stage's to say).
 fn validate_unit(suite: &Suite) -> Result<(), (String, String)> {
     let Some(unit) = &suite.unit else { return Ok(()) };
-    if !matches!(suite.format, Format::Hlog | Format::Auto) {
-        return Err((
-            format!("suite {:?}: unit = {unit:?} applies to hlog inputs only, not {}", suite.name, suite.format),
-            "remove `unit`; this format carries its own units".into(),
-        ));
-    }
     if crate::model::units::nanoseconds_per(unit).is_none() {
         return Err((
             format!("suite {:?}: unit = {unit:?} is not a unit of hlog values", suite.name),

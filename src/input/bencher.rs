@@ -16,8 +16,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
-use crate::model::units::nanoseconds_per;
+use super::InputOptions;
 use super::{summary_of, InputError, Location};
+use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
 const RESULT_MARKER: &str = " ... ";
@@ -33,7 +34,7 @@ struct BenchLine {
 }
 
 /// Load every `bench:` result in a text file, in file order.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut benchmarks = Vec::new();
     let mut first_line_of: BTreeMap<String, u64> = BTreeMap::new();
@@ -155,7 +156,7 @@ mod tests {
 
     #[test]
     fn reads_criterion_bencher_output() {
-        let benchmarks = load(&fixture("criterion-bencher.txt")).unwrap();
+        let benchmarks = load(&fixture("criterion-bencher.txt"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["fib 20", "sum_vec", "checksum/adler", "parse/100", "parse/1000", "sort/unstable"]);
         // `test fib 20 ... bench:       23631 ns/iter (+/- 7541)`
@@ -168,7 +169,7 @@ mod tests {
 
     #[test]
     fn reads_real_libtest_output_with_decimals_commas_and_throughput() {
-        let benchmarks = load(&fixture("libtest-nightly.txt")).unwrap();
+        let benchmarks = load(&fixture("libtest-nightly.txt"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["tests::bench_add_two", "tests::bench_copy_64k", "tests::bench_sort_10k"]);
         assert_eq!(summary(&benchmarks[0]), (0.55, 0.08));
@@ -178,14 +179,14 @@ mod tests {
 
     #[test]
     fn windows_line_endings_read_the_same() {
-        let unix = load(&fixture("libtest-nightly.txt")).unwrap();
-        let windows = load(&fixture("libtest-nightly-crlf.txt")).unwrap();
+        let unix = load(&fixture("libtest-nightly.txt"), &InputOptions::default()).unwrap();
+        let windows = load(&fixture("libtest-nightly-crlf.txt"), &InputOptions::default()).unwrap();
         assert_eq!(unix, windows);
     }
 
     #[test]
     fn converts_units_and_survives_interleaved_warnings() {
-        let benchmarks = load(&fixture("handwritten-mixed.txt")).unwrap();
+        let benchmarks = load(&fixture("handwritten-mixed.txt"), &InputOptions::default()).unwrap();
         let found: Vec<(&str, f64, f64)> =
             benchmarks.iter().map(|b| (b.id.as_str(), b.summary["median"], b.summary["range"])).collect();
         assert_eq!(
@@ -245,7 +246,7 @@ mod tests {
 
     #[test]
     fn missing_file_names_the_path() {
-        let message = load(Path::new("/no/such/bench.txt")).unwrap_err().to_string();
+        let message = load(Path::new("/no/such/bench.txt"), &InputOptions::default()).unwrap_err().to_string();
         assert!(message.starts_with("/no/such/bench.txt: cannot read"), "{message}");
     }
 

@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::units::secondary_id;
+use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -86,7 +87,7 @@ struct Measurement {
 }
 
 /// Load every benchmark of a BenchmarkDotNet JSON export.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
     let report: Report =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| InputError::json(path, &e))?;
@@ -124,7 +125,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
         }
         series.insert(0, time);
         for bench in series {
-            validate_benchmark(path, &json_path, &bench)?;
+            validate_benchmark(path, Some(&json_path), &bench)?;
             benchmarks.push(bench);
         }
     }
@@ -230,12 +231,12 @@ mod tests {
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        load(file.path(), &InputOptions::default()).inspect_err(|error| assert_eq!(error.path, file.path()))
     }
 
     #[test]
     fn brief_exports_are_summaries_in_nanoseconds() {
-        let benchmarks = load(&fixture("brief.json")).unwrap();
+        let benchmarks = load(&fixture("brief.json"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -253,7 +254,7 @@ mod tests {
 
     #[test]
     fn full_exports_keep_result_stage_measurements_and_memory() {
-        let benchmarks = load(&fixture("full-two-jobs.json")).unwrap();
+        let benchmarks = load(&fixture("full-two-jobs.json"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -12,13 +12,14 @@ use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
 use super::units::normalize;
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::Benchmark;
 
 const RATE_UNIT: &str = " ops/sec";
 
 /// Load every result line of a benchmark.js log.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut benchmarks = Vec::new();
     let mut first_line_of: BTreeMap<String, u64> = BTreeMap::new();
@@ -97,7 +98,7 @@ mod tests {
 
     #[test]
     fn rates_with_thousands_separators_are_higher_is_better() {
-        let benchmarks = load(&fixture("suite.txt")).unwrap();
+        let benchmarks = load(&fixture("suite.txt"), &InputOptions::default()).unwrap();
         let found: Vec<(&str, f64)> = benchmarks.iter().map(|b| (b.id.as_str(), b.summary["throughput"])).collect();
         assert_eq!(
             found,
@@ -110,7 +111,7 @@ mod tests {
 
     #[test]
     fn crlf_log_lines_and_names_with_x() {
-        let benchmarks = load(&fixture("two-suites-crlf.txt")).unwrap();
+        let benchmarks = load(&fixture("two-suites-crlf.txt"), &InputOptions::default()).unwrap();
         let found: Vec<(&str, f64)> = benchmarks.iter().map(|b| (b.id.as_str(), b.summary["mean"])).collect();
         assert_eq!(
             found,

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -26,7 +27,7 @@ struct Metric {
 type Report = BTreeMap<String, BTreeMap<String, Metric>>;
 
 /// Load every (benchmark, measure) pair of a BMF file.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let report: Report = super::read_json(path)?;
     let mut benchmarks = Vec::new();
     for (bench_name, measures) in &report {
@@ -40,7 +41,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
         for (measure, metric) in measures {
             let json_path = format!("$[{}][{}]", quoted(bench_name), quoted(measure));
             let bench = to_benchmark(path, &json_path, bench_name, measure, metric)?;
-            validate_benchmark(path, &json_path, &bench)?;
+            validate_benchmark(path, Some(&json_path), &bench)?;
             benchmarks.push(bench);
         }
     }
@@ -119,7 +120,8 @@ mod tests {
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
+        load(file.path(), &InputOptions::default())
+            .inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
     }
 
     fn error_of(json: &str) -> String {
@@ -129,7 +131,7 @@ mod tests {
     #[test]
     fn reads_one_benchmark_per_measure_with_units_and_directions() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
-        let benchmarks = load(&path).unwrap();
+        let benchmarks = load(&path, &InputOptions::default()).unwrap();
         let found: Vec<(&str, &str, Unit, Direction)> =
             benchmarks.iter().map(|b| (b.id.as_str(), b.metric.as_str(), b.unit.clone(), b.direction)).collect();
         use Direction::*;
@@ -150,7 +152,7 @@ mod tests {
     #[test]
     fn value_and_bounds_go_to_the_summary() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
-        let benchmarks = load(&path).unwrap();
+        let benchmarks = load(&path, &InputOptions::default()).unwrap();
         let throughput = &benchmarks[2].summary;
         assert_eq!((throughput["value"], throughput["mean"], throughput["median"]), (5.55, 5.55, 5.55));
         assert_eq!((throughput["lower"], throughput["upper"]), (3.25, 6.30));
@@ -214,7 +216,7 @@ mod tests {
         let cut = dir.path().join("cut.json");
         for end in 0..full.trim_end().len() {
             std::fs::write(&cut, &full[..end]).unwrap();
-            assert!(load(&cut).is_err(), "accepted a file cut at byte {end}");
+            assert!(load(&cut, &InputOptions::default()).is_err(), "accepted a file cut at byte {end}");
         }
     }
 }

@@ -21,8 +21,9 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
-use crate::model::units::nanoseconds_per;
+use super::InputOptions;
 use super::{summary_of, InputError, Location};
+use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
 /// Width of Catch2's console table; wrapped name lines are padded to about it.
@@ -42,7 +43,7 @@ struct CatchResult {
 }
 
 /// Load every benchmark of a Catch2 console or XML output.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let results = if is_xml(&text) { parse_xml(path, &text)? } else { parse_console(path, &text)? };
     if results.is_empty() {
@@ -318,7 +319,7 @@ mod tests {
 
     #[test]
     fn console_rows_become_summaries_in_nanoseconds() {
-        let benchmarks = load(&fixture("console.txt")).unwrap();
+        let benchmarks = load(&fixture("console.txt"), &InputOptions::default()).unwrap();
         assert_eq!(
             summaries(&benchmarks),
             [("fib 20", 7614.06), ("fib 25", 511_224.0), ("sort 10000 ints", 1_247_120.0), ("increment", 0.540891)]
@@ -333,7 +334,7 @@ mod tests {
 
     #[test]
     fn xml_results_read_the_same_fields() {
-        let benchmarks = load(&fixture("results.xml")).unwrap();
+        let benchmarks = load(&fixture("results.xml"), &InputOptions::default()).unwrap();
         assert_eq!(
             summaries(&benchmarks),
             [("fib 20", 7647.02), ("fib 25", 111_208.0), ("sort 10000 ints", 844_145.0), ("increment", 0.541705)]
@@ -345,7 +346,7 @@ mod tests {
 
     #[test]
     fn warnings_wrapped_names_crlf_and_shared_names() {
-        let benchmarks = load(&fixture("console-crlf-warnings.txt")).unwrap();
+        let benchmarks = load(&fixture("console-crlf-warnings.txt"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -361,7 +362,7 @@ mod tests {
 
     #[test]
     fn long_names_wrapped_by_catch2_are_joined() {
-        let benchmarks = load(&fixture("long-name.txt")).unwrap();
+        let benchmarks = load(&fixture("long-name.txt"), &InputOptions::default()).unwrap();
         assert_eq!(
             summaries(&benchmarks),
             [("a rather long benchmark name that Catch2 may need to wrap onto two lines", 2925.14), ("short", 243.092)]
@@ -403,7 +404,7 @@ mod tests {
             let cut = dir.path().join(name);
             for end in (0..full.len()).step_by(3) {
                 std::fs::write(&cut, &full[..end]).unwrap();
-                let _ = load(&cut);
+                let _ = load(&cut, &InputOptions::default());
             }
         }
     }

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use super::read_json;
 use serde::Deserialize;
-use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
+use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Throughput, Unit};
 
@@ -53,10 +53,11 @@ struct Estimate {
 /// Load every benchmark under `path`: a `target/criterion` folder, a group
 /// folder beneath it, or a single benchmark's folder. Sorted by id.
 ///
-/// With `modified_since`, benchmarks whose `sample.json` is older are left
+/// With the options' `modified_since`, benchmarks whose `sample.json` is older are left
 /// out: they are stale results of benchmarks that the last run did not run
 /// (removed or renamed since).
-pub fn load(path: &Path, modified_since: Option<SystemTime>) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let modified_since = options.modified_since;
     let mut measurements = find_new_measurements(path)?;
     if let Some(since) = modified_since {
         let found = measurements.len();
@@ -136,7 +137,7 @@ fn load_measurement(folder: &Path) -> Result<Benchmark, InputError> {
         let estimates: Estimates = read_json(&estimates_path)?;
         bench.summary = summary_of_estimates(&estimates_path, &estimates)?;
     }
-    validate_benchmark(&sample_path, "$", &bench)?;
+    validate_benchmark(&sample_path, Some("$"), &bench)?;
     Ok(bench)
 }
 
@@ -210,20 +211,26 @@ fn summary_of_estimates(path: &Path, estimates: &Estimates) -> Result<BTreeMap<S
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     const BENCHMARK_JSON: &str = r#"{"group_id":"g","function_id":"f","value_str":null,"throughput":null,"full_id":"g/f","directory_name":"g/f","title":"g/f"}"#;
 
     fn load_all(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-        load(path, None)
+        load(path, &InputOptions::default())
+    }
+
+    fn load_since(path: &Path, since: SystemTime) -> Result<Vec<Benchmark>, InputError> {
+        load(path, &InputOptions { modified_since: Some(since), ..InputOptions::default() })
     }
 
     #[test]
     fn stale_benchmarks_are_left_out_when_asked() {
         let since = SystemTime::now() + std::time::Duration::from_secs(3600);
-        let error = load(&fixture("aa-run1"), Some(since)).unwrap_err().to_string();
+        let error = load_since(&fixture("aa-run1"), since).unwrap_err().to_string();
         assert!(error.contains("all 6 benchmarks here are older than this run"), "{error}");
-        assert_eq!(load(&fixture("aa-run1"), Some(SystemTime::UNIX_EPOCH)).unwrap().len(), 6);
+        assert_eq!(load_since(&fixture("aa-run1"), SystemTime::UNIX_EPOCH).unwrap().len(), 6);
     }
 
     fn fixture(relative: &str) -> PathBuf {

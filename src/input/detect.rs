@@ -6,9 +6,9 @@
 //! candidates so the user can set `format`. Row formats are recognized by
 //! their default field names only: a suite that renames fields sets `format`.
 
-mod harness_rules;
+pub mod harness_rules;
 mod json_prefix;
-mod load_tool_rules;
+pub mod load_tool_rules;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -16,123 +16,64 @@ use std::path::Path;
 
 use json_prefix::Node;
 
-use super::{FieldMap, Format, InputError};
+use super::formats::{Detection, Format, Registry};
+use super::InputError;
+use crate::config::fields::FieldMap;
 
 /// How much of a file detection reads.
 pub const PREFIX_BYTES: u64 = 64 * 1024;
 
-/// A format recognizable from a file's content: the format, what the rule
-/// looks for (shown when nothing matches), and the rule.
-type ContentRule = (Format, &'static str, fn(&Sniffed) -> bool);
-
-/// The formats with a content rule, in the order their descriptions are listed.
-const RULES: [ContentRule; 26] = [
-    (Format::Perfgate, "perfgate results JSON ({\"schema\", \"suites\"})", is_perfgate),
-    (Format::Hyperfine, "hyperfine JSON ({\"results\": [{\"command\", ...}]})", is_hyperfine),
-    (Format::K6Summary, "k6 summary JSON ({\"metrics\": {...}})", is_k6_summary),
-    (Format::Bmf, "Bencher Metric Format JSON ({bench: {measure: {\"value\"}}})", is_bmf),
-    (Format::K6, "k6 --out json lines ({\"type\": \"Metric\"|\"Point\", \"metric\"})", is_k6_ndjson),
-    (Format::LatencyNdjson, "latency NDJSON (route and latency_ms fields)", is_latency_ndjson),
-    (Format::Jmeter, "JMeter JTL CSV (timeStamp, elapsed, label columns)", is_jmeter),
-    (Format::LatencyCsv, "latency CSV (route and latency_ms columns)", is_latency_csv),
-    (Format::Bencher, "bencher text (`test NAME ... bench: N ns/iter` lines)", is_bencher),
-    (
-        Format::GoogleBenchmark,
-        "Google Benchmark JSON ({\"context\", \"benchmarks\": [{\"run_type\", \"real_time\"}]})",
-        harness_rules::is_google_benchmark,
-    ),
-    (
-        Format::PytestBenchmark,
-        "pytest-benchmark JSON ({\"benchmarks\": [{\"fullname\", \"stats\"}]})",
-        harness_rules::is_pytest_benchmark,
-    ),
-    (
-        Format::BenchmarkDotnet,
-        "BenchmarkDotNet JSON ({\"HostEnvironmentInfo\", \"Benchmarks\"})",
-        harness_rules::is_benchmark_dotnet,
-    ),
-    (Format::Jmh, "JMH JSON ([{\"benchmark\", \"mode\", \"primaryMetric\"}])", harness_rules::is_jmh),
-    (Format::GoBench, "go test -bench text (`BenchmarkName-8  1000  12.5 ns/op` lines)", harness_rules::is_go_bench),
-    (
-        Format::Catch2,
-        "Catch2 results (a `benchmark name  samples  iterations` table, or <Catch> XML)",
-        harness_rules::is_catch2,
-    ),
-    (
-        Format::IaiCallgrind,
-        "gungraun/iai-callgrind text (indented `Instructions: N|M` lines)",
-        harness_rules::is_iai_callgrind,
-    ),
-    (
-        Format::BenchmarkJs,
-        "benchmark.js text (`NAME x 1,234 ops/sec ±1.5% (60 runs sampled)` lines)",
-        harness_rules::is_benchmark_js,
-    ),
-    (
-        Format::Wrk,
-        "wrk --latency text (`Running 2s test @ URL`, then `Requests/sec:` or `Latency Distribution`)",
-        load_tool_rules::is_wrk,
-    ),
-    (Format::Oha, "oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool_rules::is_oha),
-    (Format::Hlog, "HdrHistogram interval log (`[Tag=NAME,]start,length,max,HIST...` lines)", load_tool_rules::is_hlog),
-    (
-        Format::Prometheus,
-        "Prometheus histograms (`# TYPE name histogram`, `name_bucket{le=\"0.1\"} N` lines)",
-        load_tool_rules::is_prometheus,
-    ),
-    (Format::K6Csv, "k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool_rules::is_k6_csv),
-    (
-        Format::LocustCsv,
-        "Locust _stats.csv (Type, Name, Request Count, Failure Count, Requests/s columns)",
-        load_tool_rules::is_locust_csv,
-    ),
-    (
-        Format::LocustJson,
-        "Locust --json ([{\"name\", \"num_requests\", \"response_times\"}])",
-        load_tool_rules::is_locust_json,
-    ),
-    (
-        Format::Vegeta,
-        "vegeta report -type=json ({\"latencies\": {\"50th\", ...}, \"success\"})",
-        load_tool_rules::is_vegeta,
-    ),
-    (
-        Format::VegetaCsv,
-        "vegeta encode --to csv (headerless rows: ns timestamp, code, latency, ..., attack, seq)",
-        load_tool_rules::is_vegeta_csv,
-    ),
-];
-
-const CRITERION_RULE: &str = "a criterion folder (**/new/benchmark.json)";
-
-/// The format of the file or folder at `path`.
+/// The format of the file or folder at `path`, among the built-in formats.
 pub fn detect(path: &Path) -> Result<Format, InputError> {
+    Registry::builtin().detect(path)
+}
+
+/// The format of the file or folder at `path`, among `formats`: exactly one rule must match.
+pub fn detect_among(formats: &[Format], path: &Path) -> Result<Format, InputError> {
     if path.is_dir() {
-        return detect_folder(path);
+        return detect_folder(formats, path);
     }
     let text = read_prefix(path)?;
     let sniffed = Sniffed::new(&text);
-    let matches: Vec<Format> =
-        RULES.iter().filter(|(_, _, matches)| matches(&sniffed)).map(|(format, _, _)| *format).collect();
+    let matches: Vec<Format> = formats
+        .iter()
+        .copied()
+        .filter(|format| matches!(format.spec().detection, Detection::Content { matches, .. } if matches(&sniffed)))
+        .collect();
     match matches.as_slice() {
         [format] => Ok(*format),
-        [] => Err(InputError::whole(path, unrecognized_message(&sniffed))),
+        [] => Err(InputError::whole(path, unrecognized_message(formats, &sniffed))),
         several => Err(InputError::whole(path, ambiguous_message(several))),
     }
 }
 
-fn detect_folder(path: &Path) -> Result<Format, InputError> {
-    let has_criterion_output =
-        walkdir::WalkDir::new(path).max_depth(8).into_iter().filter_map(Result::ok).any(|entry| {
-            entry.file_name() == "benchmark.json" && entry.path().parent().is_some_and(|p| p.ends_with("new"))
-        });
-    if has_criterion_output {
-        return Ok(Format::Criterion);
+fn detect_folder(formats: &[Format], path: &Path) -> Result<Format, InputError> {
+    let folder_rules = || {
+        formats.iter().filter_map(|format| match format.spec().detection {
+            Detection::Folder { looks_for, matches } => Some((*format, looks_for, matches)),
+            _ => None,
+        })
+    };
+    if let Some((format, _, _)) = folder_rules().find(|(_, _, matches)| matches(path)) {
+        return Ok(format);
     }
+    let looked_for: Vec<&str> = folder_rules().map(|(_, looks_for, _)| looks_for).collect();
     Err(InputError::whole(
         path,
-        format!("this folder is not a known input: looked for {CRITERION_RULE}; other formats are files, name one as `input`"),
+        format!(
+            "this folder is not a known input: looked for {}; other formats are files, name one as `input`",
+            looked_for.join(", ")
+        ),
     ))
+}
+
+/// A criterion output folder: some `**/new/benchmark.json` below it.
+pub fn is_criterion_folder(path: &Path) -> bool {
+    walkdir::WalkDir::new(path)
+        .max_depth(8)
+        .into_iter()
+        .filter_map(Result::ok)
+        .any(|entry| entry.file_name() == "benchmark.json" && entry.path().parent().is_some_and(|p| p.ends_with("new")))
 }
 
 /// The first bytes of the file as text, decompressed when gzipped.
@@ -157,7 +98,7 @@ fn read_prefix(path: &Path) -> Result<String, InputError> {
 }
 
 /// What detection knows about a file's beginning.
-struct Sniffed<'a> {
+pub struct Sniffed<'a> {
     text: &'a str,
     /// The first JSON value (the whole document, or the first NDJSON line).
     json: Option<Node>,
@@ -176,27 +117,32 @@ impl<'a> Sniffed<'a> {
         Sniffed { text, json: json_prefix::first_value(text), header_candidates }
     }
 
-    fn has_header_columns(&self, columns: &[&str]) -> bool {
+    /// The text of the file's beginning.
+    pub fn text(&self) -> &str {
+        self.text
+    }
+
+    pub fn has_header_columns(&self, columns: &[&str]) -> bool {
         self.header_candidates.iter().any(|fields| columns.iter().all(|column| fields.contains(column)))
     }
 
-    fn json_key(&self, key: &str) -> Option<&Node> {
+    pub fn json_key(&self, key: &str) -> Option<&Node> {
         self.json.as_ref()?.get(key)
     }
 }
 
-fn is_perfgate(sniffed: &Sniffed) -> bool {
+pub fn is_perfgate(sniffed: &Sniffed) -> bool {
     sniffed.json_key("schema").is_some() && sniffed.json_key("suites").is_some()
 }
 
-fn is_hyperfine(sniffed: &Sniffed) -> bool {
+pub fn is_hyperfine(sniffed: &Sniffed) -> bool {
     let first_result = sniffed.json_key("results").and_then(Node::items).and_then(<[Node]>::first);
     first_result.is_some_and(|result| result.get("command").is_some())
 }
 
 /// `metrics` alone is too common a word: also require k6's other top-level
 /// keys or a metric shaped like k6's.
-fn is_k6_summary(sniffed: &Sniffed) -> bool {
+pub fn is_k6_summary(sniffed: &Sniffed) -> bool {
     const K6_STATISTICS: [&str; 7] = ["values", "type", "avg", "med", "passes", "fails", "count"];
     let Some(metrics) = sniffed.json_key("metrics").and_then(Node::entries) else { return false };
     let k6_root = ["root_group", "state", "options"].iter().any(|key| sniffed.json_key(key).is_some());
@@ -206,7 +152,7 @@ fn is_k6_summary(sniffed: &Sniffed) -> bool {
 
 /// Every benchmark is a non-empty object of measures, and every measure has
 /// a numeric `value` (or was cut off by the end of the prefix before it).
-fn is_bmf(sniffed: &Sniffed) -> bool {
+pub fn is_bmf(sniffed: &Sniffed) -> bool {
     let Some(benches) = sniffed.json.as_ref().and_then(Node::entries) else { return false };
     let benches_are_measure_objects = benches
         .iter()
@@ -221,32 +167,37 @@ fn is_bmf(sniffed: &Sniffed) -> bool {
         && measures.iter().any(has_value)
 }
 
-fn is_k6_ndjson(sniffed: &Sniffed) -> bool {
+pub fn is_k6_ndjson(sniffed: &Sniffed) -> bool {
     let kind = sniffed.json_key("type").and_then(Node::as_str);
     matches!(kind, Some("Metric" | "Point")) && sniffed.json_key("metric").and_then(Node::as_str).is_some()
 }
 
-fn is_latency_ndjson(sniffed: &Sniffed) -> bool {
+pub fn is_latency_ndjson(sniffed: &Sniffed) -> bool {
     let fields = FieldMap::default();
     sniffed.json_key(&fields.route).is_some() && sniffed.json_key(&fields.latency).is_some()
 }
 
-fn is_jmeter(sniffed: &Sniffed) -> bool {
+pub fn is_jmeter(sniffed: &Sniffed) -> bool {
     sniffed.has_header_columns(&["timeStamp", "elapsed", "label"])
 }
 
-fn is_latency_csv(sniffed: &Sniffed) -> bool {
+pub fn is_latency_csv(sniffed: &Sniffed) -> bool {
     let fields = FieldMap::default();
     sniffed.json.is_none() && sniffed.has_header_columns(&[&fields.route, &fields.latency])
 }
 
-fn is_bencher(sniffed: &Sniffed) -> bool {
+pub fn is_bencher(sniffed: &Sniffed) -> bool {
     sniffed.text.lines().any(|line| line.trim_start().starts_with("test ") && line.contains(" bench:"))
 }
 
-fn unrecognized_message(sniffed: &Sniffed) -> String {
-    let looked_for: Vec<&str> =
-        std::iter::once(CRITERION_RULE).chain(RULES.iter().map(|(_, description, _)| *description)).collect();
+fn unrecognized_message(formats: &[Format], sniffed: &Sniffed) -> String {
+    let looked_for: Vec<&str> = formats
+        .iter()
+        .filter_map(|format| match format.spec().detection {
+            Detection::Content { looks_for, .. } | Detection::Folder { looks_for, .. } => Some(looks_for),
+            Detection::Named => None,
+        })
+        .collect();
     format!(
         "cannot recognize the format of this input; looked for {}. It starts with {}. \
          If it is one of these, set `format = \"...\"` in the suite (and `fields` for renamed columns)",
@@ -309,11 +260,11 @@ mod tests {
     fn expected_format(folder: &str, file: &Path) -> Option<Format> {
         let csv = file.extension().is_some_and(|ext| ext == "csv");
         match folder {
-            "latency" => Some(if csv { Format::LatencyCsv } else { Format::LatencyNdjson }),
-            "k6" if csv => Some(Format::K6Csv),
-            "locust" => Some(if csv { Format::LocustCsv } else { Format::LocustJson }),
-            "vegeta" => Some(if csv { Format::VegetaCsv } else { Format::Vegeta }),
-            _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::Auto),
+            "latency" => Some(if csv { Format::LATENCY_CSV } else { Format::LATENCY_NDJSON }),
+            "k6" if csv => Some(Format::K6_CSV),
+            "locust" => Some(if csv { Format::LOCUST_CSV } else { Format::LOCUST_JSON }),
+            "vegeta" => Some(if csv { Format::VEGETA_CSV } else { Format::VEGETA }),
+            _ => Format::from_str(folder, false).ok().filter(|format| *format != Format::AUTO),
         }
     }
 
@@ -338,9 +289,9 @@ mod tests {
             if name == "criterion" {
                 let children = std::fs::read_dir(&folder).unwrap().map(|entry| entry.unwrap().path());
                 let cases_before = cases.len();
-                cases.extend(children.filter(|p| p.is_dir() && !is_skipped(p)).map(|p| (p, Format::Criterion)));
+                cases.extend(children.filter(|p| p.is_dir() && !is_skipped(p)).map(|p| (p, Format::CRITERION)));
                 if cases.len() == cases_before {
-                    cases.push((folder.clone(), Format::Criterion));
+                    cases.push((folder.clone(), Format::CRITERION));
                 }
                 continue;
             }
@@ -371,7 +322,7 @@ mod tests {
         let every_file_format = Format::value_variants()
             .iter()
             .copied()
-            .filter(|format| !matches!(format, Format::Auto | Format::Perfgate | Format::Criterion));
+            .filter(|format| ![Format::AUTO, Format::PERFGATE, Format::CRITERION].contains(format));
         for format in every_file_format {
             assert!(cases.iter().any(|(_, found)| *found == format), "no fixture for {format}");
         }
@@ -415,78 +366,78 @@ mod tests {
         let hyperfine =
             format!(r#"{{"results":[{{"command":"sleep 0.1","mean":0.1,"times":[{}]}}]}}"#, times.join(","));
         assert!(hyperfine.len() as u64 > PREFIX_BYTES);
-        assert_eq!(detect_text(&hyperfine).unwrap(), Format::Hyperfine);
+        assert_eq!(detect_text(&hyperfine).unwrap(), Format::HYPERFINE);
         let benches: Vec<String> =
             (0..3_000).map(|i| format!(r#""bench_{i}":{{"latency":{{"value":{i}.5,"lower_value":1.0}}}}"#)).collect();
         let bmf = format!("{{{}}}", benches.join(","));
         assert!(bmf.len() as u64 > PREFIX_BYTES);
-        assert_eq!(detect_text(&bmf).unwrap(), Format::Bmf);
+        assert_eq!(detect_text(&bmf).unwrap(), Format::BMF);
     }
 
     #[test]
     fn small_documents_of_each_json_format() {
-        assert_eq!(detect_text(r#"{"schema":1,"suites":[]}"#).unwrap(), Format::Perfgate);
-        assert_eq!(detect_text(r#"{"parse":{"latency":{"value":1.5}}}"#).unwrap(), Format::Bmf);
-        assert_eq!(detect_text(r#"{"metrics":{"vus":{"value":1}},"root_group":{}}"#).unwrap(), Format::K6Summary);
-        assert_eq!(detect_text("{\"route\":\"/a\",\"latency_ms\":1}\n").unwrap(), Format::LatencyNdjson);
+        assert_eq!(detect_text(r#"{"schema":1,"suites":[]}"#).unwrap(), Format::PERFGATE);
+        assert_eq!(detect_text(r#"{"parse":{"latency":{"value":1.5}}}"#).unwrap(), Format::BMF);
+        assert_eq!(detect_text(r#"{"metrics":{"vus":{"value":1}},"root_group":{}}"#).unwrap(), Format::K6_SUMMARY);
+        assert_eq!(detect_text("{\"route\":\"/a\",\"latency_ms\":1}\n").unwrap(), Format::LATENCY_NDJSON);
         let bencher = "warning: unused\ntest parse/small ... bench:       1,234 ns/iter (+/- 56)\n";
-        assert_eq!(detect_text(bencher).unwrap(), Format::Bencher);
-        assert_eq!(detect_text("timeStamp\telapsed\tlabel\n1\t2\ta\n").unwrap(), Format::Jmeter);
+        assert_eq!(detect_text(bencher).unwrap(), Format::BENCHER);
+        assert_eq!(detect_text("timeStamp\telapsed\tlabel\n1\t2\ta\n").unwrap(), Format::JMETER);
     }
 
     #[test]
     fn small_documents_of_each_harness_format() {
         let google =
             r#"{"context":{"num_cpus":2},"benchmarks":[{"name":"BM_A","run_type":"iteration","real_time":1}]}"#;
-        assert_eq!(detect_text(google).unwrap(), Format::GoogleBenchmark);
+        assert_eq!(detect_text(google).unwrap(), Format::GOOGLE_BENCHMARK);
         let pytest = r#"{"machine_info":{},"benchmarks":[{"name":"t","fullname":"a.py::t","stats":{"min":1}}]}"#;
-        assert_eq!(detect_text(pytest).unwrap(), Format::PytestBenchmark);
+        assert_eq!(detect_text(pytest).unwrap(), Format::PYTEST_BENCHMARK);
         let jmh = r#"[{"jmhVersion":"1.37","benchmark":"a.B.c","mode":"thrpt","primaryMetric":{}}]"#;
-        assert_eq!(detect_text(jmh).unwrap(), Format::Jmh);
+        assert_eq!(detect_text(jmh).unwrap(), Format::JMH);
         assert_eq!(
             detect_text(r#"{"Title":"x","HostEnvironmentInfo":{},"Benchmarks":[]}"#).unwrap(),
-            Format::BenchmarkDotnet
+            Format::BENCHMARK_DOTNET
         );
-        assert_eq!(detect_text("pkg: x\nBenchmarkA-8   100   12.5 ns/op\n").unwrap(), Format::GoBench);
-        assert_eq!(detect_text("a::b\n  Instructions:   1802|N/A   (*********)\n").unwrap(), Format::IaiCallgrind);
-        assert_eq!(detect_text("a b x 1,234 ops/sec ±1.5% (60 runs sampled)\n").unwrap(), Format::BenchmarkJs);
-        assert_eq!(detect_text("<?xml version=\"1.0\"?>\n<Catch2TestRun name=\"t\">\n").unwrap(), Format::Catch2);
+        assert_eq!(detect_text("pkg: x\nBenchmarkA-8   100   12.5 ns/op\n").unwrap(), Format::GO_BENCH);
+        assert_eq!(detect_text("a::b\n  Instructions:   1802|N/A   (*********)\n").unwrap(), Format::IAI_CALLGRIND);
+        assert_eq!(detect_text("a b x 1,234 ops/sec ±1.5% (60 runs sampled)\n").unwrap(), Format::BENCHMARK_JS);
+        assert_eq!(detect_text("<?xml version=\"1.0\"?>\n<Catch2TestRun name=\"t\">\n").unwrap(), Format::CATCH2);
     }
 
     #[test]
     fn small_documents_of_each_load_tool_format() {
         let wrk = "Running 1s test @ http://h/\n  Latency Distribution\n     50%  1.00ms\nRequests/sec: 5.0\n";
-        assert_eq!(detect_text(wrk).unwrap(), Format::Wrk);
+        assert_eq!(detect_text(wrk).unwrap(), Format::WRK);
         assert!(detect_text("Requests/sec: 5.0\n").is_err(), "the `Running ... test @` header is required");
-        assert_eq!(detect_text(r#"{"summary":{"successRate":1.0,"total":2.0}}"#).unwrap(), Format::Oha);
+        assert_eq!(detect_text(r#"{"summary":{"successRate":1.0,"total":2.0}}"#).unwrap(), Format::OHA);
         assert!(detect_text(r#"{"summary":{"total":2.0}}"#).is_err(), "a summary without oha's keys");
         assert_eq!(
             detect_text("#[BaseTime: 1.000 (seconds since epoch)]\nTag=a,0.000,1.000,2.5,HISTFAAA\n").unwrap(),
-            Format::Hlog
+            Format::HLOG
         );
         assert_eq!(
             detect_text("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\"\n")
                 .unwrap(),
-            Format::Hlog
+            Format::HLOG
         );
         assert!(detect_text("0.000,1.000,2.5,hello\n").is_err(), "a CSV row that is no histogram");
-        assert_eq!(detect_text("# TYPE rpc_seconds histogram\n").unwrap(), Format::Prometheus);
-        assert_eq!(detect_text("rpc_seconds_bucket{le=\"+Inf\"} 3\n").unwrap(), Format::Prometheus);
+        assert_eq!(detect_text("# TYPE rpc_seconds histogram\n").unwrap(), Format::PROMETHEUS);
+        assert_eq!(detect_text("rpc_seconds_bucket{le=\"+Inf\"} 3\n").unwrap(), Format::PROMETHEUS);
         assert!(detect_text("# TYPE requests_total counter\nrequests_total 3\n").is_err(), "counters only");
         let k6_csv = "metric_name,timestamp,metric_value,method,name,status,extra_tags\nvus,1,2.000000,,,,\n";
-        assert_eq!(detect_text(k6_csv).unwrap(), Format::K6Csv);
+        assert_eq!(detect_text(k6_csv).unwrap(), Format::K6_CSV);
         let locust_csv = "Type,Name,Request Count,Failure Count,Median Response Time,Requests/s\nGET,/,1,0,2,0.5\n";
-        assert_eq!(detect_text(locust_csv).unwrap(), Format::LocustCsv);
+        assert_eq!(detect_text(locust_csv).unwrap(), Format::LOCUST_CSV);
         let history = "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,Total Request Count\n";
         assert!(detect_text(history).is_err(), "the stats history is not the statistics");
         let locust_json = r#"[{"name": "/", "method": "GET", "num_requests": 2, "response_times": {"3": 2}}]"#;
-        assert_eq!(detect_text(locust_json).unwrap(), Format::LocustJson);
+        assert_eq!(detect_text(locust_json).unwrap(), Format::LOCUST_JSON);
         assert!(detect_text(r#"[{"name": "x", "count": 2}]"#).is_err());
         let vegeta = r#"{"latencies": {"total": 9, "mean": 3, "50th": 2}, "requests": 3, "success": 1}"#;
-        assert_eq!(detect_text(vegeta).unwrap(), Format::Vegeta);
+        assert_eq!(detect_text(vegeta).unwrap(), Format::VEGETA);
         assert!(detect_text(r#"{"latencies": [1, 2]}"#).is_err());
         let vegeta_csv = "1710234900000043673,0,209911,0,0,\"Get \"\"http://h/?q=a,b\"\"\",,search,17\n";
-        assert_eq!(detect_text(vegeta_csv).unwrap(), Format::VegetaCsv);
+        assert_eq!(detect_text(vegeta_csv).unwrap(), Format::VEGETA_CSV);
         assert!(detect_text("1710234900000,5,label,200,OK,t,text,true,,3,0,1,1\n").is_err(), "headerless JTL");
     }
 
@@ -509,7 +460,7 @@ mod tests {
         let bench = root.path().join("target/criterion/parse/small/new");
         std::fs::create_dir_all(&bench).unwrap();
         std::fs::write(bench.join("benchmark.json"), "{}").unwrap();
-        assert_eq!(detect(&root.path().join("target/criterion")).unwrap(), Format::Criterion);
+        assert_eq!(detect(&root.path().join("target/criterion")).unwrap(), Format::CRITERION);
     }
 
     #[test]

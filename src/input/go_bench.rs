@@ -22,6 +22,7 @@ use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
 use super::units::{normalize, repeated, secondary_id};
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -40,7 +41,7 @@ struct Series {
 }
 
 /// Load every benchmark result of a `go test -bench` log.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut package: Option<String> = None;
     let mut pending_name: Option<String> = None;
@@ -224,7 +225,7 @@ mod tests {
 
     #[test]
     fn count_repeats_are_samples_and_cpu_values_stay_apart() {
-        let benchmarks = load(&fixture("count3-cpu1-2.txt")).unwrap();
+        let benchmarks = load(&fixture("count3-cpu1-2.txt"), &InputOptions::default()).unwrap();
         let add = find(&benchmarks, "BenchmarkAdd");
         assert_eq!(add.samples, [2.428, 1.779, 1.897]);
         assert_eq!((add.metric.as_str(), &add.unit), ("time", &Unit::Ns));
@@ -237,7 +238,7 @@ mod tests {
 
     #[test]
     fn extra_metrics_get_their_own_ids_units_and_directions() {
-        let benchmarks = load(&fixture("count3-cpu1-2.txt")).unwrap();
+        let benchmarks = load(&fixture("count3-cpu1-2.txt"), &InputOptions::default()).unwrap();
         let speed = find(&benchmarks, "BenchmarkParse/size=10 (MB/s)");
         assert_eq!(speed.unit, Unit::BytesPerSecond);
         assert_eq!(speed.samples, [179.72e6, 240.58e6, 168.63e6]);
@@ -253,7 +254,7 @@ mod tests {
 
     #[test]
     fn log_lines_and_duplicate_names_are_handled() {
-        let benchmarks = load(&fixture("count3-cpu1-2.txt")).unwrap();
+        let benchmarks = load(&fixture("count3-cpu1-2.txt"), &InputOptions::default()).unwrap();
         // `--- BENCH:` and the log lines between repeats do not break the series.
         assert_eq!(find(&benchmarks, "BenchmarkParse/with_space").samples, [69.34, 57.31, 105.0]);
         assert_eq!(find(&benchmarks, "BenchmarkParse/dup").samples, [3.171, 3.698, 3.312]);
@@ -266,7 +267,7 @@ mod tests {
 
     #[test]
     fn packages_qualify_shared_names_and_single_runs_are_means() {
-        let benchmarks = load(&fixture("two-packages-crlf.txt")).unwrap();
+        let benchmarks = load(&fixture("two-packages-crlf.txt"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().filter(|b| b.metric == "time").map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -37,9 +37,10 @@ use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry, L
 use hdrhistogram::serialization::Deserializer;
 
 use super::rows::{series_id, Tags, LATENCY_METRIC};
-use crate::model::units::{duration_words, nanoseconds_per};
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::histogram::{self, Histogram};
+use crate::model::units::{duration_words, nanoseconds_per};
 use crate::model::{Benchmark, Unit};
 
 /// The unit of hlog values when the suite names none.
@@ -63,11 +64,14 @@ pub fn relative_error_bound(significant_digits: u8) -> f64 {
     (1.0 + 1.0 / sub_buckets) * (1.0 + histogram::RELATIVE_ERROR) - 1.0
 }
 
-/// Load an interval log whose values are in `unit` (a duration word; `None`: nanoseconds).
-pub fn load(path: &Path, unit: Option<&str>) -> Result<Vec<Benchmark>, InputError> {
-    let unit = unit.unwrap_or(DEFAULT_VALUE_UNIT);
+/// Load an interval log whose values are in the suite's `unit` (a duration word; by default nanoseconds).
+pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let unit = options.unit.as_deref().unwrap_or(DEFAULT_VALUE_UNIT);
     let ns_per_value = nanoseconds_per(unit).ok_or_else(|| {
-        InputError::whole(path, format!("hlog value unit {unit:?} is not supported: expected one of {}", duration_words()))
+        InputError::whole(
+            path,
+            format!("hlog value unit {unit:?} is not supported: expected one of {}", duration_words()),
+        )
     })?;
     let bytes = std::fs::read(path).map_err(|e| InputError::io(path, &e))?;
     let text = with_parseable_lines(&bytes);

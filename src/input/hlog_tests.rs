@@ -13,6 +13,12 @@ use rand_pcg::Pcg64Mcg;
 
 use super::*;
 use crate::input::test_support::{self, find};
+use crate::input::InputOptions;
+
+/// Options of a suite whose hlog values are in `unit`.
+fn in_unit(unit: &str) -> InputOptions {
+    InputOptions { unit: Some(unit.into()), ..InputOptions::default() }
+}
 use crate::stats::{quantile_sorted, Estimator, Ranked};
 
 /// A log as HistogramLogWriter writes it in Java: `#[...]` headers, the
@@ -109,7 +115,7 @@ fn worst_error(bench: &Benchmark, values: &[u64], ns_per_value: f64) -> f64 {
 
 #[test]
 fn each_tag_is_a_series_whose_quantiles_are_within_the_combined_bound() {
-    let benchmarks = load(&fixture(TAGGED_US), Some("us")).unwrap();
+    let benchmarks = load(&fixture(TAGGED_US), &in_unit("us")).unwrap();
     let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["latency", "latency{tag=read}", "latency{tag=write}"]);
     let bound = relative_error_bound(3);
@@ -131,7 +137,7 @@ fn each_tag_is_a_series_whose_quantiles_are_within_the_combined_bound() {
 
 #[test]
 fn two_significant_digits_and_nanoseconds_by_default() {
-    let benchmarks = load(&fixture(UNTAGGED_NS), None).unwrap();
+    let benchmarks = load(&fixture(UNTAGGED_NS), &InputOptions::default()).unwrap();
     assert_eq!(benchmarks.len(), 1);
     let values = recorded_values("ns");
     let bound = relative_error_bound(2);
@@ -139,7 +145,7 @@ fn two_significant_digits_and_nanoseconds_by_default() {
     let error = worst_error(&benchmarks[0], &values, 1.0);
     assert!(error <= bound, "{error} > {bound}");
     // 3.5 ms median in nanoseconds: read in ms, the same log is a million times larger.
-    let in_ms = load(&fixture(UNTAGGED_NS), Some("ms")).unwrap();
+    let in_ms = load(&fixture(UNTAGGED_NS), &in_unit("ms")).unwrap();
     let p50 = |b: &Benchmark| Ranked::new(b.histogram.as_ref().unwrap()).unwrap().statistic(Estimator::Median).unwrap();
     assert!((p50(&in_ms[0]) / p50(&benchmarks[0]) / 1e6 - 1.0).abs() <= 2.0 * histogram::RELATIVE_ERROR);
     assert!((p50(&benchmarks[0]) / 3.5e6 - 1.0).abs() < 0.05);
@@ -154,7 +160,7 @@ fn bounds_for_other_precisions() {
 
 #[test]
 fn errors_name_the_line_and_what_was_expected() {
-    let load_text = |text: &str| test_support::load_text(|path| load(path, Some("us")), text);
+    let load_text = |text: &str| test_support::load_text(|path, _| load(path, &in_unit("us")), text);
     let log = std::fs::read_to_string(fixture(TAGGED_US)).unwrap();
     let first_interval = log.lines().position(|line| line.starts_with("Tag=")).unwrap() as u64 + 1;
 
@@ -180,7 +186,7 @@ fn errors_name_the_line_and_what_was_expected() {
     let crlf = log.replace('\n', "\r\n");
     assert_eq!(load_text(&crlf).unwrap().len(), 3);
 
-    let error = test_support::load_text(|path| load(path, Some("minutes")), &log).unwrap_err();
+    let error = test_support::load_text(|path, _| load(path, &in_unit("minutes")), &log).unwrap_err();
     assert!(error.message.contains("expected one of ns, us, ms, s, min, h"), "{error}");
 }
 
@@ -221,5 +227,5 @@ fn never_panics_on_prefixes() {
     let head: Vec<&str> = log.lines().take(first_interval + 1).collect();
     let short = dir.path().join(TAGGED_US);
     std::fs::write(&short, head.join("\n")).unwrap();
-    test_support::never_panics_on_prefixes(|path| load(path, None), &short);
+    test_support::never_panics_on_prefixes(load, &short);
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -39,7 +40,7 @@ struct CommandResult {
 }
 
 /// Load every command of a hyperfine JSON export, in file order.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let export: Export = super::read_json(path)?;
     if export.results.is_empty() {
         return Err(InputError::new(
@@ -63,7 +64,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
             ));
         }
         let bench = to_benchmark(path, &json_path, result)?;
-        validate_benchmark(path, &json_path, &bench)?;
+        validate_benchmark(path, Some(&json_path), &bench)?;
         benchmarks.push(bench);
     }
     Ok(benchmarks)
@@ -148,7 +149,7 @@ mod tests {
     fn error_of(json: &str) -> String {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        let message = load(file.path()).unwrap_err().to_string();
+        let message = load(file.path(), &InputOptions::default()).unwrap_err().to_string();
         assert!(message.starts_with(&file.path().display().to_string()), "names the file: {message}");
         message
     }
@@ -160,7 +161,7 @@ mod tests {
 
     #[test]
     fn reads_a_real_export_in_nanoseconds() {
-        let benchmarks = load(&fixture("aa-base.json")).unwrap();
+        let benchmarks = load(&fixture("aa-base.json"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["sleep 0.02", "sleep 0.03"]);
         let sleep_30ms = &benchmarks[1];
@@ -178,14 +179,14 @@ mod tests {
 
     #[test]
     fn the_slow_head_is_slower_than_its_base() {
-        let median = |name: &str| load(&fixture(name)).unwrap()[0].summary["median"];
+        let median = |name: &str| load(&fixture(name), &InputOptions::default()).unwrap()[0].summary["median"];
         let ratio = median("slow-head.json") / median("aa-base.json");
         assert!(ratio > 1.1, "sleep 0.024 named `sleep 0.02` should be ~20 % slower, got {ratio}");
     }
 
     #[test]
     fn parameters_become_tags() {
-        let benchmarks = load(&fixture("parameterized.json")).unwrap();
+        let benchmarks = load(&fixture("parameterized.json"), &InputOptions::default()).unwrap();
         let found: Vec<(&str, &str)> = benchmarks.iter().map(|b| (b.id.as_str(), b.tags["n"].as_str())).collect();
         assert_eq!(found, [("sleep 0.01", "1"), ("sleep 0.02", "2")]);
     }
@@ -196,7 +197,7 @@ mod tests {
             r#"{"results":[{"command":"old","mean":0.5,"stddev":null,"min":0.25,"max":1.0,"user":0.1,"system":0.0}]}"#;
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        let bench = &load(file.path()).unwrap()[0];
+        let bench = &load(file.path(), &InputOptions::default()).unwrap()[0];
         assert!(bench.samples.is_empty());
         assert_eq!(bench.summary["mean"], 5e8);
         assert_eq!(bench.summary["min"], 2.5e8);
@@ -263,7 +264,7 @@ mod tests {
         // The closing `}` is the last byte that matters; cutting before it must fail.
         for end in 0..full.trim_end().len() {
             std::fs::write(&cut, &full[..end]).unwrap();
-            assert!(load(&cut).is_err(), "accepted a file cut at byte {end}");
+            assert!(load(&cut, &InputOptions::default()).is_err(), "accepted a file cut at byte {end}");
         }
     }
 }

@@ -22,6 +22,7 @@ use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
 use super::units::secondary_id;
+use super::InputOptions;
 use super::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -36,7 +37,7 @@ struct Measured {
 }
 
 /// Load every benchmark of a gungraun / iai-callgrind log.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut measured: Vec<Measured> = Vec::new();
     let mut heading: Option<(u64, &str)> = None;
@@ -145,7 +146,7 @@ mod tests {
 
     #[test]
     fn instructions_and_other_events_are_deterministic_counts() {
-        let benchmarks = load(&fixture("second-run.txt")).unwrap();
+        let benchmarks = load(&fixture("second-run.txt"), &InputOptions::default()).unwrap();
         assert_eq!(benchmarks.len(), 18, "3 benchmarks with 6 events each");
         let short = find(&benchmarks, "fib::fib_group::bench_fib short:(10)");
         assert_eq!((short.metric.as_str(), &short.unit, short.deterministic), ("instructions", &Unit::Count, true));
@@ -159,13 +160,13 @@ mod tests {
 
     #[test]
     fn a_first_run_without_old_values_reads_the_same_way() {
-        let benchmarks = load(&fixture("first-run.txt")).unwrap();
+        let benchmarks = load(&fixture("first-run.txt"), &InputOptions::default()).unwrap();
         assert_eq!(find(&benchmarks, "fib::fib_group::bench_fib short:(10)").summary["max"], 1802.0);
     }
 
     #[test]
     fn old_layout_with_compiler_output_and_crlf() {
-        let benchmarks = load(&fixture("old-iai-crlf.txt")).unwrap();
+        let benchmarks = load(&fixture("old-iai-crlf.txt"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().filter(|b| b.metric == "instructions").map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["bench_fib short:10", "bench_fib long:30"]);
         assert_eq!(find(&benchmarks, "bench_fib long:30").summary["mean"], 1_234_567.0);

@@ -9,10 +9,10 @@
 use std::path::Path;
 
 use super::rows::csv_table::required_column_index;
-use super::rows::derived::TimestampUnit;
-use crate::model::units::nanoseconds_per;
 use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::{InputError, InputOptions, Location};
+use crate::config::fields::TimestampUnit;
+use crate::model::units::nanoseconds_per;
 use crate::model::Benchmark;
 
 /// Reads a JTL CSV (delimiter from the options: JMeter also writes `;` and
@@ -103,7 +103,7 @@ mod tests {
         let path = fixture("results.jtl");
         let benchmarks = load(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, "$", bench).unwrap();
+            validate_benchmark(&path, Some("$"), bench).unwrap();
         }
         let total =
             |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };

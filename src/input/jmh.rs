@@ -17,6 +17,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::units::{normalize, secondary_id, Scaled};
+use super::InputOptions;
 use super::{validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -49,7 +50,7 @@ struct Metric {
 }
 
 /// Load every run of a JMH JSON result file.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let runs: Vec<Run> = super::read_json(path)?;
     let ids = run_ids(&runs);
     let mut benchmarks = Vec::new();
@@ -157,7 +158,7 @@ fn to_benchmark(path: &Path, json_path: &str, id: &str, metric: &Metric) -> Resu
         };
         bench.summary.insert(key, value * factor);
     }
-    validate_benchmark(path, json_path, &bench)?;
+    validate_benchmark(path, Some(json_path), &bench)?;
     Ok(bench)
 }
 
@@ -182,12 +183,12 @@ mod tests {
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        load(file.path(), &InputOptions::default()).inspect_err(|error| assert_eq!(error.path, file.path()))
     }
 
     #[test]
     fn throughput_is_higher_is_better_and_raw_data_are_samples() {
-        let benchmarks = load(&fixture("thrpt-and-avgt.json")).unwrap();
+        let benchmarks = load(&fixture("thrpt-and-avgt.json"), &InputOptions::default()).unwrap();
         let list = &benchmarks[0];
         assert_eq!(list.id, "org.example.ListBench.arrayList");
         assert_eq!(
@@ -203,7 +204,7 @@ mod tests {
 
     #[test]
     fn average_time_in_microseconds_becomes_nanoseconds_with_params() {
-        let benchmarks = load(&fixture("thrpt-and-avgt.json")).unwrap();
+        let benchmarks = load(&fixture("thrpt-and-avgt.json"), &InputOptions::default()).unwrap();
         let parse = &benchmarks[2];
         assert_eq!(parse.id, "org.example.ParseBench.parse:format=json,size=1000");
         assert_eq!((parse.metric.as_str(), &parse.unit), ("time", &Unit::Ns));
@@ -218,7 +219,7 @@ mod tests {
 
     #[test]
     fn without_raw_data_the_score_and_percentiles_are_the_summary() {
-        let benchmarks = load(&fixture("sample-mode-summary.json")).unwrap();
+        let benchmarks = load(&fixture("sample-mode-summary.json"), &InputOptions::default()).unwrap();
         let sample = &benchmarks[0];
         assert!(sample.samples.is_empty());
         let keys: Vec<&str> = sample.summary.keys().map(String::as_str).collect();

@@ -36,15 +36,11 @@ use crate::model::{Benchmark, Unit};
 /// k6 tags that split series; every other tag is dropped.
 pub const GROUPING_TAGS: [&str; 7] = ["name", "method", "status", "scenario", "group", "expected_response", "check"];
 
-/// Reads a k6 `--out json` file (plain or gzip-compressed); a bad line fails it.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
-    load_with_options(path, &InputOptions::default())
-}
-
-/// [`load`], skipping up to the suite's `max-bad-rows` bad lines. The file
+/// Reads a k6 `--out json` file (plain or gzip-compressed), skipping up to
+/// the suite's `max-bad-rows` bad lines (by default a bad line fails it). The file
 /// is parsed in lanes (see [`ndjson`]), each with its own [`K6Points`]; the
 /// reading thread passes each lane the metrics declared before its block.
-pub fn load_with_options(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let mut lanes: Vec<K6Points> = (0..blocks::lane_count()).map(|_| K6Points::default()).collect();
     let mut declarations = Declarations::default();
     let parse = |points: &mut K6Points, number: u32, block: &[u8], declared| {
@@ -344,7 +340,7 @@ mod tests {
     fn load_text(content: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(content.as_bytes()).unwrap();
-        load(file.path())
+        load(file.path(), &InputOptions::default())
     }
 
     const USERS: &str = "{expected_response=true,method=GET,route=/api/users,scenario=default,status=200}";
@@ -352,9 +348,9 @@ mod tests {
     #[test]
     fn run_splits_series_by_useful_tags_only() {
         let path = fixture("run.ndjson");
-        let benchmarks = load(&path).unwrap();
+        let benchmarks = load(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, "$", bench).unwrap();
+            validate_benchmark(&path, Some("$"), bench).unwrap();
         }
         let duration = find(&benchmarks, &format!("http_req_duration{USERS}"));
         assert_eq!(duration.samples.len(), 10, "one per iteration, despite url/proto/tls_version tags");
@@ -368,7 +364,7 @@ mod tests {
 
     #[test]
     fn trend_times_convert_from_ms_to_ns() {
-        let benchmarks = load(&fixture("run.ndjson")).unwrap();
+        let benchmarks = load(&fixture("run.ndjson"), &InputOptions::default()).unwrap();
         let first_point = std::fs::read_to_string(fixture("run.ndjson"))
             .unwrap()
             .lines()
@@ -383,7 +379,7 @@ mod tests {
 
     #[test]
     fn rates_counters_and_gauges_get_their_units() {
-        let benchmarks = load(&fixture("run.ndjson")).unwrap();
+        let benchmarks = load(&fixture("run.ndjson"), &InputOptions::default()).unwrap();
         let failed = find(&benchmarks, "http_req_failed{expected_response=false,group=::orders,method=POST,route=/api/orders,scenario=default,status=503}");
         assert_eq!((failed.unit.clone(), failed.samples.clone()), (Unit::Ratio, vec![1.0, 1.0]));
         let checks = find(&benchmarks, "checks{check=status is 2xx,scenario=default}");
@@ -404,7 +400,7 @@ mod tests {
 
     #[test]
     fn network_errors_keep_status_zero_and_both_line_orders_parse() {
-        let benchmarks = load(&fixture("run.ndjson")).unwrap();
+        let benchmarks = load(&fixture("run.ndjson"), &InputOptions::default()).unwrap();
         let is_timeout =
             |b: &&Benchmark| b.metric == "http_req_duration" && b.tags.get("status").is_some_and(|s| s == "0");
         let timeout = benchmarks.iter().find(is_timeout).unwrap();
@@ -417,7 +413,7 @@ mod tests {
 
     #[test]
     fn gzipped_output_is_read() {
-        let benchmarks = load(&fixture("run-compressed.ndjson.gz")).unwrap();
+        let benchmarks = load(&fixture("run-compressed.ndjson.gz"), &InputOptions::default()).unwrap();
         assert!(benchmarks.iter().any(|b| b.metric == "http_req_duration" && b.unit == Unit::Ns));
     }
 

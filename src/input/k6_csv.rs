@@ -22,6 +22,7 @@ use super::k6::{K6Points, GROUPING_TAGS};
 use super::rows::blocks::{self, BlockTally, RecordEnds};
 use super::rows::csv_table::required_column_index;
 use super::rows::request_csv;
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::Benchmark;
 
@@ -36,7 +37,7 @@ struct Layout {
 }
 
 /// Reads a k6 `--out csv` file (plain or gzip-compressed); a bad row fails it.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let stream = request_csv::open(path, b',')?;
     let header = stream.header.clone();
     let column = |name: &str| required_column_index(path, &header, b',', name);
@@ -137,8 +138,8 @@ mod tests {
 
     #[test]
     fn the_csv_of_a_run_gives_the_benchmarks_of_its_ndjson() {
-        let from_csv = load(&fixture("run.csv")).unwrap();
-        let from_ndjson = k6::load(&fixture("run.ndjson")).unwrap();
+        let from_csv = load(&fixture("run.csv"), &InputOptions::default()).unwrap();
+        let from_ndjson = k6::load(&fixture("run.ndjson"), &InputOptions::default()).unwrap();
         assert_eq!(from_csv.len(), from_ndjson.len());
         for (csv, ndjson) in from_csv.iter().zip(&from_ndjson) {
             assert_eq!(csv, ndjson, "{}", ndjson.id);
@@ -147,7 +148,7 @@ mod tests {
 
     #[test]
     fn values_units_and_tags_match_the_raw_rows() {
-        let benchmarks = load(&fixture("run.csv")).unwrap();
+        let benchmarks = load(&fixture("run.csv"), &InputOptions::default()).unwrap();
         // Row 4: http_req_duration,1710234900,45.356965,,,,true,,GET,https://api.example.test/api/users,...,200,...
         let users = find(
             &benchmarks,
@@ -171,7 +172,10 @@ mod tests {
         encoder.write_all(&std::fs::read(fixture("run.csv")).unwrap()).unwrap();
         let mut file = tempfile::Builder::new().suffix(".gz").tempfile().unwrap();
         file.write_all(&encoder.finish().unwrap()).unwrap();
-        assert_eq!(load(file.path()).unwrap(), load(&fixture("run.csv")).unwrap());
+        assert_eq!(
+            load(file.path(), &InputOptions::default()).unwrap(),
+            load(&fixture("run.csv"), &InputOptions::default()).unwrap()
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn temp_file(content: &[u8]) -> tempfile::NamedTempFile {
 fn the_fixtures_read_as_in_one_pass() {
     for name in ["run.ndjson", "run-compressed.ndjson.gz"] {
         let path = test_support::fixture("k6", name);
-        assert_same_benchmarks(&load(&path).unwrap(), &load_one_pass(&path).unwrap());
+        assert_same_benchmarks(&load(&path, &InputOptions::default()).unwrap(), &load_one_pass(&path).unwrap());
     }
 }
 
@@ -175,7 +175,7 @@ fn a_run_of_several_blocks_reads_as_in_one_pass() {
     let text = generated_run(16_000);
     assert!(text.len() > 3 * BLOCK_BYTES, "several blocks on each lane: {}", text.len());
     let file = temp_file(&text);
-    let lanes = load(file.path()).unwrap();
+    let lanes = load(file.path(), &InputOptions::default()).unwrap();
     assert_same_benchmarks(&lanes, &load_one_pass(file.path()).unwrap());
     let late = test_support::find(&lanes, "late_trend{scenario=default}");
     assert_eq!(late.unit, Unit::Ns, "declared in another lane's block, still a trend of times");
@@ -193,11 +193,11 @@ fn bad_lines_keep_their_file_line_and_max_bad_rows_skips_them() {
     text.extend_from_slice(point("vus", -1.0, "null").as_bytes());
     text.extend_from_slice(b"\n{\"type\":\"Point\",\"metric\":\"vus\",\"data\":{\"val");
     let file = temp_file(&text);
-    let error = load(file.path()).unwrap_err();
+    let error = load(file.path(), &InputOptions::default()).unwrap_err();
     assert_eq!(error.location, Location::Line(lines + 1), "{error}");
     assert!(error.message.contains("non-negative") && error.message.contains("2 bad row(s)"), "{error}");
     let tolerant = InputOptions { max_bad_rows: 2, ..InputOptions::default() };
-    let skipped = load_with_options(file.path(), &tolerant).unwrap();
+    let skipped = load(file.path(), &tolerant).unwrap();
     let without_bad_lines = temp_file(&generated_run(12_000));
     assert_same_benchmarks(&skipped, &load_one_pass(without_bad_lines.path()).unwrap());
 }

@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 use super::k6::{normalize_tag, Contains, MetricKind, MetricShape};
 use super::rows::Tags;
 use super::units::percentile_key;
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::Benchmark;
 
@@ -32,7 +33,7 @@ pub const THRESHOLD_FAILED: &str = "threshold_failed";
 type MetricError = (String, String);
 
 /// Reads a k6 `--summary-export` or `handleSummary` JSON file.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let root: Value = super::read_json(path)?;
     let metrics = root.get("metrics").and_then(Value::as_object).ok_or_else(|| {
         InputError::new(
@@ -219,11 +220,14 @@ mod tests {
     fn load_text(content: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(content.as_bytes()).unwrap();
-        load(file.path())
+        load(file.path(), &InputOptions::default())
     }
 
     fn both_dialects() -> (Vec<Benchmark>, Vec<Benchmark>) {
-        (load(&fixture("summary-export.json")).unwrap(), load(&fixture("handle-summary.json")).unwrap())
+        (
+            load(&fixture("summary-export.json"), &InputOptions::default()).unwrap(),
+            load(&fixture("handle-summary.json"), &InputOptions::default()).unwrap(),
+        )
     }
 
     #[test]
@@ -232,7 +236,7 @@ mod tests {
         assert_eq!(legacy.len(), 18);
         assert_eq!(legacy, handle_summary);
         for bench in &legacy {
-            validate_benchmark(&fixture("summary-export.json"), "$", bench).unwrap();
+            validate_benchmark(&fixture("summary-export.json"), Some("$"), bench).unwrap();
         }
     }
 

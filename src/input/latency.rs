@@ -24,13 +24,14 @@ use serde_json::{Map, Value};
 
 use super::rows::blocks::{self, BlockTally};
 use super::rows::csv_table::required_column_index;
-use super::rows::derived::TimestampUnit;
-use super::rows::derived::{parse_timestamp_ns, ErrorStatuses};
 use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
 use super::rows::request_lane::{self, Outcome, RequestLane};
-use crate::model::units::{duration_words, nanoseconds_per};
+use super::rows::timestamps::parse_timestamp_ns;
 use super::rows::{duration_ns, ndjson, parse_duration_ns, parse_number, RequestRecord};
 use super::{FieldMap, InputError, InputOptions};
+use crate::config::fields::ErrorStatuses;
+use crate::config::fields::TimestampUnit;
+use crate::model::units::{duration_words, nanoseconds_per};
 use crate::model::Benchmark;
 
 /// Reads a latency CSV (header row required; delimiter from the options; gzip
@@ -293,7 +294,7 @@ mod tests {
         let path = fixture("requests.csv");
         let benchmarks = load_csv(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, "$", bench).unwrap();
+            validate_benchmark(&path, Some("$"), bench).unwrap();
         }
         let latency_rows: usize = benchmarks.iter().filter(|b| b.metric == "latency").map(|b| b.samples.len()).sum();
         let error_rows: usize = benchmarks.iter().filter(|b| b.metric == "errors").map(|b| b.samples.len()).sum();
@@ -436,7 +437,7 @@ mod tests {
         let path = fixture("requests.ndjson");
         let benchmarks = load_ndjson(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, "$", bench).unwrap();
+            validate_benchmark(&path, Some("$"), bench).unwrap();
         }
         let count =
             |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };

@@ -11,8 +11,8 @@ use rand_pcg::Pcg64Mcg;
 
 use super::*;
 use crate::input::rows::blocks::BLOCK_BYTES;
-use crate::input::rows::derived::Window;
 use crate::input::rows::one_pass::{self, add_request, assert_same_benchmarks, push_error_flag, SeriesSet};
+use crate::input::rows::timestamps::Window;
 use crate::input::rows::{request_tags, Tags};
 use crate::input::{test_support, Location};
 use crate::model::Unit;

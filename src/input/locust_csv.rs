@@ -23,15 +23,16 @@ use super::rows::csv_table::{Column, CsvTable, Row};
 use super::rows::{request_tags, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use super::text::parse_number;
 use super::units::percentile_key;
-use crate::model::units::nanoseconds_per;
 use super::InputError;
+use super::InputOptions;
+use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
 /// Name of the row Locust adds for all requests together.
 const AGGREGATED: &str = "Aggregated";
 
 /// Reads a Locust `*_stats.csv` file.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let table = CsvTable::open(path, b',')?;
     let columns = Columns::find(&table)?;
     let mut benchmarks = Vec::new();
@@ -155,7 +156,7 @@ mod tests {
 
     #[test]
     fn rows_become_tagged_summaries_in_nanoseconds() {
-        let benchmarks = load(&fixture("run_stats.csv")).unwrap();
+        let benchmarks = load(&fixture("run_stats.csv"), &InputOptions::default()).unwrap();
         assert_eq!(benchmarks.len(), 6 * 3, "five request rows and Aggregated, three series each");
         // GET,/slow,97,0,160,157.50688051560144,54.010035999453976,249.45501800175407,64.0,10.782831167278829,0.0,
         // 160,190,210,220,240,250,250,250,250,250,250
@@ -187,7 +188,7 @@ mod tests {
 
     #[test]
     fn failures_are_an_error_rate_and_aggregated_has_no_tags() {
-        let benchmarks = load(&fixture("run_stats.csv")).unwrap();
+        let benchmarks = load(&fixture("run_stats.csv"), &InputOptions::default()).unwrap();
         // GET,/flaky,99,19,...: the server failed every fifth request.
         let flaky = find(&benchmarks, "errors{method=GET,route=/flaky}");
         assert_eq!((&flaky.unit, flaky.summary["count"]), (&Unit::Ratio, 19.0));

@@ -23,6 +23,7 @@ use serde::Deserialize;
 use super::rows::recorder::Recorder;
 use super::rows::{request_tags, summary_series, tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use super::text::parse_number;
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
@@ -43,7 +44,7 @@ struct Entry {
 }
 
 /// Reads Locust's JSON statistics (a list of entries).
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let entries: Vec<Entry> = super::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     let span = run_span(&entries).map_err(|(index, key, message)| at(format!("$[{index}].{key}"), message))?;
@@ -136,7 +137,7 @@ mod tests {
 
     #[test]
     fn response_times_become_a_distribution_in_nanoseconds() {
-        let benchmarks = load(&fixture("run.json")).unwrap();
+        let benchmarks = load(&fixture("run.json"), &InputOptions::default()).unwrap();
         let slow = find(&benchmarks, "latency{method=GET,route=/slow}");
         assert_eq!(
             (&slow.unit, slow.tags["route"].as_str(), slow.tags["method"].as_str()),
@@ -156,7 +157,7 @@ mod tests {
 
     #[test]
     fn failures_are_flags_and_throughput_spans_the_run() {
-        let benchmarks = load(&fixture("run.json")).unwrap();
+        let benchmarks = load(&fixture("run.json"), &InputOptions::default()).unwrap();
         // /flaky: "num_requests": 105, "num_failures": 21 (every fifth request was a 500)
         let flaky = find(&benchmarks, "errors{method=GET,route=/flaky}");
         assert_eq!(flaky.unit, Unit::Ratio);

@@ -1,14 +1,16 @@
 //! Adapters: one module per tool format, each turning a tool's output into
-//! normalized [`Benchmark`]s. `load` dispatches on [`Format`]; `detect`
-//! recognizes a format from content when the suite says `format = "auto"`.
+//! normalized [`Benchmark`]s. The registry ([`formats`]) says what each format
+//! is, how to recognize and load it; [`load`] loads and checks any of them.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
-
+use crate::config::fields::FieldMap;
+use crate::config::{Config, ConfigError, Suite};
 use crate::model::{Benchmark, ResultSet, RESULTS_SCHEMA};
+
+pub use formats::{Format, Registry};
 
 pub mod bencher;
 pub mod benchmark_dotnet;
@@ -17,6 +19,7 @@ pub mod bmf;
 pub mod catch2;
 pub mod criterion;
 pub mod detect;
+pub mod formats;
 pub mod go_bench;
 pub mod google_benchmark;
 pub mod hlog;
@@ -42,200 +45,6 @@ pub mod vegeta;
 pub mod vegeta_csv;
 pub mod wrk;
 
-/// Every input format perfgate reads. The kebab-case names are what
-/// `format = "..."` in `perf-budget.toml` accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// Recognize the format from the content.
-    Auto,
-    /// perfgate's own normalized results JSON (what `perfgate run` writes).
-    Perfgate,
-    /// A criterion `target/criterion` folder (or one benchmark's folder).
-    Criterion,
-    /// libtest / criterion `--output-format bencher` text.
-    Bencher,
-    /// hyperfine `--export-json`.
-    Hyperfine,
-    /// Bencher Metric Format JSON.
-    Bmf,
-    /// k6 `--out json` NDJSON.
-    K6,
-    /// k6 `--out csv` (plain or gzipped).
-    K6Csv,
-    /// k6 `--summary-export` or `handleSummary` JSON.
-    K6Summary,
-    /// Generic per-request latency CSV.
-    LatencyCsv,
-    /// Generic per-request latency NDJSON.
-    LatencyNdjson,
-    /// JMeter JTL CSV.
-    Jmeter,
-    /// `go test -bench` text.
-    GoBench,
-    /// pytest-benchmark `--benchmark-json` (or a saved `.benchmarks/` file).
-    PytestBenchmark,
-    /// Google Benchmark JSON (`--benchmark_format=json`).
-    GoogleBenchmark,
-    /// gungraun / iai-callgrind text output (Valgrind event counts).
-    #[serde(alias = "gungraun")]
-    #[value(alias = "gungraun")]
-    IaiCallgrind,
-    /// Catch2 benchmark results: console reporter text or `-r xml`.
-    Catch2,
-    /// JMH `-rf json` results.
-    Jmh,
-    /// BenchmarkDotNet JSON export (full or brief).
-    BenchmarkDotnet,
-    /// benchmark.js `String(event.target)` lines.
-    BenchmarkJs,
-    /// `wrk --latency` (or wrk2) text output.
-    Wrk,
-    /// oha JSON (`--output-format json`, `-j` in older versions).
-    Oha,
-    /// HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.
-    Hlog,
-    /// Prometheus text-format histograms (a saved `/metrics` scrape).
-    Prometheus,
-    /// Locust `--csv PREFIX` statistics (`PREFIX_stats.csv`).
-    LocustCsv,
-    /// Locust `--json` (or `--json-file`) statistics with response-time histograms.
-    LocustJson,
-    /// vegeta `report -type=json`.
-    Vegeta,
-    /// vegeta `encode --to csv` results (no header row).
-    VegetaCsv,
-}
-
-impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Auto => "auto",
-            Format::Perfgate => "perfgate",
-            Format::Criterion => "criterion",
-            Format::Bencher => "bencher",
-            Format::Hyperfine => "hyperfine",
-            Format::Bmf => "bmf",
-            Format::K6 => "k6",
-            Format::K6Csv => "k6-csv",
-            Format::K6Summary => "k6-summary",
-            Format::LatencyCsv => "latency-csv",
-            Format::LatencyNdjson => "latency-ndjson",
-            Format::Jmeter => "jmeter",
-            Format::GoBench => "go-bench",
-            Format::PytestBenchmark => "pytest-benchmark",
-            Format::GoogleBenchmark => "google-benchmark",
-            Format::IaiCallgrind => "iai-callgrind",
-            Format::Catch2 => "catch2",
-            Format::Jmh => "jmh",
-            Format::BenchmarkDotnet => "benchmark-dotnet",
-            Format::BenchmarkJs => "benchmark-js",
-            Format::Wrk => "wrk",
-            Format::Oha => "oha",
-            Format::Hlog => "hlog",
-            Format::Prometheus => "prometheus",
-            Format::LocustCsv => "locust-csv",
-            Format::LocustJson => "locust-json",
-            Format::Vegeta => "vegeta",
-            Format::VegetaCsv => "vegeta-csv",
-        }
-    }
-
-    /// Where the tool writes its results when a suite names no `input`.
-    pub fn default_input(self) -> Option<&'static str> {
-        match self {
-            Format::Criterion => Some("target/criterion"),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Field/column names of the generic row formats (latency CSV and NDJSON).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct FieldMap {
-    pub route: String,
-    pub method: String,
-    pub status: String,
-    pub latency: String,
-    /// Unit of the latency column: `ns`, `us`, `ms` or `s`.
-    pub latency_unit: String,
-    /// Timestamp column, for throughput over the log's window; by default a
-    /// column named `timestamp` is used when there is one.
-    pub timestamp: Option<String>,
-    /// How timestamps are written: `auto` (epoch numbers by size, RFC 3339 text), `s`, `ms`, `us` or `ns`.
-    pub timestamp_unit: String,
-    /// Numeric columns recorded per request as metrics of their own (`db_queries`), per route and method.
-    pub counters: Vec<String>,
-    /// More columns that tag every series (`["region", "scenario"]`), for `where` and `per`.
-    pub tags: Vec<String>,
-    /// Statuses that count as errors (`["5xx", "429"]`); default: anything outside 200–399.
-    pub error_status: Option<Vec<String>>,
-    /// A `true`/`false` success column that decides errors instead of the status.
-    pub success: Option<String>,
-}
-
-impl Default for FieldMap {
-    fn default() -> Self {
-        FieldMap {
-            route: "route".into(),
-            method: "method".into(),
-            status: "status".into(),
-            latency: "latency_ms".into(),
-            latency_unit: "ms".into(),
-            timestamp: None,
-            timestamp_unit: "auto".into(),
-            counters: Vec::new(),
-            tags: Vec::new(),
-            error_status: None,
-            success: None,
-        }
-    }
-}
-
-impl FieldMap {
-    /// Checks what can be checked before reading any input (the budget file's errors).
-    pub fn validate(&self) -> Result<(), String> {
-        rows::derived::TimestampUnit::parse(&self.timestamp_unit)?;
-        self.error_statuses()?;
-        if self.counters.len() > rows::request_csv::MAX_COUNTERS {
-            return Err(format!(
-                "`counters` lists {}, at most {} are supported",
-                self.counters.len(),
-                rows::request_csv::MAX_COUNTERS
-            ));
-        }
-        if self.tags.len() > rows::request_csv::MAX_TAGS {
-            let most = rows::request_csv::MAX_TAGS;
-            return Err(format!("`tags` lists {}, at most {most} are supported", self.tags.len()));
-        }
-        let taken = [&self.route, &self.method, &self.status, &self.latency];
-        let reserved = ["route", "method", "status"];
-        let columns: Vec<&String> = self.counters.iter().chain(&self.tags).collect();
-        for (i, column) in columns.iter().enumerate() {
-            if taken.contains(column) || columns[..i].contains(column) || reserved.contains(&column.as_str()) {
-                return Err(format!(
-                    "`counters`/`tags`: {column:?} is listed twice or is already the route, method, status or latency field"
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// The `error-status` patterns (default rule when absent).
-    pub fn error_statuses(&self) -> Result<rows::derived::ErrorStatuses, String> {
-        self.error_status
-            .as_deref()
-            .map_or(Ok(rows::derived::ErrorStatuses::default()), rows::derived::ErrorStatuses::parse)
-    }
-}
-
 /// Adapter options that come from a `[[suite]]` table.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InputOptions {
@@ -251,6 +60,44 @@ pub struct InputOptions {
     pub max_bad_rows: u64,
     /// Unit of values that carry none (HdrHistogram logs): `ns`, `us`, `ms` or `s`.
     pub unit: Option<String>,
+}
+
+impl InputOptions {
+    /// Adapter options for a suite's inputs.
+    pub fn for_suite(suite: &Suite) -> InputOptions {
+        InputOptions {
+            fields: suite.fields.clone(),
+            delimiter: suite.delimiter.and_then(|c| u8::try_from(c).ok()),
+            suite: Some(suite.name.clone()),
+            modified_since: None,
+            max_bad_rows: suite.max_bad_rows,
+            unit: suite.unit.clone(),
+        }
+    }
+}
+
+/// What the input stage checks of a budget file: every suite names a format
+/// there is, and sets `unit` only where the format's values carry none.
+pub fn check_config(config: &Config) -> Result<(), ConfigError> {
+    for suite in &config.suites {
+        let error = |message: String, hint: Option<String>| ConfigError {
+            path: config.path.clone(),
+            line: suite.format.line,
+            column: suite.format.column,
+            message,
+            hint,
+        };
+        let format = Format::of_suite(suite).map_err(|message| error(message, None))?;
+        if let Some(unit) = &suite.unit {
+            if !format.spec().takes_value_unit {
+                return Err(error(
+                    format!("suite {:?}: unit = {unit:?} applies to hlog inputs only, not {format}", suite.name),
+                    Some("remove `unit`; this format carries its own units".into()),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads a whole JSON file as a `T`; errors name the file and, for bad JSON, the place.
@@ -321,46 +168,9 @@ impl InputError {
     }
 }
 
-/// Load one input in the given format.
+/// Load one input in the given format (detected for `auto`), with what every adapter's output must obey checked.
 pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let format = match format {
-        Format::Auto => detect::detect(path)?,
-        other => other,
-    };
-    let benchmarks = match format {
-        Format::Auto => unreachable!("detect never answers auto"),
-        Format::Perfgate => load_normalized(path, options.suite.as_deref())?,
-        Format::Criterion => criterion::load(path, options.modified_since)?,
-        Format::Bencher => bencher::load(path)?,
-        Format::Hyperfine => hyperfine::load(path)?,
-        Format::Bmf => bmf::load(path)?,
-        Format::K6 => k6::load_with_options(path, options)?,
-        Format::K6Csv => k6_csv::load(path)?,
-        Format::K6Summary => k6_summary::load(path)?,
-        Format::LatencyCsv => latency::load_csv(path, options)?,
-        Format::LatencyNdjson => latency::load_ndjson(path, options)?,
-        Format::Jmeter => jmeter::load(path, options)?,
-        Format::GoBench => go_bench::load(path)?,
-        Format::PytestBenchmark => pytest_benchmark::load(path)?,
-        Format::GoogleBenchmark => google_benchmark::load(path)?,
-        Format::IaiCallgrind => iai_callgrind::load(path)?,
-        Format::Catch2 => catch2::load(path)?,
-        Format::Jmh => jmh::load(path)?,
-        Format::BenchmarkDotnet => benchmark_dotnet::load(path)?,
-        Format::BenchmarkJs => benchmark_js::load(path)?,
-        Format::Wrk => wrk::load(path)?,
-        Format::Oha => oha::load(path)?,
-        Format::Hlog => hlog::load(path, options.unit.as_deref())?,
-        Format::Prometheus => prometheus::load(path)?,
-        Format::LocustCsv => locust_csv::load(path)?,
-        Format::LocustJson => locust_json::load(path)?,
-        Format::Vegeta => vegeta::load(path)?,
-        Format::VegetaCsv => vegeta_csv::load(path, options)?,
-    };
-    if benchmarks.is_empty() {
-        return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
-    }
-    Ok(benchmarks)
+    Registry::builtin().load(format, path, options)
 }
 
 /// Read a normalized results file (what `perfgate run` writes).
@@ -376,13 +186,15 @@ pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
     for (suite_index, suite) in set.suites.iter().enumerate() {
         for (bench_index, bench) in suite.benchmarks.iter().enumerate() {
             let json_path = format!("$.suites[{suite_index}].benchmarks[{bench_index}]");
-            validate_benchmark(path, &json_path, bench)?;
+            validate_benchmark(path, Some(&json_path), bench)?;
         }
     }
     Ok(set)
 }
 
-fn load_normalized(path: &Path, suite: Option<&str>) -> Result<Vec<Benchmark>, InputError> {
+/// Read one suite of a normalized results file: the only one, or the one named in the options.
+fn load_normalized(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+    let suite = options.suite.as_deref();
     let set = read_result_set(path)?;
     let names: Vec<String> = set.suites.iter().map(|s| s.name.clone()).collect();
     let chosen = match (suite, set.suites.len()) {
@@ -399,9 +211,13 @@ fn load_normalized(path: &Path, suite: Option<&str>) -> Result<Vec<Benchmark>, I
     })
 }
 
-/// Checks every adapter's output obeys: finite, non-negative samples; rounds aligned.
-pub fn validate_benchmark(path: &Path, json_path: &str, bench: &Benchmark) -> Result<(), InputError> {
-    let at = |suffix: String| Location::JsonPath(format!("{json_path}{suffix}"));
+/// What every adapter's output obeys: finite, non-negative samples; rounds aligned; some values.
+/// `json_path` locates the benchmark in a JSON input; without it the message names the benchmark only.
+pub fn validate_benchmark(path: &Path, json_path: Option<&str>, bench: &Benchmark) -> Result<(), InputError> {
+    let at = |suffix: String| match json_path {
+        Some(json_path) => Location::JsonPath(format!("{json_path}{suffix}")),
+        None => Location::Whole,
+    };
     for (i, value) in bench.samples.iter().enumerate() {
         if !value.is_finite() || *value < 0.0 {
             return Err(InputError::new(

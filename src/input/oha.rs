@@ -18,8 +18,9 @@ use serde::Deserialize;
 
 use super::text::parse_number;
 use super::units::percentile_key;
-use crate::model::units::nanoseconds_per;
+use super::InputOptions;
 use super::{InputError, Location};
+use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
 #[derive(Deserialize)]
@@ -40,7 +41,7 @@ struct Summary {
 }
 
 /// Load one oha JSON report.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let report: Report = super::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     let non_negative = |json_path: String, value: f64| super::non_negative_at(path, json_path, value);
@@ -125,7 +126,7 @@ mod tests {
 
     #[test]
     fn seconds_become_nanoseconds() {
-        let benchmarks = load(&fixture("ok.json")).unwrap();
+        let benchmarks = load(&fixture("ok.json"), &InputOptions::default()).unwrap();
         let latency = find(&benchmarks, "latency");
         assert_eq!((latency.metric.as_str(), &latency.unit), ("latency", &Unit::Ns));
         assert!(latency.samples.is_empty());
@@ -150,7 +151,7 @@ mod tests {
 
     #[test]
     fn failed_requests_are_an_error_rate() {
-        let benchmarks = load(&fixture("errors.json")).unwrap();
+        let benchmarks = load(&fixture("errors.json"), &InputOptions::default()).unwrap();
         // "successRate": 0.7 (12 of 40 requests timed out or lost their connection)
         assert!(close(find(&benchmarks, "errors").summary["rate"], 0.3));
         // "p10": 0.000603804 and "p50": 0.043030444: sub-millisecond and tens of milliseconds

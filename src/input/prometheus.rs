@@ -31,6 +31,7 @@ use exposition::{parse_line, Line, Sample};
 
 use super::rows::{series_id, Tags};
 use super::text::{numbered_lines, read_lossy};
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::buckets::{self, BucketCount};
 use crate::model::{Benchmark, Unit};
@@ -53,7 +54,7 @@ enum Part {
 }
 
 /// Load one scrape.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut types: HashMap<&str, &str> = HashMap::new();
     let mut samples: Vec<(u64, Sample)> = Vec::new();

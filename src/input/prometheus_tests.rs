@@ -23,7 +23,7 @@ fn cumulative(bench: &Benchmark) -> Vec<(f64, u64)> {
 
 #[test]
 fn a_python_client_scrape_gives_one_series_per_label_set() {
-    let benchmarks = load(&fixture("client-python.prom")).unwrap();
+    let benchmarks = load(&fixture("client-python.prom"), &InputOptions::default()).unwrap();
     let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids.len(), 4 + 4, "4 duration and 4 size series; the counter, gauge and summary are left out");
     let users = find(&benchmarks, "http_request_duration_seconds{method=GET,route=/api/users,status=200}");
@@ -46,12 +46,12 @@ fn a_python_client_scrape_gives_one_series_per_label_set() {
 
 #[test]
 fn go_client_and_openmetrics_layouts() {
-    let benchmarks = load(&fixture("go-client.prom")).unwrap();
+    let benchmarks = load(&fixture("go-client.prom"), &InputOptions::default()).unwrap();
     assert_eq!(benchmarks.len(), 5, "the summary's _sum/_count are not a histogram");
     let reports = find(&benchmarks, "http_request_duration_seconds{code=200,handler=/api/reports,method=get}");
     assert_eq!(cumulative(reports)[10..], [(1e10, 45), (f64::INFINITY, 50)]);
 
-    let benchmarks = load(&fixture("openmetrics.prom")).unwrap();
+    let benchmarks = load(&fixture("openmetrics.prom"), &InputOptions::default()).unwrap();
     let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
     assert_eq!(ids, ["payload_bytes", "queue_depth", "rpc_duration_seconds{service=auth \"v2\"}"]);
     let rpc = &benchmarks[2];
@@ -104,7 +104,7 @@ fn malformed_scrapes_name_the_line_and_what_was_expected() {
 
 #[test]
 fn bucketed_series_round_trip_through_results_json() {
-    let benchmarks = load(&fixture("go-client.prom")).unwrap();
+    let benchmarks = load(&fixture("go-client.prom"), &InputOptions::default()).unwrap();
     let set = crate::model::ResultSet::new(vec![crate::model::SuiteResults { name: "api".into(), benchmarks }]);
     let json = serde_json::to_string(&set).unwrap();
     assert!(json.contains(r#"{"le":"+Inf","cumulative":50}"#), "{json}");

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -45,7 +46,7 @@ struct Stats {
 }
 
 /// Load every benchmark of a pytest-benchmark JSON file.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let report: Report = super::read_json(path)?;
     let mut first_index_of: BTreeMap<String, usize> = BTreeMap::new();
     let mut benchmarks = Vec::with_capacity(report.benchmarks.len());
@@ -60,7 +61,7 @@ pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
             ));
         }
         let bench = to_benchmark(path, &json_path, id, entry)?;
-        validate_benchmark(path, &json_path, &bench)?;
+        validate_benchmark(path, Some(&json_path), &bench)?;
         benchmarks.push(bench);
     }
     if benchmarks.is_empty() {
@@ -136,12 +137,12 @@ mod tests {
     fn load_json(json: &str) -> Result<Vec<Benchmark>, InputError> {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, json.as_bytes()).unwrap();
-        load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path()))
+        load(file.path(), &InputOptions::default()).inspect_err(|error| assert_eq!(error.path, file.path()))
     }
 
     #[test]
     fn raw_rounds_are_samples_in_nanoseconds() {
-        let benchmarks = load(&fixture("json-with-data.json")).unwrap();
+        let benchmarks = load(&fixture("json-with-data.json"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -164,7 +165,7 @@ mod tests {
 
     #[test]
     fn saved_files_without_data_are_summaries() {
-        let benchmarks = load(&fixture("saved-stats-only.json")).unwrap();
+        let benchmarks = load(&fixture("saved-stats-only.json"), &InputOptions::default()).unwrap();
         assert_eq!(benchmarks.len(), 5);
         for bench in &benchmarks {
             assert!(bench.samples.is_empty());
@@ -200,7 +201,7 @@ mod tests {
         let cut = dir.path().join("cut.json");
         for end in (0..full.trim_end().len()).step_by(11) {
             std::fs::write(&cut, &full[..end]).unwrap();
-            assert!(load(&cut).is_err(), "accepted a file cut at byte {end}");
+            assert!(load(&cut, &InputOptions::default()).is_err(), "accepted a file cut at byte {end}");
         }
     }
 }

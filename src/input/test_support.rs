@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::InputError;
+use super::{InputError, InputOptions};
 use crate::model::Benchmark;
 
 /// `tests/fixtures/<folder>/<name>`.
@@ -11,14 +11,15 @@ pub fn fixture(folder: &str, name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder).join(name)
 }
 
-/// Write `text` to a temporary file and load it with `load`; an error must name that file.
+/// Write `text` to a temporary file and load it with `load` and default options; an error must name that file.
 pub fn load_text(
-    load: impl Fn(&Path) -> Result<Vec<Benchmark>, InputError>,
+    load: impl Fn(&Path, &InputOptions) -> Result<Vec<Benchmark>, InputError>,
     text: &str,
 ) -> Result<Vec<Benchmark>, InputError> {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
-    load(file.path()).inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
+    load(file.path(), &InputOptions::default())
+        .inspect_err(|error| assert_eq!(error.path, file.path(), "the error names the file"))
 }
 
 /// The benchmark with `id`; panics naming it and the ids there are when absent.
@@ -33,7 +34,10 @@ const PREFIX_LIMIT: usize = 8 * 1024;
 
 /// Every prefix of `path`'s content (up to [`PREFIX_LIMIT`] bytes), with a stray invalid UTF-8
 /// byte appended (as from a binary tool's output), loads to a result or an error — never a panic.
-pub fn never_panics_on_prefixes(load: impl Fn(&Path) -> Result<Vec<Benchmark>, InputError>, path: &Path) {
+pub fn never_panics_on_prefixes(
+    load: impl Fn(&Path, &InputOptions) -> Result<Vec<Benchmark>, InputError>,
+    path: &Path,
+) {
     let full = std::fs::read(path).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let cut = dir.path().join("cut");
@@ -41,6 +45,6 @@ pub fn never_panics_on_prefixes(load: impl Fn(&Path) -> Result<Vec<Benchmark>, I
         let mut garbled = full[..end].to_vec();
         garbled.push(0xff);
         std::fs::write(&cut, &garbled).unwrap();
-        let _ = load(&cut);
+        let _ = load(&cut, &InputOptions::default());
     }
 }

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use super::rows::{status_is_failure, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use super::text::parse_number;
 use super::units::percentile_key;
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
@@ -36,7 +37,7 @@ struct Report {
 }
 
 /// Reads one `vegeta report -type=json` output.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let report: Report = super::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     let non_negative = |json_path: String, value: f64| super::non_negative_at(path, json_path, value);
@@ -102,7 +103,7 @@ mod tests {
 
     #[test]
     fn latencies_keep_their_nanoseconds_under_kpi_statistic_names() {
-        let benchmarks = load(&fixture("report.json")).unwrap();
+        let benchmarks = load(&fixture("report.json"), &InputOptions::default()).unwrap();
         let ids: Vec<&str> = benchmarks.iter().map(|b| b.id.as_str()).collect();
         assert_eq!(ids, ["latency", "throughput", "errors"]);
         let latency = find(&benchmarks, "latency");
@@ -124,7 +125,7 @@ mod tests {
 
     #[test]
     fn throughput_and_errors_come_from_success_and_status_codes() {
-        let benchmarks = load(&fixture("report.json")).unwrap();
+        let benchmarks = load(&fixture("report.json"), &InputOptions::default()).unwrap();
         let throughput = find(&benchmarks, "throughput");
         assert_eq!(throughput.summary["throughput"], 93.15247545433142, "throughput, not the attack rate");
         assert_eq!(throughput.direction, Direction::HigherIsBetter);

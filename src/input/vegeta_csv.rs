@@ -11,10 +11,10 @@
 
 use std::path::Path;
 
-use super::rows::derived::TimestampUnit;
 use super::rows::request_csv::TimestampColumn;
 use super::rows::request_csv::{self, FailureRule, RequestSchema};
 use super::{InputError, InputOptions, Location};
+use crate::config::fields::TimestampUnit;
 use crate::model::Benchmark;
 
 /// Fields of a row: vegeta 12 and later (older versions had no attack name and sequence number).
@@ -83,7 +83,7 @@ mod tests {
     }
 
     fn load_text(text: &str) -> Result<Vec<Benchmark>, InputError> {
-        test_support::load_text(load_path, text)
+        test_support::load_text(load, text)
     }
 
     #[test]
@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn the_rows_agree_with_the_report_of_the_same_results() {
         let benchmarks = load_path(&fixture("results.csv")).unwrap();
-        let report = crate::input::vegeta::load(&fixture("report.json")).unwrap();
+        let report = crate::input::vegeta::load(&fixture("report.json"), &InputOptions::default()).unwrap();
         let latencies: Vec<f64> =
             benchmarks.iter().filter(|b| b.metric == "latency").flat_map(|b| b.samples.clone()).collect();
         let reported = &find(&report, "latency").summary;
@@ -157,6 +157,6 @@ mod tests {
         let first_rows: String = text.lines().take(40).map(|line| format!("{line}\n")).collect();
         let mut file = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut file, first_rows.as_bytes()).unwrap();
-        test_support::never_panics_on_prefixes(load_path, file.path());
+        test_support::never_panics_on_prefixes(load, file.path());
     }
 }

@@ -25,6 +25,7 @@ use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
 use super::units::{glued_duration_ns, percentile_key, secondary_id};
+use super::InputOptions;
 use super::{InputError, Location};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
@@ -54,7 +55,7 @@ struct Report {
 }
 
 /// Load one wrk (or wrk2) `--latency` report.
-pub fn load(path: &Path) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let text = read_lossy(path)?;
     let mut report = Report::default();
     let mut block = Latency::Recorded;
@@ -216,7 +217,7 @@ mod tests {
 
     #[test]
     fn percentiles_in_mixed_units_become_nanoseconds() {
-        let benchmarks = load(&fixture("latency.txt")).unwrap();
+        let benchmarks = load(&fixture("latency.txt"), &InputOptions::default()).unwrap();
         assert_eq!(benchmarks.len(), 3);
         assert_eq!(find(&benchmarks, &format!("{URL} (errors)")).summary["count"], 0.0, "no error lines: no errors");
         let latency = find(&benchmarks, URL);
@@ -242,12 +243,12 @@ mod tests {
 
     #[test]
     fn socket_errors_and_non_2xx_are_counted() {
-        let benchmarks = load(&fixture("socket-errors.txt")).unwrap();
+        let benchmarks = load(&fixture("socket-errors.txt"), &InputOptions::default()).unwrap();
         let errors = find(&benchmarks, "http://127.0.0.1:18081/ (errors)");
         assert_eq!((errors.metric.as_str(), &errors.unit), ("errors", &Unit::Count));
         // `Socket errors: connect 0, read 8, write 0, timeout 6`
         assert_eq!((errors.summary["read"], errors.summary["timeout"], errors.summary["count"]), (8.0, 6.0, 14.0));
-        let benchmarks = load(&fixture("non2xx.txt")).unwrap();
+        let benchmarks = load(&fixture("non2xx.txt"), &InputOptions::default()).unwrap();
         let errors = find(&benchmarks, "http://127.0.0.1:18080/missing (errors)");
         assert_eq!((errors.summary["non2xx"], errors.summary["count"]), (1583.0, 1583.0));
     }
@@ -276,7 +277,7 @@ mod tests {
 
     #[test]
     fn plain_wrk_has_no_histogram() {
-        let benchmarks = load(&fixture("latency.txt")).unwrap();
+        let benchmarks = load(&fixture("latency.txt"), &InputOptions::default()).unwrap();
         assert!(benchmarks.iter().all(|b| b.histogram.is_none()));
     }
 

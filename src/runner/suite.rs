@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use super::command::{self, within, CommandSpec};
 use super::harness::{Harness, Steering};
 use crate::config::Suite;
-use crate::input;
+use crate::input::{self, Format, InputOptions};
 use crate::model::Benchmark;
 
 /// One side's copy of the project: the folder the budget file sits in, in that tree.
@@ -58,7 +58,8 @@ impl Tree {
 
     /// Where the suite's results are in this tree (None: the command's standard output).
     pub fn input(&self, suite: &Suite) -> Option<PathBuf> {
-        let input = suite.input.clone().or_else(|| suite.format.default_input().map(PathBuf::from))?;
+        let default_input = || Format::of_suite(suite).ok()?.default_input().map(PathBuf::from);
+        let input = suite.input.clone().or_else(default_input)?;
         let path = normalize(&within(&self.workdir(suite), &input));
         Some(match &self.target_redirect {
             Some(redirect) => match path.strip_prefix(&redirect.from) {
@@ -77,7 +78,8 @@ pub fn collect_suite(
     settings: &RunSettings,
     steer: Option<Steer>,
 ) -> Result<Vec<Benchmark>> {
-    let mut options = suite.input_options();
+    let format = Format::of_suite(suite).map_err(anyhow::Error::msg)?;
+    let mut options = InputOptions::for_suite(suite);
     let Some(command) = &suite.command else {
         let Some(path) = tree.input(suite) else {
             bail!(
@@ -86,7 +88,7 @@ pub fn collect_suite(
                 suite.format
             );
         };
-        return Ok(input::load(suite.format, &path, &options)?);
+        return Ok(input::load(format, &path, &options)?);
     };
     let started = SystemTime::now();
     let command = match steer {
@@ -102,9 +104,9 @@ pub fn collect_suite(
         Some(path) => {
             ensure_fresh(&path, started, &command)?;
             options.modified_since = Some(started);
-            Ok(input::load(suite.format, &path, &options)?)
+            Ok(input::load(format, &path, &options)?)
         }
-        None => load_stdout(suite, &output.stdout, &options),
+        None => load_stdout(suite, format, &output.stdout, &options),
     }
 }
 
@@ -182,10 +184,10 @@ fn ensure_fresh(path: &Path, started: SystemTime, command: &str) -> Result<()> {
     }
 }
 
-fn load_stdout(suite: &Suite, stdout: &[u8], options: &input::InputOptions) -> Result<Vec<Benchmark>> {
+fn load_stdout(suite: &Suite, format: Format, stdout: &[u8], options: &InputOptions) -> Result<Vec<Benchmark>> {
     let mut file = tempfile::Builder::new().prefix("perfgate-stdout-").tempfile()?;
     file.write_all(stdout)?;
     file.flush()?;
-    input::load(suite.format, file.path(), options)
+    input::load(format, file.path(), options)
         .with_context(|| format!("reading the output of suite {:?}'s command", suite.name))
 }

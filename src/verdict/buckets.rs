@@ -25,8 +25,8 @@
 use super::series::{estimator, Series};
 use crate::config::Statistic;
 use crate::model::buckets::{self, BucketCount};
-use crate::model::{Benchmark, Unit};
 use crate::model::units::format_value;
+use crate::model::{Benchmark, Unit};
 use crate::stats::{self, Bucketed, LogRatio};
 
 /// What would settle an inconclusive bucketed comparison.

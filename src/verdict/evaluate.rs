@@ -11,8 +11,8 @@ use super::series::{estimator, prepare, Series};
 use super::{judge_absolute, judge_min_ratio, judge_regression};
 use super::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
 use crate::config::{Config, Kpi, Level, Statistic};
-use crate::model::{Benchmark, Direction, Unit};
 use crate::model::units::{format_change, format_value};
+use crate::model::{Benchmark, Direction, Unit};
 use crate::stats::disturbance::{disturbed_runs, Disturbance};
 use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise, Settle};
 

@@ -89,7 +89,7 @@ fn two_quiet_runs_are_called_disturbed_only_where_their_runs_differ() {
 /// A criterion fixture run as the samples of one round, every sample times `slower`.
 fn round_of(run: &str, round: u32, slower: f64) -> Vec<Benchmark> {
     let path = fixture(&format!("criterion/disturbed/{run}"));
-    let mut benchmarks = input::load(Format::Criterion, &path, &InputOptions::default()).unwrap();
+    let mut benchmarks = input::load(Format::CRITERION, &path, &InputOptions::default()).unwrap();
     for bench in &mut benchmarks {
         bench.samples.iter_mut().for_each(|sample| *sample *= slower);
         bench.rounds = Some(vec![round; bench.samples.len()]);

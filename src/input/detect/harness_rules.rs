@@ -10,7 +10,7 @@ fn first_item(node: Option<&Node>) -> Option<&Node> {
 }
 
 /// `{"context": {...}, "benchmarks": [{"run_type"|"real_time"|"time_unit", ...}]}`.
-pub(super) fn is_google_benchmark(sniffed: &Sniffed) -> bool {
+pub fn is_google_benchmark(sniffed: &Sniffed) -> bool {
     let benchmarks = sniffed.json_key("benchmarks");
     let first = first_item(benchmarks);
     let shaped = first.is_some_and(|b| ["run_type", "real_time", "time_unit"].iter().any(|k| b.get(k).is_some()));
@@ -20,7 +20,7 @@ pub(super) fn is_google_benchmark(sniffed: &Sniffed) -> bool {
 }
 
 /// `{"machine_info": ..., "benchmarks": [{"fullname", "stats": {...}}]}`.
-pub(super) fn is_pytest_benchmark(sniffed: &Sniffed) -> bool {
+pub fn is_pytest_benchmark(sniffed: &Sniffed) -> bool {
     let benchmarks = sniffed.json_key("benchmarks");
     let first = first_item(benchmarks);
     let shaped = first.is_some_and(|b| b.get("stats").is_some() || b.get("fullname").is_some());
@@ -28,12 +28,12 @@ pub(super) fn is_pytest_benchmark(sniffed: &Sniffed) -> bool {
 }
 
 /// `{"Title", "HostEnvironmentInfo", "Benchmarks": [...]}`.
-pub(super) fn is_benchmark_dotnet(sniffed: &Sniffed) -> bool {
+pub fn is_benchmark_dotnet(sniffed: &Sniffed) -> bool {
     sniffed.json_key("Benchmarks").is_some() && sniffed.json_key("HostEnvironmentInfo").is_some()
 }
 
 /// `[{"jmhVersion"?, "benchmark", "mode", "primaryMetric", ...}]`.
-pub(super) fn is_jmh(sniffed: &Sniffed) -> bool {
+pub fn is_jmh(sniffed: &Sniffed) -> bool {
     let first = sniffed.json.as_ref().and_then(Node::items).and_then(<[Node]>::first);
     first.is_some_and(|run| {
         run.get("benchmark").is_some() && (run.get("mode").is_some() || run.get("jmhVersion").is_some())
@@ -41,7 +41,7 @@ pub(super) fn is_jmh(sniffed: &Sniffed) -> bool {
 }
 
 /// A line `BenchmarkName-8  <iterations>  <value> <unit>`.
-pub(super) fn is_go_bench(sniffed: &Sniffed) -> bool {
+pub fn is_go_bench(sniffed: &Sniffed) -> bool {
     sniffed.json.is_none()
         && sniffed.text.lines().any(|line| {
             let mut words = line.split_whitespace();
@@ -58,7 +58,7 @@ pub(super) fn is_go_bench(sniffed: &Sniffed) -> bool {
 
 /// `-r xml` output (`<Catch …>` or `<Catch2TestRun …>`), or a console table
 /// headed `benchmark name   samples   iterations   estimated`.
-pub(super) fn is_catch2(sniffed: &Sniffed) -> bool {
+pub fn is_catch2(sniffed: &Sniffed) -> bool {
     if crate::input::catch2::is_xml(sniffed.text) {
         return sniffed.text.contains("<Catch");
     }
@@ -69,7 +69,7 @@ pub(super) fn is_catch2(sniffed: &Sniffed) -> bool {
 }
 
 /// Indented `Instructions:` lines under a benchmark name.
-pub(super) fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
+pub fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
     sniffed.json.is_none()
         && sniffed.text.lines().any(|line| {
             let trimmed = line.trim_start();
@@ -81,6 +81,6 @@ pub(super) fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
 }
 
 /// `NAME x 1,234 ops/sec ±1.5% (60 runs sampled)`.
-pub(super) fn is_benchmark_js(sniffed: &Sniffed) -> bool {
+pub fn is_benchmark_js(sniffed: &Sniffed) -> bool {
     sniffed.text.lines().any(|line| line.contains(" x ") && line.contains(" ops/sec") && line.contains("sampled)"))
 }

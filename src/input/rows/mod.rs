@@ -8,7 +8,6 @@
 
 pub mod blocks;
 pub mod csv_table;
-pub mod derived;
 pub mod key_index;
 pub mod ndjson;
 #[cfg(test)]
@@ -18,6 +17,7 @@ pub mod recorder;
 pub mod request_csv;
 pub mod request_lane;
 pub mod scan;
+pub mod timestamps;
 
 use std::collections::BTreeMap;
 
@@ -79,22 +79,7 @@ pub fn request_tags(route: String, method: Option<String>) -> Tags {
     tags
 }
 
-/// k6's convention (`http_req_failed`): a request succeeded when its status is
-/// 200..=399; anything else, including a missing or non-numeric status such as
-/// `ERR`, is a failure.
-pub fn status_is_failure(status: Option<&str>) -> bool {
-    status_bytes_are_failure(status.map(str::as_bytes))
-}
-
-/// [`status_is_failure`] on the raw bytes of a field (the per-row hot path).
-pub fn status_bytes_are_failure(status: Option<&[u8]>) -> bool {
-    let Some(digits) = status.map(<[u8]>::trim_ascii) else { return true };
-    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
-        return true;
-    }
-    let code = digits.iter().fold(0u32, |code, digit| code * 10 + u32::from(digit - b'0'));
-    !(200..=399).contains(&code)
-}
+pub use crate::config::fields::{status_bytes_are_failure, status_is_failure};
 
 /// A number from a field's bytes: plain decimals (`123`, `123.456`, `.5`) are
 /// parsed by hand (the per-row hot path), anything else (signs, exponents,

@@ -16,8 +16,8 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use super::blocks::{self, BlockTally, RecordEnds};
-use super::derived::{ErrorStatuses, TimestampUnit};
 use super::request_lane::{self, RequestLane};
+use crate::config::fields::{ErrorStatuses, TimestampUnit, MAX_COUNTERS, MAX_TAGS};
 use crate::input::{InputError, Location};
 use crate::model::Benchmark;
 
@@ -291,11 +291,6 @@ fn split_quoted(row: &[u8], delimiter: u8) -> Option<Vec<String>> {
         Err(_) => None,
     }
 }
-
-/// Counter columns a request log may have (`fields.counters`).
-pub const MAX_COUNTERS: usize = 8;
-/// Extra tag columns a request log may have (`fields.tags`).
-pub const MAX_TAGS: usize = 8;
 
 /// A per-request counter: a finite, non-negative number, or nothing when the field is empty.
 fn parse_counter(text: &[u8]) -> Result<Option<f64>, String> {

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use super::derived::WindowTracker;
 use super::key_index::KeyIndex;
 use super::recorder::{combine, LaneRecorder, Recorder};
+use super::timestamps::WindowTracker;
 use super::{tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
 use crate::model::{Benchmark, Unit};
 
@@ -195,7 +195,7 @@ impl RequestLane {
 pub fn into_benchmarks(lanes: Vec<RequestLane>, tag_names: &[&str], counter_names: &[&str]) -> Vec<Benchmark> {
     let mut index = KeyIndex::default();
     let mut merged: Vec<(Tags, Vec<Vec<LaneRecorder>>, FailureCount)> = Vec::new();
-    let mut window = super::derived::Window::default();
+    let mut window = super::timestamps::Window::default();
     for lane in lanes {
         window.merge(lane.window.window());
         for (lane_slot, series) in lane.series.into_iter().enumerate() {

@@ -12,6 +12,7 @@ use rand_pcg::Pcg64Mcg;
 use super::*;
 use crate::input::test_support::{self, find};
 use crate::input::wrk::load;
+use crate::input::InputOptions;
 use crate::model::{Benchmark, Unit};
 use crate::stats::{quantile_sorted, Estimator, Ranked};
 
@@ -156,7 +157,7 @@ fn assert_matches_latencies(bench: &Benchmark, latencies_us: &[u64], lines: &[(f
 
 #[test]
 fn the_spectrum_becomes_the_latency_distribution() {
-    let benchmarks = load(&fixture(RECORDED)).unwrap();
+    let benchmarks = load(&fixture(RECORDED), &InputOptions::default()).unwrap();
     assert_eq!(benchmarks.len(), 3, "latency, throughput, errors");
     let latency = find(&benchmarks, URL);
     assert_eq!((latency.metric.as_str(), &latency.unit), ("latency", &Unit::Ns));
@@ -173,7 +174,7 @@ fn the_spectrum_becomes_the_latency_distribution() {
 
 #[test]
 fn the_uncorrected_latency_is_a_series_of_its_own() {
-    let benchmarks = load(&fixture(UNCORRECTED)).unwrap();
+    let benchmarks = load(&fixture(UNCORRECTED), &InputOptions::default()).unwrap();
     assert_eq!(benchmarks.len(), 4);
     let text = std::fs::read_to_string(fixture(UNCORRECTED)).unwrap();
     assert_matches_latencies(find(&benchmarks, URL), &latencies_us(false), &spectrum_lines(&text, 0));

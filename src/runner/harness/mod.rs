@@ -85,6 +85,16 @@ const LAUNCHERS: &[&str] = &[
 /// (Linux limits one argument to 128 kB).
 const LONGEST_FILTER: usize = 100_000;
 
+/// The harness whose output each format is (criterion's bencher lines are told apart by the command).
+const HARNESS_FORMATS: [(Format, Harness); 6] = [
+    (Format::CRITERION, Harness::Criterion),
+    (Format::BENCHER, Harness::Libtest),
+    (Format::GO_BENCH, Harness::Go),
+    (Format::PYTEST_BENCHMARK, Harness::Pytest),
+    (Format::GOOGLE_BENCHMARK, Harness::GoogleBenchmark),
+    (Format::HYPERFINE, Harness::Hyperfine),
+];
+
 impl Harness {
     /// The harness a suite's command drives: from its format (for `format =
     /// "auto"`, from the program), when the command runs that harness itself
@@ -94,16 +104,12 @@ impl Harness {
     pub fn of(suite: &Suite) -> Option<Harness> {
         let command = suite.command.as_deref().filter(|_| !suite.shell)?;
         let words = shell_words::split(command).ok()?;
-        let harness = match suite.format {
-            Format::Criterion => Harness::Criterion,
-            Format::Bencher if criterion::prints_bencher_lines(&words) => Harness::Criterion,
-            Format::Bencher => Harness::Libtest,
-            Format::GoBench => Harness::Go,
-            Format::PytestBenchmark => Harness::Pytest,
-            Format::GoogleBenchmark => Harness::GoogleBenchmark,
-            Format::Hyperfine => Harness::Hyperfine,
-            Format::Auto => Harness::from_program(&words)?,
-            _ => return None,
+        let format = Format::of_suite(suite).ok()?;
+        let harness = match HARNESS_FORMATS.iter().find(|(of, _)| *of == format) {
+            Some((_, Harness::Libtest)) if criterion::prints_bencher_lines(&words) => Harness::Criterion,
+            Some((_, harness)) => *harness,
+            None if format == Format::AUTO => Harness::from_program(&words)?,
+            None => return None,
         };
         harness.runs_itself(&words).then_some(harness)
     }

@@ -1,109 +1,8 @@
-//! What request logs say beyond latencies: which requests count as errors
-//! (the suite's `error-status` patterns, or k6's 200–399 rule), when each
-//! request happened (the timestamp column, for throughput over the run's
-//! window), and per-request counters (any numeric column, e.g. `db_queries`).
+//! When each request of a log happened: timestamps (epoch numbers by
+//! magnitude, RFC 3339, or the suite's `timestamp-unit`) and the window they
+//! span, for throughput over the run.
 
-use std::fmt;
-
-/// Which statuses count as errors.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ErrorStatuses {
-    /// `None`: k6's convention, anything outside 200–399.
-    patterns: Option<Vec<StatusPattern>>,
-}
-
-/// `503`, `5xx`, `4x9` (digits with `x` wildcards), or any other exact text (`ERR`).
-#[derive(Debug, Clone, PartialEq)]
-enum StatusPattern {
-    Digits(Vec<Option<u8>>),
-    Text(String),
-}
-
-impl ErrorStatuses {
-    /// Patterns from the budget file: `["5xx", "429"]`. An empty list is an error.
-    pub fn parse(patterns: &[String]) -> Result<Self, String> {
-        if patterns.is_empty() {
-            return Err(
-                "`error-status` is empty: list the statuses that count as errors, e.g. [\"5xx\", \"429\"]".into()
-            );
-        }
-        let parsed = patterns
-            .iter()
-            .map(|text| {
-                let text = text.trim();
-                if text.is_empty() {
-                    return Err("`error-status` holds an empty pattern".to_string());
-                }
-                let digits = text.bytes().all(|b| b.is_ascii_digit() || b == b'x' || b == b'X');
-                Ok(if digits {
-                    StatusPattern::Digits(
-                        text.bytes().map(|b| b.is_ascii_digit().then_some(b)).collect::<Vec<Option<u8>>>(),
-                    )
-                } else {
-                    StatusPattern::Text(text.to_string())
-                })
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        Ok(ErrorStatuses { patterns: Some(parsed) })
-    }
-
-    /// Whether a request with this status (raw field bytes; `None` when the
-    /// log has no status for it) failed. With patterns, a missing, empty or
-    /// non-numeric status that no pattern names is still an error: no
-    /// response is a failure whatever the list says.
-    #[inline]
-    pub fn is_error(&self, status: Option<&[u8]>) -> bool {
-        let Some(patterns) = &self.patterns else { return super::status_bytes_are_failure(status) };
-        let status = status.map(<[u8]>::trim_ascii).unwrap_or_default();
-        let numeric = !status.is_empty() && status.iter().all(u8::is_ascii_digit);
-        patterns.iter().any(|pattern| pattern.matches(status)) || !numeric
-    }
-}
-
-impl StatusPattern {
-    fn matches(&self, status: &[u8]) -> bool {
-        match self {
-            StatusPattern::Digits(digits) => {
-                digits.len() == status.len()
-                    && digits
-                        .iter()
-                        .zip(status)
-                        .all(|(want, got)| got.is_ascii_digit() && want.is_none_or(|w| w == *got))
-            }
-            StatusPattern::Text(text) => text.as_bytes() == status,
-        }
-    }
-}
-
-/// How the timestamp column is written.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum TimestampUnit {
-    /// Epoch numbers by magnitude (seconds, ms, µs or ns since 1970), RFC 3339 text.
-    #[default]
-    Auto,
-    /// Numbers in this many nanoseconds per unit (`s`, `ms`, `us`, `ns`), from any origin.
-    Scaled(f64),
-}
-
-impl TimestampUnit {
-    pub fn parse(text: &str) -> Result<Self, String> {
-        match text {
-            "auto" => Ok(TimestampUnit::Auto),
-            unit => crate::model::units::nanoseconds_per(unit)
-                .map(TimestampUnit::Scaled)
-                .ok_or_else(|| format!("unknown `timestamp-unit` {unit:?}: expected auto, s, ms, us or ns")),
-        }
-    }
-}
-
-impl fmt::Display for TimestampUnit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TimestampUnit::Auto => f.write_str("auto"),
-            TimestampUnit::Scaled(nanos) => write!(f, "{nanos} ns per unit"),
-        }
-    }
-}
+use crate::config::fields::TimestampUnit;
 
 /// A timestamp in nanoseconds (since 1970 for epoch numbers and RFC 3339).
 pub fn parse_timestamp_ns(text: &[u8], unit: TimestampUnit) -> Result<f64, String> {
@@ -273,26 +172,6 @@ fn eight_digits(bytes: [u8; 8]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn statuses(patterns: &[&str]) -> ErrorStatuses {
-        ErrorStatuses::parse(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>()).unwrap()
-    }
-
-    #[test]
-    fn error_status_patterns_match_digits_wildcards_and_text() {
-        let server_errors = statuses(&["5xx", "429"]);
-        for (status, error) in [("500", true), ("503", true), ("429", true), ("404", false), ("200", false)] {
-            assert_eq!(server_errors.is_error(Some(status.as_bytes())), error, "{status}");
-        }
-        assert!(server_errors.is_error(Some(b"ERR")) && server_errors.is_error(Some(b"")), "no response is an error");
-        assert!(server_errors.is_error(None));
-        assert!(!server_errors.is_error(Some(b"5000")), "lengths must agree");
-        let default = ErrorStatuses::default();
-        assert!(default.is_error(Some(b"404")) && !default.is_error(Some(b"302")));
-        assert!(statuses(&["4XX"]).is_error(Some(b"418")));
-        assert!(ErrorStatuses::parse(&[]).unwrap_err().contains("empty"));
-        assert!(ErrorStatuses::parse(&[" ".into()]).is_err());
-    }
 
     #[test]
     fn timestamps_parse_epochs_by_magnitude_rfc3339_and_declared_units() {

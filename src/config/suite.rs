@@ -1,0 +1,113 @@
+//! `[[suite]]`: where a suite's results come from and how to obtain them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Deserializer};
+use toml::Spanned;
+
+use super::error::line_column;
+use super::fields::FieldMap;
+use super::Quantity;
+
+/// `[[suite]]`: one set of results and how to obtain it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Suite {
+    pub name: String,
+    /// Command that produces the results; omitted means `input` is read as-is.
+    pub command: Option<String>,
+    /// The format's name as written (`auto` when omitted); the input stage resolves it.
+    #[serde(default)]
+    pub format: FormatName,
+    /// Where the results are; a default exists for some formats (criterion: `target/criterion`).
+    pub input: Option<PathBuf>,
+    /// `source = "file"`: this suite's baseline in the suite's own format (overrides `[baseline] path`).
+    pub baseline: Option<PathBuf>,
+    /// Column/field names of generic latency CSV and NDJSON inputs.
+    #[serde(default)]
+    pub fields: FieldMap,
+    /// Column delimiter of CSV inputs (one character).
+    pub delimiter: Option<char>,
+    /// Run `command` through `sh -c` (pipes, globs, `&&`); by default it is split like a shell
+    /// would split it and run directly.
+    #[serde(default)]
+    pub shell: bool,
+    /// Working directory of `command` and base of `input`, relative to the budget file's folder.
+    pub workdir: Option<PathBuf>,
+    /// Extra environment variables for `command`.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Longest time one run of `command` may take (e.g. `"20min"`).
+    pub timeout: Option<Quantity>,
+    /// Row formats: malformed rows tolerated (skipped, reported with their lines) before the input fails.
+    #[serde(default)]
+    pub max_bad_rows: u64,
+    /// Unit of the values of inputs that do not say it (HdrHistogram logs): `ns` (default), `us`, `ms`, `s`.
+    pub unit: Option<String>,
+    /// `rerun`: short rounds with the harness's own options (criterion's `--measurement-time`, go's
+    /// `-benchtime`, ...), their length chosen from the time budget. `false`: the command as written.
+    #[serde(default = "yes")]
+    pub short_rounds: bool,
+    /// `rerun`: options added to every run instead of perfgate's short-round options.
+    pub round_options: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Suite {
+    /// The timeout of one run of the command.
+    pub fn timeout(&self) -> Option<std::time::Duration> {
+        match self.timeout {
+            Some(Quantity::Duration(ns)) => Some(std::time::Duration::from_nanos(ns as u64)),
+            _ => None,
+        }
+    }
+}
+
+/// A suite's `format` as written, and where: which names exist is the
+/// adapters' registry's to say, so it is checked when the input stage takes
+/// the budget file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormatName {
+    pub name: String,
+    /// 1-based line and column of the value (of the suite's table when `format` is omitted).
+    pub line: usize,
+    pub column: usize,
+    offset: Option<usize>,
+}
+
+impl FormatName {
+    /// The name `auto`: recognize the format from the content.
+    pub const AUTO: &'static str = "auto";
+
+    pub fn new(name: &str) -> Self {
+        FormatName { name: name.to_string(), line: 0, column: 0, offset: None }
+    }
+
+    /// Fill in the line and column once the budget file's text is at hand.
+    pub(super) fn locate(&mut self, text: &str, table_offset: usize) {
+        (self.line, self.column) = line_column(text, self.offset.unwrap_or(table_offset));
+    }
+}
+
+impl Default for FormatName {
+    fn default() -> Self {
+        FormatName::new(FormatName::AUTO)
+    }
+}
+
+impl<'de> Deserialize<'de> for FormatName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<String>::deserialize(deserializer)?;
+        Ok(FormatName { offset: Some(spanned.span().start), ..FormatName::new(spanned.get_ref()) })
+    }
+}
+
+impl std::fmt::Display for FormatName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
