@@ -167,12 +167,21 @@ Exit codes: 0 commented (or nothing to do), 2 the comment could not be posted or
     /// criterion, libtest or gungraun; go and pytest benchmarks; k6 scripts;
     /// result files of every supported format) and write a commented starter
     /// perf-budget.toml with one suite per harness and one KPI each. Never
-    /// overwrites a file (exit code 2); --output writes elsewhere.
+    /// overwrites a file (exit code 2); --output writes elsewhere. With
+    /// --input, one suite that reads that results file or folder instead.
     #[command(after_long_help = "\
 Examples:
   perfgate init                           # writes ./perf-budget.toml
-  perfgate init --output ci/perf-budget.toml")]
-    Init,
+  perfgate init --output ci/perf-budget.toml
+  perfgate init --input results/k6.ndjson # a budget for results you already have")]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write one suite reading this results file or folder (its format detected) instead of looking at the project
+    #[arg(long, value_name = "PATH")]
+    pub input: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -186,7 +195,7 @@ pub struct CheckArgs {
     pub no_baseline: bool,
     /// Where the baseline comes from; overrides [baseline] source
     #[arg(long, value_enum, value_name = "SOURCE", conflicts_with_all = ["baseline", "no_baseline"])]
-    pub baseline_source: Option<BaselineSourceArg>,
+    pub baseline_source: Option<BaselineSource>,
     /// The most interleaved base/head rounds (source = "rerun"); overrides [baseline] rounds
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub rounds: Option<u32>,
@@ -209,26 +218,6 @@ fn parse_time_budget(text: &str) -> Result<Quantity, String> {
     match Quantity::parse(text)? {
         Quantity::Duration(ns) if ns >= 1e9 => Ok(Quantity::Duration(ns)),
         other => Err(format!("expected a duration of at least 1 s such as \"10min\", found {other}")),
-    }
-}
-
-/// `[baseline] source` values, for the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum BaselineSourceArg {
-    Rerun,
-    Notes,
-    File,
-    None,
-}
-
-impl From<BaselineSourceArg> for BaselineSource {
-    fn from(source: BaselineSourceArg) -> BaselineSource {
-        match source {
-            BaselineSourceArg::Rerun => BaselineSource::Rerun,
-            BaselineSourceArg::Notes => BaselineSource::Notes,
-            BaselineSourceArg::File => BaselineSource::File,
-            BaselineSourceArg::None => BaselineSource::None,
-        }
     }
 }
 
@@ -339,4 +328,17 @@ pub struct CalibrateArgs {
     /// A/A rounds to run [default: [baseline] rounds]
     #[arg(long, value_name = "N")]
     pub rounds: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own consistency checks of every command, argument and default.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

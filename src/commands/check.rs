@@ -15,7 +15,7 @@ use crate::verdict::{apply_override_label, evaluate, Inputs, Verdict};
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut config = load_config(global)?;
     if let Some(source) = args.baseline_source {
-        config.baseline.source = source.into();
+        config.baseline.source = source;
     }
     if let Some(rounds) = args.rounds {
         config.baseline.rounds = rounds;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::Outcome;
-use crate::cli::GlobalArgs;
+use crate::cli::{GlobalArgs, InitArgs};
 use crate::config::CONFIG_FILE_NAME;
 use crate::input::formats::{StarterBudget, StarterSeries};
 use crate::input::{Format, Registry};
@@ -49,7 +49,7 @@ struct KpiPlan {
     budget: (&'static str, &'static str, &'static str),
 }
 
-pub fn run(global: &GlobalArgs) -> Result<Outcome> {
+pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<Outcome> {
     let project = std::env::current_dir().context("cannot read the working directory")?;
     let output = global.output.clone().unwrap_or_else(|| project.join(CONFIG_FILE_NAME));
     if output.exists() {
@@ -58,7 +58,10 @@ pub fn run(global: &GlobalArgs) -> Result<Outcome> {
             output.display()
         );
     }
-    let plans = inspect(&project, Registry::builtin());
+    let plans = match &args.input {
+        Some(input) => vec![results_plan(Registry::builtin(), input, &output)?],
+        None => inspect(&project, Registry::builtin()),
+    };
     if plans.is_empty() {
         bail!(
             "found nothing to gate in {}: looked for criterion, libtest #[bench] and gungraun benches (Cargo.toml, benches/), \
@@ -141,7 +144,7 @@ fn inspect(project: &Path, registry: &Registry) -> Vec<SuitePlan> {
         });
     }
     let harness_formats: Vec<Format> = plans.iter().map(|p| p.format).collect();
-    for file in files.iter().filter(|f| is_data_file(f)) {
+    for file in files.iter().filter(|f| is_data_file(registry, f)) {
         let Ok(format) = registry.detect(file) else { continue };
         // Outputs of a harness found above are that suite's input, not a suite of their own.
         if harness_formats.contains(&format) || format == Format::PERFGATE {
@@ -151,6 +154,17 @@ fn inspect(project: &Path, registry: &Registry) -> Vec<SuitePlan> {
         plans.push(data_plan(name, format!("{format} results {}", relative(file)), format, relative(file)));
     }
     plans
+}
+
+/// The suite of one results file or folder the user names: its format detected, its path
+/// written relative to the budget file's folder when it is below it.
+fn results_plan(registry: &Registry, input: &Path, output: &Path) -> Result<SuitePlan> {
+    let format = registry.detect(input)?;
+    let absolute = std::path::absolute(input).with_context(|| format!("cannot resolve {}", input.display()))?;
+    let budget_folder = std::path::absolute(output)?.parent().map(Path::to_path_buf).unwrap_or_default();
+    let written = absolute.strip_prefix(&budget_folder).unwrap_or(&absolute).display().to_string();
+    let evidence = format!("{format} results {}", input.display());
+    Ok(data_plan(stem(input), evidence, format, written))
 }
 
 /// Criterion, libtest `#[bench]` and gungraun/iai-callgrind benches of the cargo packages.
@@ -292,10 +306,10 @@ fn is_k6_script(path: &Path) -> bool {
     is_script && (file_contains(path, "from 'k6") || file_contains(path, "from \"k6"))
 }
 
-/// Files that may be results of a supported format.
-fn is_data_file(path: &Path) -> bool {
-    const EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl", "csv", "jtl", "gz", "xml", "txt"];
-    let known = path.extension().is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().as_ref()));
+/// Files that may be results of one of the registry's formats, by the names they are saved under.
+fn is_data_file(registry: &Registry, path: &Path) -> bool {
+    let extension = path.extension().unwrap_or_default().to_string_lossy();
+    let known = registry.formats().iter().any(|format| format.spec().extensions.contains(&extension.as_ref()));
     let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_DETECTED_FILE_BYTES);
     let manifest = path.file_name().is_some_and(|n| n == "package.json" || n == "package-lock.json");
     known && small && !manifest
@@ -380,6 +394,10 @@ time-budget = \"15min\"
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::detect::Sniffed;
+    use crate::input::formats::{Detection, FormatSpec, StarterKpi};
+    use crate::input::{InputError, InputOptions};
+    use crate::model::{Benchmark, Unit};
 
     fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
@@ -481,5 +499,63 @@ mod tests {
             config.suites[2].command.as_deref(),
             Some("k6 run --out json=.perfgate/k6-a \"quoted\" name.ndjson load/a \"quoted\" name.js")
         );
+    }
+
+    /// A format that exists only in this test: `widgets v1`, then `NAME MILLISECONDS...` lines.
+    static WIDGETS: FormatSpec = FormatSpec {
+        name: "widgets",
+        aliases: &[],
+        extensions: &["widgets"],
+        description: "Widget timings, one line per benchmark.",
+        detection: Detection::Content { looks_for: "widgets text (`widgets v1` first)", matches: is_widgets },
+        load: load_widgets,
+        default_input: None,
+        takes_value_unit: false,
+        starter: StarterKpi {
+            series: StarterSeries::EveryBench,
+            statistic: "median",
+            tag_filter: None,
+            budget: StarterBudget::Regression { percent: "4%", why: "widgets wobble" },
+        },
+    };
+
+    fn is_widgets(sniffed: &Sniffed) -> bool {
+        sniffed.text().starts_with("widgets v1\n")
+    }
+
+    fn load_widgets(path: &Path, _: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+        let text = std::fs::read_to_string(path).map_err(|e| InputError::io(path, &e))?;
+        let bench = |line: &str| {
+            let (name, times) = line.split_once(' ')?;
+            let samples: Option<Vec<f64>> =
+                times.split_whitespace().map(|t| Some(t.parse::<f64>().ok()? * 1e6)).collect();
+            Some(Benchmark::with_samples(name, "time", Unit::Ns, samples?))
+        };
+        Ok(text.lines().skip(1).filter_map(bench).collect())
+    }
+
+    #[test]
+    fn a_format_added_to_the_registry_alone_is_detected_loaded_and_started() {
+        let widgets = Format::new(&WIDGETS);
+        let registry = Registry::builtin().with(widgets);
+        let dir = project(&[("results/run.widgets", "widgets v1\nparse 1.5 1.6 1.4\nrender 3 3.1\n")]);
+        let path = dir.path().join("results/run.widgets");
+
+        assert_eq!(registry.detect(&path).unwrap(), widgets);
+        assert!(Registry::builtin().detect(&path).is_err(), "the built-in registry does not know it");
+        let loaded = registry.load(Format::AUTO, &path, &InputOptions::default()).unwrap();
+        let found: Vec<(&str, usize)> = loaded.iter().map(|b| (b.id.as_str(), b.samples.len())).collect();
+        assert_eq!(found, [("parse", 3), ("render", 2)]);
+
+        let plans = inspect(dir.path(), &registry);
+        assert_eq!(plans.len(), 1);
+        assert_eq!((plans[0].format, plans[0].input.as_str()), (widgets, "results/run.widgets"));
+        assert_eq!(
+            (plans[0].kpi.statistic, plans[0].kpi.budget),
+            ("median", ("max-regression", "4%", "widgets wobble"))
+        );
+        let text = render(&plans);
+        assert!(text.contains("format = \"widgets\"") && text.contains("bench = \"*\""), "{text}");
+        assert!(inspect(dir.path(), Registry::builtin()).is_empty(), "without the row, nothing is found");
     }
 }

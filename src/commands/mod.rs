@@ -43,7 +43,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Baseline(command) => baseline::run(&command, global),
         Command::Calibrate(args) => calibrate::run(&args, global),
         Command::Comment(args) => comment::run(&args, global),
-        Command::Init => init::run(global),
+        Command::Init(args) => init::run(&args, global),
     }
 }
 

@@ -89,8 +89,8 @@ impl Default for Gate {
     }
 }
 
-/// Where baseline results come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where baseline results come from (`[baseline] source`, `--baseline-source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum BaselineSource {
     Rerun,

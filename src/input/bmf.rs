@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use super::units::secondary_id;
 use super::InputOptions;
 use super::{summary_of, validate_benchmark, InputError, Location};
 use crate::model::{Benchmark, Unit};
@@ -40,13 +41,28 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
         }
         for (measure, metric) in measures {
             let json_path = format!("$[{}][{}]", quoted(bench_name), quoted(measure));
-            let bench = to_benchmark(path, &json_path, bench_name, measure, metric)?;
+            let id = series_id(bench_name, measure, measures.len());
+            let bench = to_benchmark(path, &json_path, &id, measure, metric)?;
             validate_benchmark(path, Some(&json_path), &bench)?;
             benchmarks.push(bench);
         }
     }
     Ok(benchmarks)
 }
+
+/// A benchmark's only measure, or its `latency` (Bencher's default measure), keeps the
+/// benchmark's name; any other of several measures is the series `NAME (MEASURE)`, so a
+/// `bench` glob judges each measure on its own instead of pooling different units.
+fn series_id(bench_name: &str, measure: &str, measures: usize) -> String {
+    if measures == 1 || measure == PRIMARY_MEASURE {
+        bench_name.to_string()
+    } else {
+        secondary_id(bench_name, measure)
+    }
+}
+
+/// The measure Bencher records when none is named.
+const PRIMARY_MEASURE: &str = "latency";
 
 fn to_benchmark(
     path: &Path,
@@ -129,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_one_benchmark_per_measure_with_units_and_directions() {
+    fn reads_one_series_per_measure_with_units_and_directions() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bmf/docs-example.json");
         let benchmarks = load(&path, &InputOptions::default()).unwrap();
         let found: Vec<(&str, &str, Unit, Direction)> =
@@ -140,9 +156,9 @@ mod tests {
             [
                 ("/bin/sh -c ./my_build_script.sh", "build-time", Unit::Ns, LowerIsBetter),
                 ("benchmark_name", "latency", Unit::Ns, LowerIsBetter),
-                ("benchmark_name", "throughput", Unit::PerSecond, HigherIsBetter),
+                ("benchmark_name (throughput)", "throughput", Unit::PerSecond, HigherIsBetter),
                 ("my_binary", "file-size", Unit::Bytes, LowerIsBetter),
-                ("parse/large input", "instructions", Unit::Other("instructions".into()), LowerIsBetter),
+                ("parse/large input (instructions)", "instructions", Unit::Other("instructions".into()), LowerIsBetter),
                 ("parse/large input", "latency", Unit::Ns, LowerIsBetter),
             ]
         );

@@ -71,6 +71,8 @@ pub struct FormatSpec {
     pub name: &'static str,
     /// Other names accepted for it.
     pub aliases: &'static [&'static str],
+    /// The file extensions it is saved under (what `perfgate init` opens to look for results).
+    pub extensions: &'static [&'static str],
     /// What it is, for `--help` and the README.
     pub description: &'static str,
     pub detection: Detection,
@@ -262,6 +264,7 @@ impl Format {
         spec: &FormatSpec {
             name: "auto",
             aliases: &[],
+            extensions: &[],
             description: "Recognize the format from the content.",
             detection: Detection::Named,
             load: |path, options| Registry::builtin().load(Format::AUTO, path, options),
@@ -275,6 +278,7 @@ impl Format {
         spec: &FormatSpec {
             name: "criterion",
             aliases: &[],
+            extensions: &[],
             description: "A criterion `target/criterion` folder (or one benchmark's folder).",
             detection: Detection::Folder {
                 looks_for: "a criterion folder (**/new/benchmark.json)",
@@ -291,6 +295,7 @@ impl Format {
         spec: &FormatSpec {
             name: "perfgate",
             aliases: &[],
+            extensions: &["json"],
             description: "perfgate's own normalized results JSON (what `perfgate run` writes).",
             detection: content("perfgate results JSON ({\"schema\", \"suites\"})", detect::is_perfgate),
             load: load_normalized,
@@ -304,6 +309,7 @@ impl Format {
         spec: &FormatSpec {
             name: "hyperfine",
             aliases: &[],
+            extensions: &["json"],
             description: "hyperfine `--export-json`.",
             detection: content("hyperfine JSON ({\"results\": [{\"command\", ...}]})", detect::is_hyperfine),
             load: hyperfine::load,
@@ -317,13 +323,19 @@ impl Format {
         spec: &FormatSpec {
             name: "k6-summary",
             aliases: &[],
+            extensions: &["json"],
             description: "k6 `--summary-export` or `handleSummary` JSON.",
             detection: content("k6 summary JSON ({\"metrics\": {...}})", detect::is_k6_summary),
             load: k6_summary::load,
             default_input: None,
             takes_value_unit: false,
-            // Summary exports carry p(95) unless --summary-trend-stats adds p(99).
-            starter: StarterKpi { statistic: "p95", ..latency_p99("http_req_duration") },
+            // Summary exports carry p(95) unless --summary-trend-stats adds p(99); their
+            // tagged sub-metrics are summaries too, which do not pool: judge the whole run's trend.
+            starter: StarterKpi {
+                series: StarterSeries::Bench("http_req_duration"),
+                statistic: "p95",
+                ..latency_p99("http_req_duration")
+            },
         },
     };
 
@@ -331,6 +343,7 @@ impl Format {
         spec: &FormatSpec {
             name: "bmf",
             aliases: &[],
+            extensions: &["json"],
             description: "Bencher Metric Format JSON.",
             detection: content("Bencher Metric Format JSON ({bench: {measure: {\"value\"}}})", detect::is_bmf),
             load: bmf::load,
@@ -344,6 +357,7 @@ impl Format {
         spec: &FormatSpec {
             name: "k6",
             aliases: &[],
+            extensions: &["json", "ndjson", "jsonl", "gz"],
             description: "k6 `--out json` NDJSON.",
             detection: content(
                 "k6 --out json lines ({\"type\": \"Metric\"|\"Point\", \"metric\"})",
@@ -360,6 +374,7 @@ impl Format {
         spec: &FormatSpec {
             name: "latency-ndjson",
             aliases: &[],
+            extensions: &["ndjson", "jsonl", "json", "gz"],
             description: "Generic per-request latency NDJSON.",
             detection: content("latency NDJSON (route and latency_ms fields)", detect::is_latency_ndjson),
             load: latency::load_ndjson,
@@ -373,6 +388,7 @@ impl Format {
         spec: &FormatSpec {
             name: "jmeter",
             aliases: &[],
+            extensions: &["jtl", "csv"],
             description: "JMeter JTL CSV.",
             detection: content("JMeter JTL CSV (timeStamp, elapsed, label columns)", detect::is_jmeter),
             load: jmeter::load,
@@ -386,6 +402,7 @@ impl Format {
         spec: &FormatSpec {
             name: "latency-csv",
             aliases: &[],
+            extensions: &["csv", "gz"],
             description: "Generic per-request latency CSV.",
             detection: content("latency CSV (route and latency_ms columns)", detect::is_latency_csv),
             load: latency::load_csv,
@@ -399,6 +416,7 @@ impl Format {
         spec: &FormatSpec {
             name: "bencher",
             aliases: &[],
+            extensions: &["txt"],
             description: "libtest / criterion `--output-format bencher` text.",
             detection: content("bencher text (`test NAME ... bench: N ns/iter` lines)", detect::is_bencher),
             load: bencher::load,
@@ -419,6 +437,7 @@ impl Format {
         spec: &FormatSpec {
             name: "google-benchmark",
             aliases: &[],
+            extensions: &["json"],
             description: "Google Benchmark JSON (`--benchmark_format=json`).",
             detection: content(
                 "Google Benchmark JSON ({\"context\", \"benchmarks\": [{\"run_type\", \"real_time\"}]})",
@@ -435,6 +454,7 @@ impl Format {
         spec: &FormatSpec {
             name: "pytest-benchmark",
             aliases: &[],
+            extensions: &["json"],
             description: "pytest-benchmark `--benchmark-json` (or a saved `.benchmarks/` file).",
             detection: content(
                 "pytest-benchmark JSON ({\"benchmarks\": [{\"fullname\", \"stats\"}]})",
@@ -451,6 +471,7 @@ impl Format {
         spec: &FormatSpec {
             name: "benchmark-dotnet",
             aliases: &[],
+            extensions: &["json"],
             description: "BenchmarkDotNet JSON export (full or brief).",
             detection: content(
                 "BenchmarkDotNet JSON ({\"HostEnvironmentInfo\", \"Benchmarks\"})",
@@ -467,6 +488,7 @@ impl Format {
         spec: &FormatSpec {
             name: "jmh",
             aliases: &[],
+            extensions: &["json"],
             description: "JMH `-rf json` results.",
             detection: content("JMH JSON ([{\"benchmark\", \"mode\", \"primaryMetric\"}])", harness::is_jmh),
             load: jmh::load,
@@ -480,6 +502,7 @@ impl Format {
         spec: &FormatSpec {
             name: "go-bench",
             aliases: &[],
+            extensions: &["txt"],
             description: "`go test -bench` text.",
             detection: content("go test -bench text (`BenchmarkName-8  1000  12.5 ns/op` lines)", harness::is_go_bench),
             load: go_bench::load,
@@ -493,6 +516,7 @@ impl Format {
         spec: &FormatSpec {
             name: "catch2",
             aliases: &[],
+            extensions: &["txt", "xml"],
             description: "Catch2 benchmark results: console reporter text or `-r xml`.",
             detection: content(
                 "Catch2 results (a `benchmark name  samples  iterations` table, or <Catch> XML)",
@@ -509,6 +533,7 @@ impl Format {
         spec: &FormatSpec {
             name: "iai-callgrind",
             aliases: &["gungraun"],
+            extensions: &["txt"],
             description: "gungraun / iai-callgrind text output (Valgrind event counts).",
             detection: content(
                 "gungraun/iai-callgrind text (indented `Instructions: N|M` lines)",
@@ -533,6 +558,7 @@ impl Format {
         spec: &FormatSpec {
             name: "benchmark-js",
             aliases: &[],
+            extensions: &["txt"],
             description: "benchmark.js `String(event.target)` lines.",
             detection: content(
                 "benchmark.js text (`NAME x 1,234 ops/sec ±1.5% (60 runs sampled)` lines)",
@@ -549,6 +575,7 @@ impl Format {
         spec: &FormatSpec {
             name: "wrk",
             aliases: &[],
+            extensions: &["txt"],
             description: "`wrk --latency` (or wrk2) text output.",
             detection: content(
                 "wrk --latency text (`Running 2s test @ URL`, then `Requests/sec:` or `Latency Distribution`)",
@@ -565,6 +592,7 @@ impl Format {
         spec: &FormatSpec {
             name: "oha",
             aliases: &[],
+            extensions: &["json"],
             description: "oha JSON (`--output-format json`, `-j` in older versions).",
             detection: content("oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool::is_oha),
             load: oha::load,
@@ -578,6 +606,7 @@ impl Format {
         spec: &FormatSpec {
             name: "hlog",
             aliases: &[],
+            extensions: &["hlog"],
             description: "HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.",
             detection: content(
                 "HdrHistogram interval log (`[Tag=NAME,]start,length,max,HIST...` lines)",
@@ -594,6 +623,7 @@ impl Format {
         spec: &FormatSpec {
             name: "prometheus",
             aliases: &[],
+            extensions: &["prom", "txt"],
             description: "Prometheus text-format histograms (a saved `/metrics` scrape).",
             detection: content(
                 "Prometheus histograms (`# TYPE name histogram`, `name_bucket{le=\"0.1\"} N` lines)",
@@ -618,6 +648,7 @@ impl Format {
         spec: &FormatSpec {
             name: "k6-csv",
             aliases: &[],
+            extensions: &["csv", "gz"],
             description: "k6 `--out csv` (plain or gzipped).",
             detection: content("k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool::is_k6_csv),
             load: k6_csv::load,
@@ -631,6 +662,7 @@ impl Format {
         spec: &FormatSpec {
             name: "locust-csv",
             aliases: &[],
+            extensions: &["csv"],
             description: "Locust `--csv PREFIX` statistics (`PREFIX_stats.csv`).",
             detection: content(
                 "Locust _stats.csv (Type, Name, Request Count, Failure Count, Requests/s columns)",
@@ -648,6 +680,7 @@ impl Format {
         spec: &FormatSpec {
             name: "locust-json",
             aliases: &[],
+            extensions: &["json"],
             description: "Locust `--json` (or `--json-file`) statistics with response-time histograms.",
             detection: content(
                 "Locust --json ([{\"name\", \"num_requests\", \"response_times\"}])",
@@ -664,6 +697,7 @@ impl Format {
         spec: &FormatSpec {
             name: "vegeta",
             aliases: &[],
+            extensions: &["json"],
             description: "vegeta `report -type=json`.",
             detection: content(
                 "vegeta report -type=json ({\"latencies\": {\"50th\", ...}, \"success\"})",
@@ -680,6 +714,7 @@ impl Format {
         spec: &FormatSpec {
             name: "vegeta-csv",
             aliases: &[],
+            extensions: &["csv"],
             description: "vegeta `encode --to csv` results (no header row).",
             detection: content(
                 "vegeta encode --to csv (headerless rows: ns timestamp, code, latency, ..., attack, seq)",
@@ -723,3 +758,7 @@ impl Format {
         Format::VEGETA_CSV,
     ];
 }
+
+#[cfg(test)]
+#[path = "formats_tests.rs"]
+mod tests;

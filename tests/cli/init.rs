@@ -1,5 +1,8 @@
 //! `perfgate init` on throw-away projects: what it writes, and that `check` accepts it.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use super::*;
 
 #[test]
@@ -42,4 +45,65 @@ fn init_in_a_project_without_benchmarks_says_what_it_looked_for() {
     assert_eq!(code, 2);
     assert!(stderr.contains("found nothing to gate") && stderr.contains("criterion"), "{stderr}");
     assert!(!dir.path().join("perf-budget.toml").exists());
+}
+
+/// The first fixture of each format under `tests/fixtures` (by detection), and
+/// criterion's case folders: broken inputs (`bad-*`), hidden files and what
+/// made a fixture (READMEs, scripts) are left out.
+fn one_fixture_per_format() -> BTreeMap<String, PathBuf> {
+    let registry = perfgate::input::Registry::builtin();
+    let skipped = |name: &str| {
+        name.starts_with("bad-")
+            || name.starts_with('.')
+            || name == "detect"
+            || [".md", ".py", ".sh"].iter().any(|e| name.ends_with(e))
+    };
+    let mut found = BTreeMap::new();
+    let entries = walkdir::WalkDir::new(fixture(""))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !skipped(&entry.file_name().to_string_lossy()));
+    for entry in entries.map(Result::unwrap) {
+        let is_case_folder =
+            entry.file_type().is_dir() && entry.path().parent().is_some_and(|p| p.ends_with("criterion"));
+        if entry.file_type().is_file() || is_case_folder {
+            if let Ok(format) = registry.detect(entry.path()) {
+                found.entry(format.name().to_string()).or_insert_with(|| entry.path().to_path_buf());
+            }
+        }
+    }
+    found
+}
+
+/// A test over the registry, so a new format cannot skip it: `init --input` on
+/// each format's fixture writes a budget whose KPI `check --no-baseline` judges
+/// (exit 0 or 1); exit 2 would mean init wrote something check rejects.
+#[test]
+fn init_writes_a_kpi_check_judges_for_every_formats_fixture() {
+    let fixtures = one_fixture_per_format();
+    let mut problems = Vec::new();
+    for format in perfgate::input::Registry::builtin().formats() {
+        let Some(input) = fixtures.get(format.name()) else {
+            if *format != perfgate::input::Format::PERFGATE {
+                problems.push(format!("{format}: no fixture under tests/fixtures"));
+            }
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let budget = dir.path().join("perf-budget.toml");
+        let (code, stdout, stderr) = outcome(
+            perfgate().current_dir(dir.path()).args(["init", "--input"]).arg(input).arg("--output").arg(&budget),
+        );
+        if code != 0 {
+            problems.push(format!("{format}: init exited {code}: {stdout}{stderr}"));
+            continue;
+        }
+        let (code, stdout, stderr) =
+            outcome(perfgate().current_dir(dir.path()).args(["check", "--no-baseline", "--config"]).arg(&budget));
+        if !matches!(code, 0 | 1) {
+            let written = std::fs::read_to_string(&budget).unwrap();
+            problems.push(format!("{format} ({}): check exited {code}: {stdout}{stderr}\n{written}", input.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
