@@ -4,7 +4,6 @@
 
 pub mod baseline;
 pub mod cli;
-pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod explain;

@@ -6,9 +6,9 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 
 use super::Baseline;
-use crate::collect::used_suites;
 use crate::config::Config;
-use crate::input::{self, detect, Format, InputOptions};
+use crate::input::{self, Format, InputOptions, Registry};
+use crate::runner::collect::used_suites;
 use crate::verdict::outcome::BaselineInfo;
 
 /// Baseline results from a results file: `cli_path` (from `--baseline`), else each suite's
@@ -49,5 +49,5 @@ pub fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
 }
 
 fn is_normalized(path: &Path) -> bool {
-    path.is_file() && detect::detect(path).is_ok_and(|format| format == Format::PERFGATE)
+    path.is_file() && Registry::builtin().detect(path).is_ok_and(|format| format == Format::PERFGATE)
 }

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::collect::{read_all, used_suites};
 use crate::config::{BaselineSource, Config};
 use crate::model::Benchmark;
+use crate::runner::collect::{read_all, used_suites};
 use crate::runner::rounds::Looker;
 use crate::runner::shard::Shard;
 use crate::runner::suite::RunSettings;

@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 
-use crate::collect::used_suites;
 use crate::config::{Config, Statistic, Suite};
 use crate::model::units::human_duration as human;
+use crate::runner::collect::used_suites;
 use crate::runner::harness::{Harness, RoundLength, Steering};
 use crate::runner::plan::{run_seconds, shortest_round, Budget, EXTREMES_TARGET_ROUNDS, SHORTEST_RUN};
 use crate::runner::rounds::RoundSuite;

@@ -12,9 +12,9 @@ use git2::{Oid, Repository};
 
 use super::prepare::{prepare, round_options_text};
 use super::Measured;
-use crate::collect::head_tree;
 use crate::config::Config;
 use crate::runner::checkout::{self, BaseCheckout};
+use crate::runner::collect::head_tree;
 use crate::runner::interrupt;
 use crate::runner::plan::Budget;
 use crate::runner::progress::Progress;

@@ -7,9 +7,9 @@ use anyhow::{bail, Result};
 
 use super::{emit_report, locate_config, Outcome};
 use crate::cli::{CompareArgs, GlobalArgs};
-use crate::collect::read_paths;
 use crate::config::{Config, Quantity, Statistic};
 use crate::input::{Format, InputOptions};
+use crate::runner::collect::read_paths;
 use crate::verdict::outcome::BaselineInfo;
 use crate::verdict::{evaluate, Inputs};
 

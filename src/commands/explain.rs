@@ -4,9 +4,9 @@ use anyhow::{anyhow, Result};
 
 use super::{write_atomically, Outcome};
 use crate::cli::{ExplainArgs, GlobalArgs};
-use crate::collect::read_paths;
 use crate::explain::{breakdown, render, Request};
 use crate::input::InputOptions;
+use crate::runner::collect::read_paths;
 use crate::stats::CompareOptions;
 
 pub fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<Outcome> {

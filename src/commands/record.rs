@@ -5,9 +5,9 @@ use anyhow::{bail, Result};
 use super::{load_config, run_settings, Outcome};
 use crate::baseline::notes;
 use crate::cli::{GlobalArgs, RecordArgs};
-use crate::collect;
 use crate::input::read_result_set;
 use crate::runner::checkout;
+use crate::runner::collect;
 
 pub fn run(args: &RecordArgs, global: &GlobalArgs) -> Result<Outcome> {
     let config = load_config(global)?;

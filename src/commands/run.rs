@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::{load_config, run_settings, write_atomically, Outcome};
 use crate::cli::GlobalArgs;
-use crate::collect;
+use crate::runner::collect;
 
 pub fn run(global: &GlobalArgs) -> Result<Outcome> {
     let config = load_config(global)?;

@@ -194,9 +194,48 @@ impl Registry {
             .find(|format| format.spec.name == name || format.spec.aliases.contains(&name))
     }
 
-    /// The format of the file or folder at `path`.
+    /// The format of the file or folder at `path`: exactly one rule must match.
     pub fn detect(&self, path: &Path) -> Result<Format, InputError> {
-        detect::detect_among(&self.formats, path)
+        if path.is_dir() {
+            return self.detect_folder(path);
+        }
+        let text = detect::read_prefix(path)?;
+        let sniffed = Sniffed::new(&text);
+        let matching: Vec<&str> = self
+            .formats
+            .iter()
+            .filter(|format| matches!(format.spec.detection, Detection::Content { matches, .. } if matches(&sniffed)))
+            .map(|format| format.name())
+            .collect();
+        match matching.as_slice() {
+            [name] => Ok(self.named(name).expect("a registered format")),
+            [] => Err(InputError::whole(path, detect::unrecognized_message(&self.looked_for(), &sniffed))),
+            several => Err(InputError::whole(path, detect::ambiguous_message(several))),
+        }
+    }
+
+    fn detect_folder(&self, path: &Path) -> Result<Format, InputError> {
+        let folder_rule = |format: &Format| match format.spec.detection {
+            Detection::Folder { looks_for, matches } => Some((*format, looks_for, matches)),
+            _ => None,
+        };
+        let rules: Vec<(Format, &str, fn(&Path) -> bool)> = self.formats.iter().filter_map(folder_rule).collect();
+        if let Some((format, _, _)) = rules.iter().find(|(_, _, matches)| matches(path)) {
+            return Ok(*format);
+        }
+        let looked_for: Vec<&str> = rules.iter().map(|(_, looks_for, _)| *looks_for).collect();
+        Err(InputError::whole(path, detect::unrecognized_folder_message(&looked_for)))
+    }
+
+    /// What every rule looks for, in the registry's order.
+    fn looked_for(&self) -> Vec<&'static str> {
+        self.formats
+            .iter()
+            .filter_map(|format| match format.spec.detection {
+                Detection::Content { looks_for, .. } | Detection::Folder { looks_for, .. } => Some(looks_for),
+                Detection::Named => None,
+            })
+            .collect()
     }
 
     /// Load one input (detecting its format for `auto`) and check what the adapter made of it:

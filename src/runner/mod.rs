@@ -2,6 +2,7 @@
 //! commit, and base/head runs in interleaved rounds.
 
 pub mod checkout;
+pub mod collect;
 pub mod command;
 pub mod harness;
 pub mod interrupt;

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::suite::{collect_suite, RunSettings, Tree};
 use crate::config::{Config, Suite};
 use crate::input::{self, Format};
 use crate::model::{Benchmark, ResultSet, SuiteResults};
-use crate::runner::suite::{collect_suite, RunSettings, Tree};
 
 /// The user's working tree, where the head results are.
 pub fn head_tree(config: &Config) -> Tree {

@@ -1,0 +1,160 @@
+//! The import graph of `src/`, checked: run `cargo test --test layers`.
+//!
+//! perfgate is a pipeline, and each top-level module is a stage of it. A
+//! module may use the modules of earlier stages only, so the budget file
+//! never depends on the adapters, nothing below the reports depends on them,
+//! and a change to a late stage cannot break an early one. Inside `verdict`
+//! (the stage with the most parts) no two submodules may depend on each other
+//! in a cycle. Test code is held to the same rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The stages, earliest first. `testing` (throw-away git repositories for tests)
+/// uses no other module.
+const STAGES: &[&str] = &[
+    "testing", "model", "stats", "config", "input", "runner", "verdict", "baseline", "report", "explain", "github",
+    "cli", "commands",
+];
+
+/// Modules whose submodules must not form a cycle.
+const ACYCLIC: &[&str] = &["input", "config", "model", "stats", "runner", "report"];
+
+fn sources() -> Vec<PathBuf> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files: Vec<PathBuf> = walk(&src);
+    files.sort();
+    files
+}
+
+fn walk(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap().map(Result::unwrap) {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
+/// `src/verdict/evaluate.rs` → `["verdict", "evaluate"]`; `src/cli.rs` → `["cli"]`.
+fn module_path(file: &Path) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let relative = file.strip_prefix(&src).unwrap().with_extension("");
+    relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect()
+}
+
+/// Code lines, without comments (a doc line may name a later stage).
+fn code(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n")
+}
+
+/// Every `prefix` + identifier in `text`: the identifiers.
+fn names_after<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    text.match_indices(prefix)
+        .filter(|(at, _)| !text[..*at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+        .map(|(at, _)| {
+            let rest = &text[at + prefix.len()..];
+            &rest[..rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())]
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[test]
+fn no_module_uses_a_module_of_a_later_stage() {
+    let stage = |name: &str| STAGES.iter().position(|s| *s == name);
+    let mut violations = Vec::new();
+    for file in sources() {
+        let path = module_path(&file);
+        let Some(own) = stage(&path[0]) else { continue };
+        for used in names_after(&code(&file), "crate::") {
+            if let Some(other) = stage(used) {
+                if other > own {
+                    violations.push(format!(
+                        "{} uses crate::{used} ({} comes after {})",
+                        file.display(),
+                        used,
+                        path[0]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
+}
+
+#[test]
+fn every_top_level_module_has_a_stage() {
+    let top: BTreeSet<String> = sources()
+        .iter()
+        .map(|file| module_path(file)[0].clone())
+        .filter(|name| name != "lib" && name != "main")
+        .collect();
+    let missing: Vec<&String> = top.iter().filter(|name| !STAGES.contains(&name.as_str())).collect();
+    assert!(missing.is_empty(), "modules without a stage: {missing:?}");
+}
+
+/// The submodule a file belongs to: `verdict/evaluate_tests.rs` to `evaluate`;
+/// `None` for the module's own `mod.rs` (its face, which names every submodule).
+fn submodule(path: &[String]) -> Option<String> {
+    let name = path.get(1)?;
+    (name != "mod").then(|| name.strip_suffix("_tests").unwrap_or(name).to_string())
+}
+
+#[test]
+fn submodules_do_not_depend_on_each_other_in_a_cycle() {
+    for module in ACYCLIC {
+        let files: Vec<PathBuf> = sources().into_iter().filter(|f| module_path(f)[0] == *module).collect();
+        let parts: BTreeSet<String> = files.iter().filter_map(|f| submodule(&module_path(f))).collect();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in &files {
+            let path = module_path(file);
+            let Some(from) = submodule(&path) else { continue };
+            let text = code(file);
+            let mut used: Vec<&str> = names_after(&text, &format!("crate::{module}::"));
+            if path.len() == 2 {
+                used.extend(names_after(&text, "super::"));
+            }
+            let targets = used.into_iter().filter(|name| parts.contains(*name) && **name != from);
+            edges.entry(from.clone()).or_default().extend(targets.map(str::to_string));
+        }
+        if let Some(cycle) = find_cycle(&edges) {
+            panic!("src/{module}: submodules depend on each other in a cycle: {}", cycle.join(" -> "));
+        }
+    }
+}
+
+/// A cycle of the graph, as the nodes along it, if there is one.
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut cycle = path[start..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, edges, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges.keys().find_map(|node| visit(node, edges, &mut Vec::new(), &mut done))
+}
