@@ -216,11 +216,11 @@ impl Registry {
 
     fn detect_folder(&self, path: &Path) -> Result<Format, InputError> {
         let folder_rule = |format: &Format| match format.spec.detection {
-            Detection::Folder { looks_for, matches } => Some((*format, looks_for, matches)),
+            Detection::Folder { looks_for, matches } => Some((*format, looks_for, matches(path))),
             _ => None,
         };
-        let rules: Vec<(Format, &str, fn(&Path) -> bool)> = self.formats.iter().filter_map(folder_rule).collect();
-        if let Some((format, _, _)) = rules.iter().find(|(_, _, matches)| matches(path)) {
+        let rules: Vec<(Format, &str, bool)> = self.formats.iter().filter_map(folder_rule).collect();
+        if let Some((format, _, _)) = rules.iter().find(|(_, _, matched)| *matched) {
             return Ok(*format);
         }
         let looked_for: Vec<&str> = rules.iter().map(|(_, looks_for, _)| *looks_for).collect();
