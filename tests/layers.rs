@@ -158,3 +158,33 @@ fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
     let mut done = BTreeSet::new();
     edges.keys().find_map(|node| visit(node, edges, &mut Vec::new(), &mut done))
 }
+
+/// One convention for unit-test files: tests too long to sit inline in a
+/// `mod tests { ... }` live in `NAME_tests.rs` beside the code, included from
+/// that code with `#[path = "NAME_tests.rs"]`.
+#[test]
+fn unit_test_files_sit_beside_their_code_and_are_included_by_path() {
+    let files = sources();
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = code(file);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let declares_test_file = line.trim_start().starts_with("mod ") && line.trim_end().ends_with("tests;");
+            if declares_test_file && !lines[..i].last().is_some_and(|l| l.trim_start().starts_with("#[path = \"")) {
+                problems.push(format!("{}: `{}` without #[path]", file.display(), line.trim()));
+            }
+        }
+    }
+    for test_file in files.iter().filter(|f| f.file_stem().is_some_and(|s| s.to_string_lossy().ends_with("_tests"))) {
+        let name = test_file.file_name().unwrap().to_string_lossy();
+        let included = files
+            .iter()
+            .filter(|f| f.parent() == test_file.parent())
+            .any(|f| code(f).contains(&format!("#[path = \"{name}\"]")));
+        if !included {
+            problems.push(format!("{}: not included with #[path] from beside it", test_file.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -370,4 +370,5 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 }
 
 #[cfg(test)]
+#[path = "config_tests.rs"]
 mod tests;

@@ -1,5 +1,5 @@
 //! k6 NDJSON read in lanes against the single pass it replaced (the oracle
-//! below and in [`one_pass`]): the fixtures, and a generated run of several
+//! below and in [`one_pass_oracle`]): the fixtures, and a generated run of several
 //! blocks whose metrics are declared in blocks other lanes parse — late, with
 //! escapes, and redeclared after their first points.
 
@@ -8,7 +8,7 @@ use std::io::Write as _;
 
 use super::*;
 use crate::input::rows::blocks::BLOCK_BYTES;
-use crate::input::rows::one_pass::{self, assert_same_benchmarks, SeriesSet};
+use crate::input::rows::one_pass_oracle::{self as one_pass, assert_same_benchmarks, SeriesSet};
 use crate::input::test_support;
 use crate::input::Location;
 

@@ -1,5 +1,5 @@
 //! The lane-parallel latency NDJSON reader against the single pass it
-//! replaced (the oracle in [`one_pass`]): the fixture, a generated log of
+//! replaced (the oracle in [`one_pass_oracle`]): the fixture, a generated log of
 //! several blocks under several suite options, bad lines and gzip.
 
 use std::collections::BTreeMap;
@@ -11,7 +11,9 @@ use rand_pcg::Pcg64Mcg;
 
 use super::*;
 use crate::input::rows::blocks::BLOCK_BYTES;
-use crate::input::rows::one_pass::{self, add_request, assert_same_benchmarks, push_error_flag, SeriesSet};
+use crate::input::rows::one_pass_oracle::{
+    self as one_pass, add_request, assert_same_benchmarks, push_error_flag, SeriesSet,
+};
 use crate::input::rows::timestamps::Window;
 use crate::input::rows::{request_tags, Tags};
 use crate::input::{test_support, Location};

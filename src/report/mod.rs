@@ -106,4 +106,5 @@ pub fn deciding_comparison(kpi: &KpiOutcome) -> Option<&Comparison> {
 }
 
 #[cfg(test)]
+#[path = "report_tests.rs"]
 mod tests;

@@ -58,8 +58,6 @@ mod sequential;
 mod settle;
 
 #[cfg(test)]
-mod settle_tests;
-#[cfg(test)]
 mod test_support;
 
 use statrs::distribution::{ContinuousCDF, Normal};

@@ -4,7 +4,9 @@
 
 use rand_pcg::Pcg64;
 
-use super::test_support::{lognormal, rng, sigma_for_cv};
+use crate::stats::test_support::{lognormal, rng, sigma_for_cv};
+use crate::stats::{log_ratio, CompareOptions, Estimator, Method};
+
 use super::*;
 
 /// Budget `max-regression = 3%`.
@@ -65,4 +67,43 @@ fn run_noise_beyond_the_target_needs_rounds() {
     let r = log_ratio(&base, &head, Estimator::Median, &CompareOptions::default()).unwrap();
     let noise = RunNoise { common_shift: 0.0, between_sd: 0.02, from_suite: true, benchmarks: 100, ..RunNoise::none() };
     assert_eq!(samples_to_settle(&r, &noise, threshold(), 0.95), Settle::NeedsRounds);
+}
+
+fn ratio(estimate: f64, se: f64, n: usize) -> LogRatio {
+    LogRatio {
+        estimate,
+        se,
+        ci: (estimate - 1.96 * se, estimate + 1.96 * se),
+        method: Method::HodgesLehmann,
+        n_base: n,
+        n_head: n,
+    }
+}
+
+#[test]
+fn sample_size_follows_the_normal_formula() {
+    // gap 0.02, z = 1.959963984540054, z_0.8 = 0.8416212335729143
+    // (scipy.stats.norm.ppf(0.975), scipy.stats.norm.ppf(0.8)): target se
+    // 0.02 / 2.8015852181129683 = 0.0071388...; se 0.02 at n = 10 gives
+    // per_side = ceil(10 * (0.02 / 0.0071388)^2) = ceil(78.48...) = 79.
+    let r = ratio(0.05, 0.02, 10);
+    assert_eq!(samples_to_settle(&r, &RunNoise::none(), 0.03, 0.95), Settle::Samples { per_side: 79 });
+}
+
+#[test]
+fn run_noise_and_closeness() {
+    let r = ratio(0.05, 0.02, 10);
+    let noisy = RunNoise { common_shift: 0.0, between_sd: 0.01, from_suite: true, benchmarks: 50, ..RunNoise::none() };
+    assert_eq!(samples_to_settle(&r, &noisy, 0.03, 0.95), Settle::NeedsRounds);
+    assert_eq!(samples_to_settle(&r, &RunNoise::none(), 0.0495, 0.95), Settle::TooClose);
+    // The common shift is removed before measuring the gap.
+    let shifted =
+        RunNoise { common_shift: 0.02, between_sd: 0.0, from_suite: true, benchmarks: 50, ..RunNoise::none() };
+    assert_eq!(samples_to_settle(&r, &shifted, 0.0305, 0.95), Settle::TooClose);
+    let exact = crate::stats::exact_log_ratio(100.0, 104.0).unwrap();
+    assert_eq!(samples_to_settle(&exact, &noisy, 0.03, 0.95), Settle::Samples { per_side: 1 });
+    let unbounded = ratio(0.05, f64::INFINITY, 2);
+    assert_eq!(samples_to_settle(&unbounded, &RunNoise::none(), 0.03, 0.95), Settle::Samples { per_side: 10 });
+    assert_eq!(serde_json::to_string(&Settle::Samples { per_side: 3 }).unwrap(), r#"{"kind":"samples","per_side":3}"#);
+    assert_eq!(serde_json::to_string(&Settle::NeedsRounds).unwrap(), r#"{"kind":"needs-rounds"}"#);
 }

@@ -12,7 +12,7 @@ pub mod key_index;
 pub mod ndjson;
 #[cfg(test)]
 #[cfg(test)]
-pub mod one_pass;
+pub mod one_pass_oracle;
 pub mod recorder;
 pub mod request_csv;
 pub mod request_lane;

@@ -244,4 +244,5 @@ fn add_options(harness: Harness, words: &mut Vec<String>, options: Vec<String>) 
 }
 
 #[cfg(test)]
+#[path = "harness_tests.rs"]
 mod tests;
