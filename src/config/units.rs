@@ -94,15 +94,17 @@ fn trim_float(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// A number or a string, as the budget file writes quantities and ratios.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Written {
+    Integer(i64),
+    Float(f64),
+    Text(String),
+}
+
 impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Written {
-            Integer(i64),
-            Float(f64),
-            Text(String),
-        }
         match Written::deserialize(deserializer) {
             Ok(Written::Integer(value)) => Ok(Quantity::Number(value as f64)),
             Ok(Written::Float(value)) => Ok(Quantity::Number(value)),
@@ -143,13 +145,6 @@ pub struct Ratio(pub f64);
 
 impl<'de> Deserialize<'de> for Ratio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Written {
-            Integer(i64),
-            Float(f64),
-            Text(String),
-        }
         let value = match Written::deserialize(deserializer) {
             Ok(Written::Integer(value)) => Some(value as f64),
             Ok(Written::Float(value)) => Some(value),
