@@ -148,3 +148,16 @@ fn an_undetectable_input_lists_what_was_looked_for() {
     assert_eq!(code, 2);
     assert!(stderr.contains("package.json"), "{stderr}");
 }
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    for (name, opening) in [("nested.json", "["), ("nested.txt", "{\"a\":"), ("nested", "[{\"k\":")] {
+        let content = opening.repeat(200_000 / opening.len());
+        let stderr = rejected(name, &content, "auto");
+        assert!(stderr.contains("cannot recognize the format"), "{stderr}");
+        for format in ["hyperfine", "bmf", "k6-summary"] {
+            let stderr = rejected(name, &content, format);
+            assert!(stderr.contains("recursion limit") || stderr.contains("invalid JSON"), "{format}: {stderr}");
+        }
+    }
+}

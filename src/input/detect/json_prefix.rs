@@ -2,6 +2,11 @@
 //! most a prefix, so a big document is usually cut off. Containers cut by the
 //! end of the prefix are kept with what they held so far and marked
 //! incomplete; rules can then judge only the parts they are sure of.
+//! Containers nested deeper than [`MAX_DEPTH`] are read as if the prefix
+//! ended there, so no input can exhaust the stack.
+
+/// The deepest nesting read; real tool outputs stay below ten levels.
+pub const MAX_DEPTH: usize = 64;
 
 /// A JSON value, keeping object key order and marking cut-off containers.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +62,7 @@ impl Node {
 /// The first JSON value of `text`, possibly cut off; `None` when `text` does
 /// not start with a JSON object or array or is not JSON.
 pub fn first_value(text: &str) -> Option<Node> {
-    let mut reader = Reader { bytes: text.as_bytes(), at: 0 };
+    let mut reader = Reader { bytes: text.as_bytes(), at: 0, depth: 0 };
     reader.skip_whitespace();
     if !matches!(reader.peek(), Some(b'{' | b'[')) {
         return None;
@@ -79,6 +84,8 @@ struct NotJson;
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Containers open around the reading position.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -96,14 +103,22 @@ impl Reader<'_> {
         self.skip_whitespace();
         match self.peek() {
             None => Ok(Piece::Cut(None)),
-            Some(b'{') => self.object(),
-            Some(b'[') => self.array(),
+            Some(b'{' | b'[') if self.depth >= MAX_DEPTH => Ok(Piece::Cut(None)),
+            Some(b'{') => self.nested(Self::object),
+            Some(b'[') => self.nested(Self::array),
             Some(b'"') => Ok(self.string()?.map_or(Piece::Cut(None), |s| Piece::Done(Node::String(s)))),
             Some(b't') => self.literal("true", Node::Bool(true)),
             Some(b'f') => self.literal("false", Node::Bool(false)),
             Some(b'n') => self.literal("null", Node::Null),
             Some(_) => self.number(),
         }
+    }
+
+    fn nested(&mut self, read: fn(&mut Self) -> Result<Piece, NotJson>) -> Result<Piece, NotJson> {
+        self.depth += 1;
+        let piece = read(self);
+        self.depth -= 1;
+        piece
     }
 
     fn object(&mut self) -> Result<Piece, NotJson> {
@@ -232,6 +247,28 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Depth of the innermost container, counting the outermost as 1.
+    fn depth(node: &Node) -> usize {
+        let children: Vec<&Node> = match node {
+            Node::Object { entries, .. } => entries.iter().map(|(_, value)| value).collect(),
+            Node::Array { items, .. } => items.iter().collect(),
+            _ => return 0,
+        };
+        1 + children.into_iter().map(depth).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn deep_nesting_is_read_to_a_bounded_depth_not_to_a_stack_overflow() {
+        for opening in ["[", "{\"a\":", "[{\"a\":"] {
+            let text = opening.repeat(200_000 / opening.len());
+            let node = first_value(&text).expect("a cut-off container");
+            assert!(!node.is_complete());
+            assert!(depth(&node) <= MAX_DEPTH, "{opening}: {}", depth(&node));
+        }
+        let shallow = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(first_value(&shallow).unwrap().is_complete(), "nesting up to the limit reads whole");
+    }
 
     #[test]
     fn complete_document_reads_whole() {
