@@ -8,7 +8,7 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::evaluate::per_round_statistics;
 use super::select::select;
-use super::series::prepare;
+use super::pool::prepare;
 use crate::config::{Config, Kpi};
 use crate::model::Benchmark;
 use crate::stats::Looks;

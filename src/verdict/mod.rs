@@ -14,6 +14,7 @@ mod check_wide;
 mod evaluate;
 pub mod outcome;
 mod override_label;
+mod pool;
 mod select;
 pub mod sequential;
 mod series;
