@@ -9,12 +9,19 @@
 use serde::{Deserialize, Serialize};
 
 mod buckets;
+mod budget;
 pub mod calibrate;
 mod check_wide;
+mod estimate;
 mod evaluate;
+mod evidence;
+mod judge;
 pub mod outcome;
 mod override_label;
 mod pool;
+mod reasons;
+mod rollup;
+mod rounds;
 mod select;
 pub mod sequential;
 mod series;
