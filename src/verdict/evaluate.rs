@@ -3,37 +3,21 @@
 //! check gives their q-values and every comparison is judged (`judge`); the
 //! KPIs' verdicts and the check's follow (`rollup`).
 
-use std::collections::BTreeMap;
-
 use super::budget::has_relative_budget;
 use super::check_wide::q_values;
 use super::estimate::{estimate_kpi, unmeasured, Estimate, KpiEstimate};
+use super::inputs::Inputs;
 use super::judge::judge;
-use super::outcome::{BaselineInfo, GitInfo, Settings};
+use super::outcome::Settings;
 use super::reasons;
 use super::rollup::{check_verdict, kpi_verdict};
 use super::select::{matches_any, select};
 use super::{Comparison, KpiOutcome, Report, REPORT_SCHEMA};
 use crate::config::Config;
-use crate::model::Benchmark;
 use crate::stats::CompareOptions;
 
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
-
-/// Results of every suite, for the head and (when there is one) the baseline.
-#[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    pub head: BTreeMap<String, Vec<Benchmark>>,
-    pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
-    pub baseline: Option<BaselineInfo>,
-    pub git: GitInfo,
-    /// What obtaining the results found worth saying (uncommitted changes, a suite without baseline).
-    pub notes: Vec<String>,
-    /// Only part of each suite was measured (a shard, a confirmation): a KPI that matches nothing
-    /// here is reported without comparisons instead of being an error.
-    pub partial: bool,
-}
 
 /// A KPI that cannot be evaluated: the budget and the data do not fit (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -61,10 +45,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         schema: REPORT_SCHEMA,
         verdict: check_verdict(&kpis),
         git: inputs.git.clone(),
-        baseline: inputs
-            .baseline
-            .clone()
-            .unwrap_or(BaselineInfo { source: "none".into(), description: "no baseline".into() }),
+        baseline: inputs.baseline.clone(),
         settings: Settings {
             confidence: config.gate.confidence,
             fdr: config.gate.fdr,

@@ -15,6 +15,7 @@ mod check_wide;
 mod estimate;
 mod evaluate;
 mod evidence;
+mod inputs;
 mod judge;
 pub mod outcome;
 mod override_label;
@@ -30,7 +31,8 @@ pub mod shards;
 mod test_support;
 
 pub use check_wide::apply as apply_check_wide_fdr;
-pub use evaluate::{evaluate, EvaluateError, Inputs};
+pub use evaluate::{evaluate, EvaluateError};
+pub use inputs::Inputs;
 pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};
 pub use override_label::apply_override_label;
 
