@@ -361,6 +361,27 @@ impl Config {
 }
 
 impl Suite {
+    /// A suite as a `[[suite]]` table with only `name` reads: every other key at its default.
+    pub fn named(name: &str) -> Suite {
+        Suite {
+            name: name.to_string(),
+            command: None,
+            format: auto_format(),
+            input: None,
+            baseline: None,
+            fields: FieldMap::default(),
+            delimiter: None,
+            shell: false,
+            workdir: None,
+            env: BTreeMap::new(),
+            timeout: None,
+            max_bad_rows: 0,
+            unit: None,
+            short_rounds: yes(),
+            round_options: None,
+        }
+    }
+
     /// The timeout of one run of the command.
     pub fn timeout(&self) -> Option<std::time::Duration> {
         match self.timeout {
