@@ -11,8 +11,8 @@ use anyhow::{bail, Result};
 
 use crate::collect::used_suites;
 use crate::config::{Config, Statistic, Suite};
-use crate::runner::harness::{Harness, RoundLength, Steering};
 use crate::model::units::human_duration as human;
+use crate::runner::harness::{Harness, RoundLength, Steering};
 use crate::runner::plan::{run_seconds, shortest_round, Budget, EXTREMES_TARGET_ROUNDS, SHORTEST_RUN};
 use crate::runner::rounds::RoundSuite;
 use crate::runner::shard::Shard;

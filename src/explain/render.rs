@@ -1,8 +1,8 @@
 //! The breakdown as an aligned text table, a markdown table, or JSON.
 
 use super::{Breakdown, Group};
-use crate::model::Unit;
 use crate::model::units::format_value;
+use crate::model::Unit;
 use crate::report::OutputFormat;
 
 /// Renders `breakdown` in `format`.

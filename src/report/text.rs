@@ -6,8 +6,8 @@ use std::fmt::Write;
 use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
-use crate::model::units::{format_change, format_value};
 use super::{headline, kpi_rounds, rounds_summary, Render};
+use crate::model::units::{format_change, format_value};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 pub struct Text {

@@ -20,10 +20,10 @@ use rand_pcg::Pcg64;
 use super::command::RunError;
 use super::harness::{Harness, Steering};
 use super::plan::{self, Budget};
-use crate::model::units::human_duration as human;
 use super::progress::Progress;
 use super::suite::{collect_suite, RunSettings, Steer, Tree};
 use crate::config::Suite;
+use crate::model::units::human_duration as human;
 use crate::model::{buckets, Benchmark};
 
 /// Which tree a run measures.
