@@ -111,7 +111,3 @@ pub fn log_ratio(base: &Series, head: &Series, statistic: Statistic, confidence:
     }
     stats::bucket_log_ratio(base_buckets, head_buckets, estimator(statistic), confidence).map_err(|e| e.to_string())
 }
-
-#[cfg(test)]
-#[path = "buckets_tests.rs"]
-mod tests;

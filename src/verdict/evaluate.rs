@@ -125,3 +125,7 @@ fn kpi_outcome(config: &Config, estimate: KpiEstimate, comparisons: Vec<Comparis
 #[cfg(test)]
 #[path = "evaluate_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "evaluate_buckets_tests.rs"]
+mod bucket_tests;
