@@ -13,7 +13,8 @@ use crate::runner::collect::{read_all, used_suites};
 use crate::runner::rounds::Looker;
 use crate::runner::shard::Shard;
 use crate::runner::suite::RunSettings;
-use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring};
+use crate::verdict::outcome::{BaselineInfo, GitInfo};
+use crate::verdict::Inputs;
 
 mod file;
 pub mod notes;
@@ -35,17 +36,6 @@ pub enum Override<'a> {
     NoBaseline,
 }
 
-/// Head and baseline results of one check, with what the report must say about them.
-pub struct Measured {
-    pub head: BTreeMap<String, Vec<Benchmark>>,
-    pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
-    pub baseline: BaselineInfo,
-    pub git: GitInfo,
-    pub notes: Vec<String>,
-    /// Interleaved rounds: how they went.
-    pub measuring: Option<Measuring>,
-}
-
 /// Options of measuring.
 pub struct MeasureOptions<'a> {
     pub requested: Override<'a>,
@@ -58,7 +48,7 @@ pub struct MeasureOptions<'a> {
 
 /// Obtain head and baseline results as the config (or the command line) asks; `looker`
 /// decides between interleaved rounds what still needs measuring.
-pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looker) -> Result<Measured> {
+pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looker) -> Result<Inputs> {
     let source = match options.requested {
         Override::NoBaseline => BaselineSource::None,
         Override::File(_) => BaselineSource::File,
@@ -87,7 +77,7 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
             GitInfo::default(),
         ),
     };
-    Ok(Measured { head, base: baseline.results, baseline: baseline.info, git, notes: Vec::new(), measuring: None })
+    Ok(Inputs { head, base: baseline.results, baseline: baseline.info, git, ..Inputs::default() })
 }
 
 /// The note recorded for the merge-base of HEAD and the baseline ref.

@@ -11,7 +11,6 @@ use anyhow::Result;
 use git2::{Oid, Repository};
 
 use super::prepare::{prepare, round_options_text};
-use super::Measured;
 use crate::config::Config;
 use crate::runner::checkout::{self, BaseCheckout};
 use crate::runner::collect::head_tree;
@@ -22,6 +21,7 @@ use crate::runner::rounds::{run_interleaved, Looker, Stop};
 use crate::runner::shard::Shard;
 use crate::runner::suite::{RunSettings, TargetRedirect, Tree};
 use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring, SuiteMeasuring};
+use crate::verdict::Inputs;
 
 /// Each tree builds in its own `target/`: a shared `CARGO_TARGET_DIR` would let base and head
 /// artifacts replace each other every round (rebuilds, and results of the wrong side).
@@ -75,7 +75,7 @@ pub struct RerunOptions<'a> {
 }
 
 /// Measure base and head in interleaved rounds, within the time budget.
-pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
+pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
     interrupt::install();
     let location = locate(config)?;
     let dirty = checkout::is_dirty(&location.repo);
@@ -156,7 +156,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
             })
             .collect(),
     };
-    Ok(Measured {
+    Ok(Inputs {
         head: results.head,
         base: Some(results.base),
         baseline: BaselineInfo {
@@ -175,6 +175,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Measured> {
         },
         notes,
         measuring: Some(measuring),
+        partial: false,
     })
 }
 

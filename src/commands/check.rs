@@ -10,7 +10,7 @@ use crate::github::GithubSession;
 use crate::report::OutputFormat;
 use crate::verdict::sequential::RoundsJudge;
 use crate::verdict::shards::keep_shard;
-use crate::verdict::{apply_override_label, evaluate, Inputs, Verdict};
+use crate::verdict::{apply_override_label, evaluate, Verdict};
 
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut config = load_config(global)?;
@@ -29,23 +29,16 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         (None, false) => Override::None,
     };
     let mut judge = RoundsJudge::new(&config);
-    let measured = measure(
+    let mut inputs = measure(
         &config,
         &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet, shard: args.shard },
         &mut judge,
     )?;
     if global.verbose {
-        eprintln!("perfgate: baseline: {} ({})", measured.baseline.description, measured.baseline.source);
+        eprintln!("perfgate: baseline: {} ({})", inputs.baseline.description, inputs.baseline.source);
     }
-    let inputs = Inputs {
-        head: measured.head,
-        base: measured.base,
-        baseline: Some(measured.baseline),
-        git: measured.git,
-        notes: measured.notes,
-        partial: args.shard.is_some(),
-    };
-    let mut report = match measured.measuring {
+    inputs.partial = args.shard.is_some();
+    let mut report = match inputs.measuring.take() {
         Some(measuring) => judge.conclude(&inputs, measuring)?,
         None => evaluate(&config, &inputs)?,
     };

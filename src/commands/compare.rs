@@ -1,17 +1,20 @@
 //! `perfgate compare --base PATH... --head PATH...`: judge two existing result sets.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 
 use super::{emit_report, locate_config, Outcome};
 use crate::cli::{CompareArgs, GlobalArgs};
-use crate::config::{Config, Quantity, Statistic};
+use crate::config::{Baseline, BaselineSource, Config, Gate, Kpi, Percent, Quantity, Statistic, Suite};
 use crate::input::{Format, InputOptions};
 use crate::runner::collect::read_paths;
 use crate::verdict::outcome::BaselineInfo;
 use crate::verdict::{evaluate, Inputs};
+
+/// The suite of the inputs when there is no budget file.
+const SUITE: &str = "compare";
 
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let config = match locate_config(global) {
@@ -31,7 +34,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let inputs = Inputs {
         head: BTreeMap::from([(suite.name.clone(), head)]),
         base: Some(BTreeMap::from([(suite.name.clone(), base)])),
-        baseline: Some(BaselineInfo { source: "file".into(), description: describe(&args.base) }),
+        baseline: BaselineInfo { source: "file".into(), description: describe(&args.base) },
         ..Inputs::default()
     };
     let report = evaluate(&config, &inputs)?;
@@ -64,16 +67,74 @@ fn restrict_to_suite(mut config: Config, args: &CompareArgs) -> Result<Config> {
 /// Without a budget file: every benchmark held to `--max-regression` on `--statistic`.
 fn default_config(args: &CompareArgs) -> Result<Config> {
     let budget = match Quantity::parse(&args.max_regression) {
-        Ok(Quantity::Percent(fraction)) => fraction,
+        Ok(Quantity::Percent(fraction)) if fraction >= 0.0 => fraction,
         _ => bail!("--max-regression expects a percent such as 5%, found {:?}", args.max_regression),
     };
     let statistic: Statistic = args.statistic.parse().map_err(|e: String| anyhow::anyhow!("--statistic: {e}"))?;
-    let format = args.input_format.unwrap_or(Format::AUTO);
-    let text = format!(
-        "[baseline]\nsource = \"file\"\n\n[[suite]]\nname = \"compare\"\nformat = \"{format}\"\n\n\
-         [[kpi]]\nname = \"no {statistic} regression beyond {}%\"\nsuite = \"compare\"\nstatistic = \"{statistic}\"\nmax-regression = \"{}%\"\n",
-        budget * 100.0,
-        budget * 100.0
-    );
-    Ok(Config::parse(&text, Path::new("<command line>"))?)
+    let suite = Suite::named(SUITE);
+    let kpi = Kpi {
+        name: format!("no {statistic} regression beyond {}%", budget * 100.0),
+        suite: SUITE.to_string(),
+        bench: None,
+        metric: None,
+        tag_filters: BTreeMap::new(),
+        per: Vec::new(),
+        statistic,
+        max: None,
+        min: None,
+        max_regression: Some(Percent(budget)),
+        min_ratio: None,
+        level: Gate::default().level,
+        primary: false,
+        direction: None,
+        line: 0,
+    };
+    Ok(Config {
+        path: PathBuf::from("<command line>"),
+        gate: Gate::default(),
+        baseline: Baseline { source: BaselineSource::File, ..Baseline::default() },
+        suites: vec![suite],
+        kpis: vec![kpi],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The budget file `perfgate compare` stands for, as it used to write it out and parse it back.
+    fn as_written(statistic: &str, budget: f64) -> Config {
+        let text = format!(
+            "[baseline]\nsource = \"file\"\n\n[[suite]]\nname = \"compare\"\nformat = \"auto\"\n\n\
+             [[kpi]]\nname = \"no {statistic} regression beyond {}%\"\nsuite = \"compare\"\n\
+             statistic = \"{statistic}\"\nmax-regression = \"{}%\"\n",
+            budget * 100.0,
+            budget * 100.0
+        );
+        Config::parse(&text, Path::new("<command line>")).unwrap()
+    }
+
+    #[test]
+    fn the_default_budget_is_the_one_a_budget_file_would_give() {
+        for (statistic, percent, budget) in
+            [("median", "5", 0.05), ("min", "3", 0.03), ("p99", "7", 0.07), ("mean", "2.5", 0.025)]
+        {
+            let args = CompareArgs {
+                base: Vec::new(),
+                head: Vec::new(),
+                suite: None,
+                input_format: None,
+                max_regression: format!("{percent}%"),
+                statistic: statistic.to_string(),
+            };
+            let (built, mut written) = (default_config(&args).unwrap(), as_written(statistic, budget));
+            written.kpis[0].line = 0; // no file holds the built KPI
+            assert_eq!(built.path, written.path);
+            assert_eq!((&built.gate, &built.baseline), (&written.gate, &written.baseline));
+            assert_eq!(built.suites, written.suites);
+            assert_eq!(built.kpis, written.kpis, "{statistic} {percent}%");
+        }
+    }
 }

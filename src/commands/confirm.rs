@@ -16,7 +16,7 @@ use crate::model::Benchmark;
 use crate::runner::harness::Harness;
 use crate::runner::suite::RunSettings;
 use crate::verdict::sequential::RoundsJudge;
-use crate::verdict::{apply_check_wide_fdr, Inputs, Report, Verdict};
+use crate::verdict::{apply_check_wide_fdr, Report, Verdict};
 
 /// Re-run what failed in `report` and decide it on the rounds. A confirmation that cannot run
 /// (no git repository, no command) leaves the report as it is, with a note saying why.
@@ -36,16 +36,16 @@ pub fn confirm_failures(
     restricted.kpis.retain(|kpi| kpi_lines.contains(&kpi.line));
     let mut judge = RoundsJudge::new(&restricted);
     let options = RerunOptions { settings: settings.clone(), quiet, looker: &mut judge, only: Some(only), shard: None };
-    let measured = match rerun(&restricted, options) {
+    let mut measured = match rerun(&restricted, options) {
         Ok(measured) => measured,
         Err(error) => {
             report.notes.push(format!("The failures were not confirmed by re-running them: {error:#}"));
             return Ok(());
         }
     };
-    let Some(measuring) = measured.measuring.clone() else { return Ok(()) };
-    let inputs = Inputs { head: measured.head, base: measured.base, partial: true, ..Inputs::default() };
-    let confirmation = judge.conclude(&inputs, measuring)?;
+    let Some(measuring) = measured.measuring.take() else { return Ok(()) };
+    measured.partial = true;
+    let confirmation = judge.conclude(&measured, measuring)?;
     let mut confirmed = Vec::new();
     for outcome in &mut report.kpis {
         let Some(again) = confirmation.kpis.iter().find(|k| k.line == outcome.line) else { continue };

@@ -1,7 +1,7 @@
 //! Bucketed series (Prometheus histograms) in a check: pooling, the KPI
-//! statistic, its interval for absolute budgets, the relative comparison, and
-//! the words for a quantile above the largest bucket bound. The statistics
-//! themselves live in `stats::buckets`.
+//! statistic, its interval for absolute budgets and the relative comparison.
+//! The statistics themselves live in `stats::buckets`; the words for a
+//! quantile above the largest bucket bound, in `reasons`.
 //!
 //! Semantics, for a KPI on a bucketed series:
 //! - **Quantiles, median, min, max** are intervals between bucket bounds; the
@@ -28,10 +28,6 @@ use crate::model::buckets::{self, BucketCount};
 use crate::model::units::format_value;
 use crate::model::{Benchmark, Unit};
 use crate::stats::{self, Bucketed, LogRatio};
-
-/// What would settle an inconclusive bucketed comparison.
-pub const SETTLE: &str =
-    "the buckets are too coarse to tell: finer buckets around the budget (or raw latencies) would settle it";
 
 /// Pool bucketed series (the same bounds) and compute `statistic` on them.
 pub fn bucket_series(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series, String> {
@@ -115,17 +111,3 @@ pub fn log_ratio(base: &Series, head: &Series, statistic: Statistic, confidence:
     }
     stats::bucket_log_ratio(base_buckets, head_buckets, estimator(statistic), confidence).map_err(|e| e.to_string())
 }
-
-/// The reason of an absolute judgement of a statistic above the largest bucket bound `bound`.
-pub fn indeterminate_reason(statistic: Statistic, bound: f64, unit: &Unit, fails: bool, budget: &str) -> String {
-    let bound = format_value(bound, unit);
-    if fails {
-        format!("{statistic} lies above the largest bucket bound {bound}, so beyond {budget}")
-    } else {
-        format!("{statistic} lies above the largest bucket bound {bound}: indeterminate against {budget}")
-    }
-}
-
-#[cfg(test)]
-#[path = "buckets_tests.rs"]
-mod tests;

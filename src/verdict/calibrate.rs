@@ -6,9 +6,9 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-use super::evaluate::per_round_statistics;
+use super::pool::prepare;
+use super::rounds::per_round_statistics;
 use super::select::select;
-use super::series::prepare;
 use crate::config::{Config, Kpi};
 use crate::model::Benchmark;
 use crate::stats::Looks;

@@ -8,6 +8,7 @@ use statrs::distribution::Normal;
 use super::*;
 use crate::model::{Benchmark, Unit};
 use crate::verdict::test_support::{config, inputs};
+use crate::verdict::{CheckVerdict, Verdict};
 
 /// Log-normal per-iteration times around `center` ns with the given per-sample CV.
 fn run_of(rng: &mut Pcg64, id: &str, center: f64, cv: f64, samples: usize) -> Benchmark {

@@ -9,11 +9,20 @@
 use serde::{Deserialize, Serialize};
 
 mod buckets;
+mod budget;
 pub mod calibrate;
 mod check_wide;
+mod estimate;
 mod evaluate;
+mod evidence;
+mod inputs;
+mod judge;
 pub mod outcome;
 mod override_label;
+mod pool;
+mod reasons;
+mod rollup;
+mod rounds;
 mod select;
 pub mod sequential;
 mod series;
@@ -22,7 +31,8 @@ pub mod shards;
 mod test_support;
 
 pub use check_wide::apply as apply_check_wide_fdr;
-pub use evaluate::{evaluate, EvaluateError, Inputs};
+pub use evaluate::{evaluate, EvaluateError};
+pub use inputs::Inputs;
 pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};
 pub use override_label::apply_override_label;
 

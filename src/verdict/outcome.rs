@@ -105,6 +105,13 @@ pub struct BaselineInfo {
     pub description: String,
 }
 
+impl Default for BaselineInfo {
+    /// No baseline.
+    fn default() -> Self {
+        BaselineInfo { source: "none".into(), description: "no baseline".into() }
+    }
+}
+
 /// Statistical settings of the check, so a report says how it was decided.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {

@@ -1,6 +1,6 @@
 //! The kill switch: a PR label (`[gate] override-label`) that turns failures into warnings.
 
-use super::evaluate::check_verdict;
+use super::rollup::check_verdict;
 use super::{Report, Verdict};
 
 /// Mark every failed KPI as overridden by `label` and recompute the check's verdict:

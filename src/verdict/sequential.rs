@@ -23,7 +23,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::check_wide;
-use super::evaluate::{evaluate, EvaluateError, Inputs};
+use super::evaluate::{evaluate, EvaluateError};
+use super::inputs::Inputs;
 use super::outcome::Measuring;
 use super::{Comparison, Report, Verdict};
 use crate::config::Config;

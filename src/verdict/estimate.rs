@@ -1,0 +1,247 @@
+//! The first pass of a check: every comparison of a KPI measured — the
+//! head's statistic and its interval, the change against the baseline with
+//! its interval and p-value, the run-to-run noise — and nothing decided yet.
+//! `judge` makes the verdicts once the check-wide FDR step has seen every p-value.
+
+use super::buckets;
+use super::budget::{budget_of, has_relative_budget, relative_threshold};
+use super::evidence::{log_ratio, Evidence};
+use super::outcome::{Budget, NoiseInfo};
+use super::pool::prepare;
+use super::select::Selection;
+use super::series::{estimator, Series};
+use crate::config::{Config, Kpi, Statistic};
+use crate::model::{Direction, Unit};
+use crate::stats::disturbance::Disturbance;
+use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise};
+
+/// Comparisons needed before the suite's own spread is trusted as its run-to-run noise.
+const MIN_SUITE_FOR_NOISE: usize = 5;
+/// The run-to-run noise never assumed smaller than this (relative sd), even in a quiet suite.
+const NOISE_FLOOR: f64 = 0.005;
+
+/// A KPI's comparisons as measured, before any verdict.
+pub struct KpiEstimate<'k> {
+    pub kpi: &'k Kpi,
+    pub direction: Direction,
+    pub budget: Budget,
+    /// The run-to-run noise its relative comparisons were widened by (with a baseline).
+    pub run_noise: Option<NoiseInfo>,
+    /// The log shift of the whole suite between the runs, when estimated from the suite itself.
+    pub suite_shift: Option<f64>,
+    pub comparisons: Vec<Estimate>,
+}
+
+/// One comparison's numbers, before its verdict.
+pub struct Estimate {
+    pub bench: String,
+    pub unit: Unit,
+    /// The statistic on the baseline and on the head (None: indeterminate).
+    pub base: Option<f64>,
+    pub head: Option<f64>,
+    /// Interval of the head's statistic, when the KPI has an absolute budget.
+    pub head_ci: Option<[f64; 2]>,
+    pub n_base: usize,
+    pub n_head: usize,
+    pub relative: RelativeEstimate,
+}
+
+/// The change against the baseline, as far as it can be measured.
+pub enum RelativeEstimate {
+    /// The KPI has no relative budget: the plain change, shown for information.
+    Unbudgeted {
+        change: Option<f64>,
+    },
+    /// A relative budget, but no baseline for this series.
+    NoBaseline,
+    /// A baseline, but no change can be computed (the message says why).
+    Undefined(String),
+    Estimated(Box<Relative>),
+}
+
+/// A relative comparison's change, widened by the run-to-run noise.
+pub struct Relative {
+    pub ratio: LogRatio,
+    pub adjusted: Adjusted,
+    /// The relative budget as a log ratio, and whether upwards is worse.
+    pub threshold: f64,
+    pub worse_is_up: bool,
+    /// `None` for a bounding interval (bucket counts), which is judged by the interval alone.
+    pub p_value: Option<f64>,
+    pub noise: RunNoise,
+    pub disturbance: Option<Disturbance>,
+    pub undisturbed: Option<UndisturbedRounds>,
+}
+
+/// Paired rounds in some of which the head's run was disturbed: the interval
+/// of the other rounds, which a failure must also clear.
+pub struct UndisturbedRounds {
+    /// None when every round's head run was disturbed.
+    pub adjusted: Option<Adjusted>,
+    pub disturbed: usize,
+}
+
+impl Estimate {
+    /// The one-sided p-value that the change is beyond the relative budget, if it has one.
+    pub fn p_value(&self) -> Option<f64> {
+        match &self.relative {
+            RelativeEstimate::Estimated(relative) => relative.p_value,
+            _ => None,
+        }
+    }
+}
+
+/// The ratio interval `[lo, hi]` of an adjusted log ratio.
+pub fn ratio_interval(adjusted: &Adjusted) -> [f64; 2] {
+    [adjusted.ci.0.exp(), adjusted.ci.1.exp()]
+}
+
+/// A KPI with nothing to compare in a partial check: its budget, no comparisons.
+pub fn unmeasured(kpi: &Kpi) -> KpiEstimate<'_> {
+    KpiEstimate {
+        kpi,
+        direction: kpi.direction.unwrap_or(Direction::LowerIsBetter),
+        budget: budget_of(kpi, &Unit::Ns).unwrap_or_default(),
+        run_noise: None,
+        suite_shift: None,
+        comparisons: Vec::new(),
+    }
+}
+
+/// Measure every comparison of `kpi`, one per selection.
+pub fn estimate_kpi<'k>(
+    config: &Config,
+    kpi: &'k Kpi,
+    selections: &[Selection],
+    have_baseline: bool,
+    options: &CompareOptions,
+) -> Result<KpiEstimate<'k>, String> {
+    let mut prepared = Vec::new();
+    for selection in selections {
+        let head = prepare(&selection.head, kpi.statistic).map_err(|e| format!("{}: {e}", selection.label))?;
+        let base = if selection.base.is_empty() {
+            None
+        } else {
+            Some(prepare(&selection.base, kpi.statistic).map_err(|e| format!("{} (baseline): {e}", selection.label))?)
+        };
+        prepared.push((selection, head, base));
+    }
+    let direction = kpi.direction.unwrap_or_else(|| {
+        if kpi.statistic == Statistic::Throughput {
+            Direction::HigherIsBetter
+        } else {
+            selections[0].head[0].direction
+        }
+    });
+    let budget = budget_of(kpi, &prepared[0].1.unit)?;
+
+    // Sample-based log ratios first: together they estimate the run-to-run noise.
+    let ratios: Vec<Option<Result<Evidence, String>>> = prepared
+        .iter()
+        .map(|(_, head, base)| base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, options)))
+        .collect();
+    let noisy: Vec<LogRatio> = ratios
+        .iter()
+        .flatten()
+        .filter_map(|r| r.as_ref().ok())
+        .filter(|evidence| evidence.estimates_run_noise())
+        .map(|evidence| evidence.ratio.clone())
+        .collect();
+    let prior = config.gate.run_noise.0;
+    let noise = stats::estimate_run_noise(&noisy, MIN_SUITE_FOR_NOISE, prior, NOISE_FLOOR.min(prior));
+
+    let mut comparisons = Vec::new();
+    for ((selection, head, base), ratio) in prepared.iter().zip(ratios) {
+        let head_ci = (budget.max.is_some() || budget.min.is_some())
+            .then(|| absolute_interval(head, kpi.statistic, config.gate.confidence))
+            .transpose()?;
+        let base_value = base.as_ref().and_then(|b| b.value);
+        let relative = match ratio {
+            _ if !has_relative_budget(kpi) => RelativeEstimate::Unbudgeted {
+                change: base_value
+                    .zip(head.value)
+                    .filter(|(base, _)| *base > 0.0)
+                    .map(|(base, head)| head / base - 1.0),
+            },
+            None => RelativeEstimate::NoBaseline,
+            Some(Err(message)) => RelativeEstimate::Undefined(message),
+            Some(Ok(evidence)) => {
+                // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
+                let noise = match evidence.ratio.method {
+                    stats::Method::Exact | stats::Method::Paired { .. } => RunNoise::none(),
+                    _ => noise.clone(),
+                };
+                RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, config.gate.confidence)))
+            }
+        };
+        comparisons.push(Estimate {
+            bench: selection.label.clone(),
+            unit: head.unit.clone(),
+            base: base_value,
+            head: head.value,
+            head_ci,
+            n_base: base.as_ref().map_or(0, Series::count),
+            n_head: head.count(),
+            relative,
+        });
+    }
+
+    let from_suite = noise.from_suite && !noisy.is_empty();
+    Ok(KpiEstimate {
+        kpi,
+        direction,
+        budget,
+        run_noise: (have_baseline && !noisy.is_empty()).then(|| NoiseInfo {
+            common_shift: noise.common_shift.exp_m1(),
+            between_sd: noise.between_sd,
+            from_suite: noise.from_suite,
+            benchmarks: noise.benchmarks,
+        }),
+        suite_shift: from_suite.then_some(noise.common_shift),
+        comparisons,
+    })
+}
+
+fn relative(kpi: &Kpi, direction: Direction, evidence: Evidence, noise: RunNoise, confidence: f64) -> Relative {
+    let Evidence { ratio, round_changes, disturbance, undisturbed } = evidence;
+    let adjusted = stats::adjust(&ratio, &noise, confidence);
+    let undisturbed = undisturbed.map(|(ratio, disturbed)| UndisturbedRounds {
+        adjusted: ratio.map(|ratio| stats::adjust(&ratio, &noise, confidence)),
+        disturbed,
+    });
+    let (threshold, worse_is_up) = relative_threshold(kpi, direction);
+    let p_value = match (&round_changes, ratio.method) {
+        (_, stats::Method::Buckets) => None,
+        (Some(changes), _) => Some(stats::signed_rank_p_beyond(changes, threshold, worse_is_up)),
+        (None, _) => Some(stats::p_value_beyond(&adjusted, threshold, worse_is_up)),
+    };
+    Relative { ratio, adjusted, threshold, worse_is_up, p_value, noise, disturbance, undisturbed }
+}
+
+/// The interval of the head's statistic, for absolute budgets.
+fn absolute_interval(series: &Series, statistic: Statistic, confidence: f64) -> Result<[f64; 2], String> {
+    if series.buckets.is_some() {
+        return buckets::absolute_interval(series, statistic, confidence);
+    }
+    if !series.has_values() || series.deterministic {
+        let value = series.point()?;
+        return Ok([value, value]);
+    }
+    if let Some(histogram) = &series.histogram {
+        let (lo, hi) = if statistic == Statistic::Rate {
+            stats::proportion_interval(histogram.sum(), histogram.count() as f64, confidence)
+        } else {
+            stats::Ranked::new(histogram)
+                .and_then(|ranked| ranked.statistic_interval(estimator(statistic), confidence))
+                .map_err(|e| e.to_string())?
+        };
+        return Ok([lo, hi]);
+    }
+    let (lo, hi) = if statistic == Statistic::Rate {
+        let flagged: f64 = series.samples.iter().sum();
+        stats::proportion_interval(flagged, series.samples.len() as f64, confidence)
+    } else {
+        stats::statistic_interval(&series.samples, estimator(statistic), confidence).map_err(|e| e.to_string())?
+    };
+    Ok([lo, hi])
+}

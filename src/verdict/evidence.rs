@@ -1,0 +1,82 @@
+//! The evidence of a relative comparison: the log ratio of head over base,
+//! from paired rounds when both sides carry them, else from the pooled values
+//! (exact, bucket bounds, single values, histograms or raw samples), with the
+//! runs that looked disturbed.
+
+use super::buckets;
+use super::rounds::per_round_statistics;
+use super::series::{estimator, Series};
+use crate::config::Statistic;
+use crate::stats::disturbance::{disturbed_runs, Disturbance};
+use crate::stats::{self, CompareOptions, LogRatio};
+
+/// A relative comparison's log ratio and, with paired rounds, the per-round
+/// log ratios its exact p-value is computed from.
+pub struct Evidence {
+    pub ratio: LogRatio,
+    pub round_changes: Option<Vec<f64>>,
+    /// One run per side: the side whose run was disturbed, if one was.
+    pub disturbance: Option<Disturbance>,
+    /// Paired rounds: the log ratio without the rounds whose head run was disturbed, and how many those were.
+    /// (None when every round's head run was disturbed.)
+    pub undisturbed: Option<(Option<LogRatio>, usize)>,
+}
+
+impl Evidence {
+    /// Whether the log ratio's spread already holds (or needs no) run-to-run noise: exact values,
+    /// paired rounds and bucket bounds do not estimate the suite's run noise.
+    pub fn estimates_run_noise(&self) -> bool {
+        !matches!(self.ratio.method, stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::Buckets)
+    }
+}
+
+/// The evidence of `head` against `base` for `statistic`.
+pub fn log_ratio(
+    base: &Series,
+    head: &Series,
+    statistic: Statistic,
+    options: &CompareOptions,
+) -> Result<Evidence, String> {
+    // The same order of precedence as the unpaired path: exact, buckets, single values and histograms first.
+    let raw_samples = |series: &Series| series.buckets.is_none() && series.histogram.is_none() && series.has_values();
+    let comparable_runs = !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head);
+    if comparable_runs {
+        if let Some(rounds) = per_round_statistics(base, head, statistic)? {
+            let changes = stats::round_log_ratios(&rounds.base, &rounds.head).map_err(|e| e.to_string())?;
+            let ratio = stats::paired_log_ratio_of_changes(&changes, options.confidence);
+            let disturbed = rounds.head_disturbed.iter().filter(|&&disturbed| disturbed).count();
+            let undisturbed = (disturbed > 0).then(|| {
+                let kept: Vec<f64> =
+                    changes.iter().zip(&rounds.head_disturbed).filter(|(_, &d)| !d).map(|(c, _)| *c).collect();
+                let ratio = (!kept.is_empty()).then(|| stats::paired_log_ratio_of_changes(&kept, options.confidence));
+                (ratio, disturbed)
+            });
+            return Ok(Evidence { ratio, round_changes: Some(changes), disturbance: None, undisturbed });
+        }
+    }
+    let ratio = unpaired_log_ratio(base, head, statistic, options)?;
+    let disturbance = comparable_runs.then(|| disturbed_runs(&base.samples, &head.samples)).flatten();
+    Ok(Evidence { ratio, round_changes: None, disturbance, undisturbed: None })
+}
+
+fn unpaired_log_ratio(
+    base: &Series,
+    head: &Series,
+    statistic: Statistic,
+    options: &CompareOptions,
+) -> Result<LogRatio, String> {
+    if base.deterministic && head.deterministic {
+        return stats::exact_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
+    }
+    if base.buckets.is_some() || head.buckets.is_some() {
+        return buckets::log_ratio(base, head, statistic, options.confidence);
+    }
+    if !base.has_values() || !head.has_values() {
+        return stats::single_value_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
+    }
+    if base.histogram.is_some() || head.histogram.is_some() {
+        return stats::histogram_log_ratio(&base.to_histogram(), &head.to_histogram(), estimator(statistic), options)
+            .map_err(|e| e.to_string());
+    }
+    stats::log_ratio(&base.samples, &head.samples, estimator(statistic), options).map_err(|e| e.to_string())
+}

@@ -1,0 +1,25 @@
+//! What a check judges: the results of every suite, for the head and (when
+//! there is one) the baseline, with what obtaining them found worth saying.
+//! `baseline::measure` obtains them; `evaluate` judges them.
+
+use std::collections::BTreeMap;
+
+use super::outcome::{BaselineInfo, GitInfo, Measuring};
+use crate::model::Benchmark;
+
+/// Results of every suite, for the head and (when there is one) the baseline.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub head: BTreeMap<String, Vec<Benchmark>>,
+    pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
+    /// Where the baseline came from (by default: none).
+    pub baseline: BaselineInfo,
+    pub git: GitInfo,
+    /// What obtaining the results found worth saying (uncommitted changes, a suite without baseline).
+    pub notes: Vec<String>,
+    /// Interleaved rounds: how they went (None: the results were read, not measured in rounds).
+    pub measuring: Option<Measuring>,
+    /// Only part of each suite was measured (a shard, a confirmation): a KPI that matches nothing
+    /// here is reported without comparisons instead of being an error.
+    pub partial: bool,
+}

@@ -1,0 +1,173 @@
+//! The second pass of a check: one measured comparison (`estimate`) and its
+//! check-wide q-value made into a judged `Comparison` — the absolute
+//! budget's verdict, the relative budget's (held back when the head run was
+//! disturbed), their combination, and the FDR step's say on a failure.
+
+use super::check_wide::{after_fdr, Facts, Said};
+use super::estimate::{ratio_interval, Estimate, KpiEstimate, Relative, RelativeEstimate};
+use super::{judge_absolute, judge_min_ratio, judge_regression, reasons, Comparison, Verdict};
+use crate::config::{Gate, Kpi};
+use crate::model::Direction;
+use crate::stats;
+
+/// The judged comparison of `estimate`, a comparison of `kpi`; `q_value` is its check-wide
+/// q-value (None without a p-value).
+pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: &Gate) -> Comparison {
+    let budget = &kpi.budget;
+    let absolute = estimate.head_ci.map(|interval| judge_absolute(interval, budget.max, budget.min));
+    let mut verdicts: Vec<Verdict> = absolute.into_iter().collect();
+    let mut reasons = Vec::new();
+    if let (Some(verdict), Some(interval)) = (absolute, estimate.head_ci) {
+        reasons.push(reasons::absolute(kpi.kpi, verdict, interval, estimate.head.is_some(), &estimate.unit));
+    }
+    let mut numbers = RelativeNumbers::default();
+    let mut settle = None;
+    let mut disturbed = None;
+    match &estimate.relative {
+        RelativeEstimate::Unbudgeted { change } => numbers.change = *change,
+        RelativeEstimate::NoBaseline => {
+            verdicts.push(Verdict::NoBaseline);
+            reasons.push(reasons::NO_BASELINE.into());
+        }
+        RelativeEstimate::Undefined(message) => {
+            verdicts.push(Verdict::Inconclusive);
+            reasons.push(reasons::undefined(message));
+        }
+        RelativeEstimate::Estimated(relative) => {
+            let judged = judge_relative(kpi.kpi, relative, gate);
+            numbers = RelativeNumbers::of(relative);
+            verdicts.push(judged.verdict);
+            reasons.push(judged.reason);
+            settle = judged.settle;
+            disturbed = judged.disturbed;
+        }
+    }
+    let mut said = Said { verdict: Verdict::combine(&verdicts), reason: reasons.join("; "), settle };
+    if let Some(q) = q_value {
+        let facts = Facts {
+            ci: numbers.ci,
+            head_ci: estimate.head_ci,
+            disturbed: disturbed.as_deref(),
+            budget,
+            direction: kpi.direction,
+        };
+        said = after_fdr(said, &facts, q, gate.fdr);
+    }
+    Comparison {
+        bench: estimate.bench,
+        verdict: said.verdict,
+        unit: estimate.unit,
+        base: estimate.base,
+        head: estimate.head,
+        head_ci: estimate.head_ci,
+        change: numbers.change,
+        ci: numbers.ci,
+        p_value: numbers.p_value,
+        q_value,
+        n_base: estimate.n_base,
+        n_head: estimate.n_head,
+        method: numbers.method,
+        settle: said.settle,
+        disturbed,
+        reason: said.reason,
+    }
+}
+
+/// The relative numbers a comparison reports.
+#[derive(Default)]
+struct RelativeNumbers {
+    change: Option<f64>,
+    ci: Option<[f64; 2]>,
+    p_value: Option<f64>,
+    method: String,
+}
+
+impl RelativeNumbers {
+    fn of(relative: &Relative) -> RelativeNumbers {
+        let interval = ratio_interval(&relative.adjusted);
+        RelativeNumbers {
+            change: Some(relative.adjusted.estimate.exp_m1()),
+            ci: Some([interval[0] - 1.0, interval[1] - 1.0]),
+            p_value: relative.p_value,
+            method: method_name(relative),
+        }
+    }
+}
+
+/// The relative budget's verdict on a comparison, before the FDR step.
+struct RelativeJudgement {
+    verdict: Verdict,
+    reason: String,
+    settle: Option<String>,
+    /// `base` or `head`: the side whose run was disturbed.
+    disturbed: Option<String>,
+}
+
+/// An interval wholly beyond the relative budget counts as a failure here; a disturbed head
+/// run holds it back, and the FDR step (`after_fdr`) decides whether it stands.
+fn judge_relative(kpi: &Kpi, relative: &Relative, gate: &Gate) -> RelativeJudgement {
+    let interval = ratio_interval(&relative.adjusted);
+    let mut verdict = judge_interval(kpi, relative, interval, gate.fdr);
+    let mut reason = reasons::relative(verdict, kpi, interval);
+    let mut settle = (verdict == Verdict::Inconclusive || (verdict == Verdict::Fail && relative.p_value.is_some()))
+        .then(|| settle_text(relative, gate.confidence));
+    let mut disturbed = None;
+    if let (Verdict::Fail, Some(undisturbed)) = (verdict, &relative.undisturbed) {
+        let without = undisturbed.adjusted.as_ref().map(ratio_interval);
+        if without.is_none_or(|without| judge_interval(kpi, relative, without, gate.fdr) != Verdict::Fail) {
+            verdict = Verdict::Inconclusive;
+            reason = reasons::disturbed_rounds(&reason, undisturbed.disturbed, without);
+            disturbed = Some("head".to_string());
+            settle = Some(reasons::DISTURBED_ROUNDS_SETTLE.to_string());
+        }
+    }
+    if let Some(disturbance) = &relative.disturbance {
+        disturbed = Some(disturbance.side.to_string());
+        // A disturbance slows a run: a disturbed baseline can only hide a regression.
+        if verdict == Verdict::Fail && disturbance.side == "head" {
+            verdict = Verdict::Inconclusive;
+            reason = reasons::disturbed_run(&reason, disturbance);
+            settle = Some(reasons::DISTURBED_SETTLE.to_string());
+        }
+    }
+    RelativeJudgement { verdict, reason, settle, disturbed }
+}
+
+/// A relative comparison's verdict from its ratio interval alone: the FDR step
+/// (`after_fdr`) later holds back failures whose q-value is too high.
+fn judge_interval(kpi: &Kpi, relative: &Relative, interval: [f64; 2], fdr: f64) -> Verdict {
+    let q = 0.0;
+    let direction = if relative.worse_is_up { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+    let mut verdicts = Vec::new();
+    if let Some(tau) = kpi.max_regression {
+        verdicts.push(judge_regression(interval, tau.0, direction, q, fdr));
+    }
+    if let Some(ratio) = kpi.min_ratio {
+        verdicts.push(judge_min_ratio(interval, ratio.0, direction, q, fdr));
+    }
+    Verdict::combine(&verdicts)
+}
+
+fn method_name(relative: &Relative) -> String {
+    let base = match relative.ratio.method {
+        stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
+        stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
+        stats::Method::SingleValue => "single-value".to_string(),
+        stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
+        stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
+        stats::Method::Exact => "exact".to_string(),
+        stats::Method::Buckets => "bucket bounds".to_string(),
+    };
+    if relative.noise.from_suite {
+        format!("{base}, suite-relative")
+    } else {
+        base
+    }
+}
+
+fn settle_text(relative: &Relative, confidence: f64) -> String {
+    if relative.ratio.method == stats::Method::Buckets {
+        return reasons::BUCKETS_SETTLE.to_string();
+    }
+    reasons::settle(stats::samples_to_settle(&relative.ratio, &relative.noise, relative.threshold, confidence))
+}
