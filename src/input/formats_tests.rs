@@ -112,7 +112,7 @@ const TEST_SPEC: FormatSpec = FormatSpec {
     load: |_, _| Ok(Vec::new()),
     default_input: None,
     takes_value_unit: false,
-    starter: MIN_REGRESSION,
+    starter: builtin::MIN_REGRESSION,
 };
 
 // Detection: every fixture, and small documents of each format.
