@@ -114,6 +114,8 @@ impl Unit {
     pub fn default_direction(&self) -> Direction {
         match self {
             Unit::PerSecond | Unit::BytesPerSecond => Direction::HigherIsBetter,
+            // A unit perfgate does not know but that is per second (`MS/s`) is a rate too.
+            Unit::Other(name) if name.ends_with("/s") || name.ends_with("/sec") => Direction::HigherIsBetter,
             _ => Direction::LowerIsBetter,
         }
     }

@@ -11,14 +11,19 @@
 //! and criterion both print a median) and the `+/-` figure as `range`:
 //! libtest prints max − min of its samples there, criterion its standard
 //! deviation, so it is informational only.
+//!
+//! A criterion `Measurement` other than wall time prints its own unit
+//! (`2835 cycles/iter`, `4.2 MS/s/iter`): units perfgate knows are converted
+//! as everywhere, others are kept by name as the series' unit and metric,
+//! lower-is-better unless the unit is a rate (`.../s`) or the KPI says.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::text::{numbered_lines, parse_number, read_lossy};
+use super::units::{normalize, Scaled};
 use super::InputOptions;
 use super::{summary_of, InputError, Location};
-use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
 const RESULT_MARKER: &str = " ... ";
@@ -28,9 +33,11 @@ const BENCH_MARKER: &str = "bench:";
 #[derive(Debug, PartialEq)]
 struct BenchLine {
     name: String,
-    median_ns: f64,
+    /// Nanoseconds for times, else the measurement's own unit.
+    unit: Unit,
+    median: f64,
     /// The `+/-` figure, when the line has one.
-    range_ns: Option<f64>,
+    range: Option<f64>,
 }
 
 /// Load every `bench:` result in a text file, in file order.
@@ -77,8 +84,12 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
 }
 
 fn to_benchmark(line: BenchLine) -> Benchmark {
-    let mut bench = Benchmark::with_samples(line.name, "time", Unit::Ns, Vec::new());
-    bench.summary = summary_of([("median", Some(line.median_ns)), ("range", line.range_ns)]);
+    let metric = match &line.unit {
+        Unit::Ns => "time".to_string(),
+        other => other.label().to_string(),
+    };
+    let mut bench = Benchmark::with_samples(line.name, metric, line.unit, Vec::new());
+    bench.summary = summary_of([("median", Some(line.median)), ("range", line.range)]);
     bench
 }
 
@@ -98,21 +109,18 @@ fn split_result_line(line: &str) -> Option<(&str, &str)> {
 
 /// Parse `bench: 1,234.5 ns/iter (+/- 56) [= 12 MB/s]` for benchmark `name`.
 fn parse_measurement(name: &str, rest: &str) -> Result<BenchLine, String> {
-    let expected = "expected `bench: <number> <ns|us|µs|ms|s>/iter (+/- <number>)`";
+    let expected = "expected `bench: <number> <unit>/iter (+/- <number>)`";
     let after_marker = rest.split_once(BENCH_MARKER).map(|(_, after)| after.trim()).unwrap_or_default();
     let mut words = after_marker.split_whitespace();
     let (Some(value), Some(unit)) = (words.next(), words.next()) else {
         return Err(format!("benchmark {name:?}: {expected}, found {after_marker:?}"));
     };
-    let scale = unit
-        .strip_suffix("/iter")
-        .and_then(nanoseconds_per)
-        .ok_or_else(|| format!("benchmark {name:?}: unknown unit {unit:?}; {expected}"))?;
+    let Scaled { unit, factor } = normalize(unit.strip_suffix("/iter").unwrap_or(unit));
     let median = parse_number(value)
         .ok_or_else(|| format!("benchmark {name:?}: cannot read {value:?} as a number; {expected}"))?;
     let range = parse_range(after_marker)
         .map_err(|()| format!("benchmark {name:?}: cannot read the `(+/- ...)` part; {expected}"))?;
-    Ok(BenchLine { name: name.to_string(), median_ns: median * scale, range_ns: range.map(|range| range * scale) })
+    Ok(BenchLine { name: name.to_string(), unit, median: median * factor, range: range.map(|range| range * factor) })
 }
 
 /// The `+/-` figure, in the same unit as the value; hand-made logs may leave it out.
@@ -215,7 +223,6 @@ mod tests {
         let cases = [
             ("bench: NaN ns/iter (+/- 1)", "cannot read \"NaN\""),
             ("bench: -5 ns/iter (+/- 1)", "cannot read \"-5\""),
-            ("bench: 5 parsecs/iter (+/- 1)", "unknown unit \"parsecs/iter\""),
             ("bench: 5 ns/iter (+/- oops)", "cannot read the `(+/- ...)` part"),
             ("bench:", "expected `bench: <number>"),
         ];
@@ -225,6 +232,30 @@ mod tests {
             assert_eq!(location, Location::Line(2), "{measurement}");
             assert!(message.contains("\"broken one\"") && message.contains(expected), "{message}");
         }
+    }
+
+    /// Lines of criterion's bencher output for custom `Measurement`s (a cycle counter and a
+    /// throughput formatter), written in the shape criterion prints them.
+    #[test]
+    fn custom_measurements_keep_their_unit_and_its_direction() {
+        let text = "test cmov ... bench:        2835 cycles/iter (+/- 12)\n\
+                    test decode ... bench:         4.2 MS/s/iter (+/- 0.1)\n\
+                    test copy ... bench:         512 MB/s/iter (+/- 3)\n";
+        let benchmarks = load_text(text).unwrap();
+        let found: Vec<(&str, &str, String, crate::model::Direction, f64)> = benchmarks
+            .iter()
+            .map(|b| (b.id.as_str(), b.metric.as_str(), b.unit.label().to_string(), b.direction, b.summary["median"]))
+            .collect();
+        use crate::model::Direction::*;
+        assert_eq!(
+            found,
+            [
+                ("cmov", "cycles", "cycles".into(), LowerIsBetter, 2835.0),
+                ("decode", "MS/s", "MS/s".into(), HigherIsBetter, 4.2),
+                ("copy", "B/s", "B/s".into(), HigherIsBetter, 512e6),
+            ]
+        );
+        assert_eq!(benchmarks[0].summary["range"], 12.0);
     }
 
     #[test]
