@@ -71,7 +71,7 @@ fn to_benchmark(
     measure: &str,
     metric: &Metric,
 ) -> Result<Benchmark, InputError> {
-    check_bounds(path, json_path, metric)?;
+    let (lower, upper) = consistent_bounds(path, json_path, metric);
     let (unit, scale) = unit_of(measure);
     if unit != Unit::Other(measure.to_string()) && metric.value < 0.0 {
         return Err(InputError::new(
@@ -88,28 +88,33 @@ fn to_benchmark(
         ("value", scaled(Some(metric.value))),
         ("mean", scaled(Some(metric.value))),
         ("median", scaled(Some(metric.value))),
-        ("lower", scaled(metric.lower_value)),
-        ("upper", scaled(metric.upper_value)),
+        ("lower", scaled(lower)),
+        ("upper", scaled(upper)),
     ]);
     Ok(bench)
 }
 
 /// `lower_value <= value <= upper_value`, when the bounds are given.
-fn check_bounds(path: &Path, json_path: &str, metric: &Metric) -> Result<(), InputError> {
-    let bound_error = |field: &str, relation: &str, bound: f64| {
-        InputError::new(
-            path,
-            Location::JsonPath(format!("{json_path}.{field}")),
-            format!("expected {field} {relation} value ({}), found {bound}", metric.value),
-        )
+/// The bounds that lie on their side of the value. BMF requires only `value`, so a
+/// bound on the wrong side is dropped with a warning naming its place, and the value kept.
+fn consistent_bounds(path: &Path, json_path: &str, metric: &Metric) -> (Option<f64>, Option<f64>) {
+    let keep = |field: &str, bound: Option<f64>, on_its_side: fn(f64, f64) -> bool, relation: &str| {
+        let bound = bound?;
+        if on_its_side(bound, metric.value) {
+            return Some(bound);
+        }
+        let place = Location::JsonPath(format!("{json_path}.{field}"));
+        eprintln!(
+            "perfgate: warning: {}{place}: expected {field} {relation} value ({}), found {bound}; the bound is dropped, the value kept",
+            path.display(),
+            metric.value
+        );
+        None
     };
-    if let Some(lower) = metric.lower_value.filter(|lower| *lower > metric.value) {
-        return Err(bound_error("lower_value", "<=", lower));
-    }
-    if let Some(upper) = metric.upper_value.filter(|upper| *upper < metric.value) {
-        return Err(bound_error("upper_value", ">=", upper));
-    }
-    Ok(())
+    (
+        keep("lower_value", metric.lower_value, |lower, value| lower <= value, "<="),
+        keep("upper_value", metric.upper_value, |upper, value| upper >= value, ">="),
+    )
 }
 
 /// Unit of a measure slug and the factor that converts its values into that unit.
@@ -208,14 +213,14 @@ mod tests {
     }
 
     #[test]
-    fn rejects_bounds_on_the_wrong_side_of_the_value() {
-        let message = error_of(r#"{"a": {"latency": {"value": 5.0, "lower_value": 6.0}}}"#);
-        assert!(
-            message.contains(r#" at $["a"]["latency"].lower_value: expected lower_value <= value (5)"#),
-            "{message}"
-        );
-        let message = error_of(r#"{"a": {"latency": {"value": 5.0, "upper_value": 4.0}}}"#);
-        assert!(message.contains(r#" at $["a"]["latency"].upper_value"#), "{message}");
+    fn bounds_on_the_wrong_side_of_the_value_are_dropped_and_the_value_kept() {
+        let json = r#"{"a": {"latency": {"value": 5.0, "lower_value": 6.0, "upper_value": 7.0}},
+                       "b": {"latency": {"value": 5.0, "lower_value": 4.0, "upper_value": 4.5}}}"#;
+        let benchmarks = load_json(json).unwrap();
+        let bounds =
+            |b: &Benchmark| (b.summary["value"], b.summary.get("lower").copied(), b.summary.get("upper").copied());
+        assert_eq!(bounds(&benchmarks[0]), (5.0, None, Some(7.0)));
+        assert_eq!(bounds(&benchmarks[1]), (5.0, Some(4.0), None));
     }
 
     #[test]

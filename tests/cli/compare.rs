@@ -112,3 +112,18 @@ fn several_suites_need_a_suite_flag() {
     assert_eq!(code, 1);
     assert_eq!(report["kpis"].as_array().unwrap().len(), 4, "the api suite's KPIs only");
 }
+
+#[test]
+fn a_bmf_bound_on_the_wrong_side_is_dropped_with_a_warning_naming_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bmf.json");
+    std::fs::write(&path, r#"{"parse": {"latency": {"value": 88.0, "lower_value": 87.0, "upper_value": 80.0}}}"#)
+        .unwrap();
+    let (code, stdout, stderr) = outcome(perfgate().args(["compare", "--base"]).arg(&path).arg("--head").arg(&path));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(r#"warning: "#) && stderr.contains(r#"bmf.json at $["parse"]["latency"].upper_value"#),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the bound is dropped, the value kept"), "{stderr}");
+}
