@@ -17,14 +17,22 @@
 //! has the tag `event`, so a KPI can judge one event of every benchmark.
 //! Compiler output, warnings, tool headers (`======= CALLGRIND ====`) and the
 //! closing summary are skipped.
+//!
+//! - **Colors**: terminal color codes (`CARGO_TERM_COLOR=always`) are removed first.
+//! - **Long names** that gungraun wraps over several unindented lines are joined
+//!   with a space, so two names that end alike stay apart.
+//! - **Rates**: cache-simulation rates (`L1 Hit Rate: 99.8%`, `LL Miss Rate`) are
+//!   ratios, hit rates higher-is-better and miss rates lower-is-better.
+//! - **Memcheck, Helgrind, DRD**: `Errors`, `Contexts` and their `Suppressed`
+//!   counts are events like any other.
 
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
+use super::text::{numbered_lines, parse_number, read_lossy, without_color_codes};
 use super::units::secondary_id;
 use super::InputOptions;
 use super::{summary_of, InputError, Location};
-use crate::model::{Benchmark, Unit};
+use crate::model::{Benchmark, Direction, Unit};
 
 const PRIMARY_EVENT: &str = "Instructions";
 
@@ -38,19 +46,28 @@ struct Measured {
 
 /// Load every benchmark of a gungraun / iai-callgrind log.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let text = read_lossy(path)?;
+    let text = without_color_codes(&read_lossy(path)?);
     let mut measured: Vec<Measured> = Vec::new();
-    let mut heading: Option<(u64, &str)> = None;
+    let mut heading: Option<(u64, String)> = None;
+    // Whether an event line came after the heading: a name line before any is its continuation.
+    let mut heading_has_events = false;
     for (line_number, line) in numbered_lines(&text) {
         if line.trim().is_empty() {
+            heading_has_events = true;
             continue;
         }
         if !line.starts_with(char::is_whitespace) {
-            heading = (!is_noise(line)).then_some((line_number, line.trim()));
+            heading = match heading.take() {
+                _ if is_noise(line) => None,
+                Some((first, name)) if !heading_has_events => Some((first, format!("{name} {}", line.trim()))),
+                _ => Some((line_number, line.trim().to_string())),
+            };
+            heading_has_events = false;
             continue;
         }
         let Some((event, value)) = parse_event_line(line) else { continue };
-        let Some((heading_line, id)) = heading else { continue };
+        heading_has_events = true;
+        let Some((heading_line, id)) = heading.as_ref().map(|(line, id)| (*line, id.as_str())) else { continue };
         let at = |message: String| InputError::new(path, Location::Line(line_number), message);
         let value = value
             .map_err(|found| at(format!("{id}: {event}: expected a count such as `1802|1799`, found {found:?}")))?;
@@ -92,6 +109,8 @@ fn parse_event_line(line: &str) -> Option<(String, Result<f64, String>)> {
     let (label, rest) = line.trim().split_once(':')?;
     let rest = rest.trim_start();
     let new_value = rest.split(['|', ' ']).next().unwrap_or_default();
+    // Rates are printed as percents.
+    let new_value = new_value.strip_suffix('%').unwrap_or(new_value);
     // `Baselines:  default|default` and prose with colons are not event lines.
     let looks_numeric = new_value.starts_with(|c: char| c.is_ascii_digit() || c == '-');
     let label_is_a_name =
@@ -112,9 +131,14 @@ fn to_benchmarks(measured: &Measured) -> Vec<Benchmark> {
             } else {
                 (secondary_id(&measured.id, event), event.to_lowercase())
             };
-            let mut bench = Benchmark::with_samples(id, metric, Unit::Count, Vec::new());
+            let (unit, value, direction) = match rate_direction(event) {
+                Some(direction) => (Unit::Ratio, value / 100.0, direction),
+                None => (Unit::Count, *value, Direction::LowerIsBetter),
+            };
+            let mut bench = Benchmark::with_samples(id, metric, unit, Vec::new());
+            bench.direction = direction;
             // One exact value: every statistic of it is the value itself.
-            let value = Some(*value);
+            let value = Some(value);
             bench.summary = summary_of([("mean", value), ("median", value), ("min", value), ("max", value)]);
             bench.deterministic = true;
             // `where = { event = "Instructions" }` picks one event of every benchmark.
@@ -122,6 +146,17 @@ fn to_benchmarks(measured: &Measured) -> Vec<Benchmark> {
             bench
         })
         .collect()
+}
+
+/// Cache-simulation rates (percents): hit rates are better higher, miss rates lower.
+fn rate_direction(event: &str) -> Option<Direction> {
+    if event.ends_with("Hit Rate") {
+        Some(Direction::HigherIsBetter)
+    } else if event.ends_with("Miss Rate") {
+        Some(Direction::LowerIsBetter)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +219,29 @@ mod tests {
         assert!(error.message.contains("found \"-5\""), "{error}");
         let error = load_text("   Compiling foo v0.1.0\nGungraun result: Ok.\n").unwrap_err();
         assert!(error.message.contains("found none"), "{error}");
+    }
+
+    /// `colored-rates-memcheck.txt` and `helgrind-only.txt` are written by hand in the shape
+    /// gungraun prints: colored as with `CARGO_TERM_COLOR=always`, a benchmark whose
+    /// arguments wrap its name over two lines, `--cache-sim=yes` rates, and Memcheck and
+    /// Helgrind error counts.
+    #[test]
+    fn colors_wrapped_names_rates_and_error_counts() {
+        let benchmarks = load(&fixture("colored-rates-memcheck.txt"), &InputOptions::default()).unwrap();
+        let first = "lib_bench::parse_group::parse_document with_args:(\"a document whose name is long\", 1024)";
+        let second = "lib_bench::parse_group::parse_document with_args:(\"another document, also long\", 1024)";
+        assert_eq!(find(&benchmarks, first).summary["mean"], 48213.0);
+        assert_eq!(find(&benchmarks, second).summary["mean"], 50117.0, "names ending alike stay apart");
+        let hit_rate = find(&benchmarks, &format!("{first} (L1 Hit Rate)"));
+        assert_eq!((&hit_rate.unit, hit_rate.direction), (&Unit::Ratio, Direction::HigherIsBetter));
+        assert!((hit_rate.summary["mean"] - 0.9982364).abs() < 1e-12);
+        let suppressed = find(&benchmarks, "lib_bench::leak_group::bench_alloc (Suppressed Errors)");
+        assert_eq!((suppressed.summary["mean"], suppressed.direction), (3.0, Direction::LowerIsBetter));
+        assert_eq!(find(&benchmarks, "lib_bench::leak_group::bench_alloc (Errors)").tags["event"], "Errors");
+
+        let helgrind = load(&fixture("helgrind-only.txt"), &InputOptions::default()).unwrap();
+        assert_eq!(helgrind.len(), 8);
+        assert_eq!(find(&helgrind, "lib_bench::threads::bench_spawn (Errors)").summary["mean"], 2.0);
     }
 
     #[test]

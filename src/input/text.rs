@@ -13,6 +13,29 @@ pub fn read_lossy(path: &Path) -> Result<String, InputError> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// `text` without terminal color and style codes (`ESC [ ... m` and other CSI sequences).
+pub fn without_color_codes(text: &str) -> String {
+    if !text.contains('\x1b') {
+        return text.to_string();
+    }
+    let mut clean = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            clean.push(c);
+        }
+    }
+    clean
+}
+
 /// `(1-based line number, line)` with any `\r` of a Windows line ending removed.
 pub fn numbered_lines(text: &str) -> impl Iterator<Item = (u64, &str)> {
     text.lines().enumerate().map(|(index, line)| (index as u64 + 1, line.trim_end_matches('\r')))
@@ -43,6 +66,14 @@ pub fn parse_number(text: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn color_codes_are_removed_and_other_text_kept() {
+        assert_eq!(without_color_codes("\x1b[1;32mfib\x1b[0m: \x1b[1m12\x1b[0m|N/A"), "fib: 12|N/A");
+        assert_eq!(without_color_codes("plain [brackets] stay"), "plain [brackets] stay");
+        assert_eq!(without_color_codes("cut \x1b[1;3"), "cut ", "a code cut off at the end");
+        assert_eq!(without_color_codes("lone \x1b here"), "lone \x1b here");
+    }
 
     #[test]
     fn numbers_with_separators_decimals_and_exponents() {

@@ -69,15 +69,24 @@ pub fn is_catch2(sniffed: &Sniffed) -> bool {
 }
 
 /// Indented `Instructions:` lines under a benchmark name.
+/// Indented `EVENT:  NEW|OLD` lines (`Instructions:  1802|N/A`, Memcheck's `Errors:  0|N/A`,
+/// `L1 Hit Rate:  99.8%|N/A`), or old iai-callgrind's `Instructions:  1802`; colors removed.
 pub fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
-    sniffed.json.is_none()
-        && sniffed.text.lines().any(|line| {
-            let trimmed = line.trim_start();
-            line.len() > trimmed.len()
-                && trimmed
-                    .strip_prefix("Instructions:")
-                    .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit()))
-        })
+    let is_event_line = |line: &str| {
+        let trimmed = line.trim_start();
+        let Some((label, rest)) = trimmed.split_once(':') else { return false };
+        let rest = rest.trim_start();
+        let starts_with_count = rest.starts_with(|c: char| c.is_ascii_digit());
+        let new_and_old = rest.split_whitespace().next().is_some_and(|value| {
+            value.split_once('|').is_some_and(|(new, old)| {
+                new.trim_end_matches('%').parse::<f64>().is_ok()
+                    && (old == "N/A" || old.trim_end_matches('%').parse::<f64>().is_ok())
+            })
+        });
+        let label_is_a_name = !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || " +-_.()".contains(c));
+        line.len() > trimmed.len() && label_is_a_name && starts_with_count && (new_and_old || label == "Instructions")
+    };
+    sniffed.json.is_none() && super::super::text::without_color_codes(sniffed.text).lines().any(is_event_line)
 }
 
 /// `NAME x 1,234 ops/sec ±1.5% (60 runs sampled)`.
