@@ -26,7 +26,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
         Some(format) => format,
         None => Format::of_suite(suite).map_err(anyhow::Error::msg)?,
     };
-    let options = InputOptions::for_suite(suite);
+    let options = InputOptions { verbose: global.verbose, ..InputOptions::for_suite(suite) };
     let base = read_paths(&args.base, format, &options)?;
     let head = read_paths(&args.head, format, &options)?;
     let describe =

@@ -60,6 +60,8 @@ pub struct InputOptions {
     pub max_bad_rows: u64,
     /// Unit of values that carry none (HdrHistogram logs): `ns`, `us`, `ms` or `s`.
     pub unit: Option<String>,
+    /// Say on stderr how an input was read where a format allows several readings (`--verbose`).
+    pub verbose: bool,
 }
 
 impl InputOptions {
@@ -72,6 +74,7 @@ impl InputOptions {
             modified_since: None,
             max_bad_rows: suite.max_bad_rows,
             unit: suite.unit.clone(),
+            verbose: false,
         }
     }
 }

@@ -6,6 +6,9 @@
 //! seconds per iteration, converted to ns. `stats.data` holds the raw rounds
 //! (always in `--benchmark-json` output of pytest-benchmark 5, and in saved
 //! files with `--benchmark-save-data`); without it the statistics are the summary.
+//! So is a `stats.data` that is not the rounds: fewer or more values than
+//! `stats.rounds` (trimmed by hand or a tool), or values that are not numbers
+//! (annotations) — `--verbose` says which benchmarks were read so.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -42,11 +45,12 @@ struct Stats {
     median: Option<f64>,
     q1: Option<f64>,
     q3: Option<f64>,
-    data: Option<Vec<f64>>,
+    rounds: Option<u64>,
+    data: Option<Vec<serde_json::Value>>,
 }
 
 /// Load every benchmark of a pytest-benchmark JSON file.
-pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let report: Report = super::read_json(path)?;
     let mut first_index_of: BTreeMap<String, usize> = BTreeMap::new();
     let mut benchmarks = Vec::with_capacity(report.benchmarks.len());
@@ -60,7 +64,7 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
                 format!("benchmark {id:?} also appears at $.benchmarks[{first}]; expected each benchmark once"),
             ));
         }
-        let bench = to_benchmark(path, &json_path, id, entry)?;
+        let bench = to_benchmark(path, &json_path, id, entry, options)?;
         validate_benchmark(path, Some(&json_path), &bench)?;
         benchmarks.push(bench);
     }
@@ -74,11 +78,16 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
     Ok(benchmarks)
 }
 
-fn to_benchmark(path: &Path, json_path: &str, id: String, entry: &Entry) -> Result<Benchmark, InputError> {
-    let stats = &entry.stats;
-    let mut samples = Vec::new();
-    for (i, seconds) in stats.data.iter().flatten().enumerate() {
-        if *seconds <= 0.0 {
+/// The round times of `stats.data` in ns, or why they are not the rounds. A round time
+/// that is a number but not positive is an error.
+fn raw_rounds(path: &Path, json_path: &str, stats: &Stats) -> Result<Result<Vec<f64>, String>, InputError> {
+    let Some(data) = &stats.data else { return Ok(Ok(Vec::new())) };
+    let mut samples = Vec::with_capacity(data.len());
+    for (i, value) in data.iter().enumerate() {
+        let Some(seconds) = value.as_f64() else {
+            return Ok(Err(format!("value {i} is {value}, not a round time")));
+        };
+        if seconds <= 0.0 {
             return Err(InputError::new(
                 path,
                 Location::JsonPath(format!("{json_path}.stats.data[{i}]")),
@@ -87,6 +96,35 @@ fn to_benchmark(path: &Path, json_path: &str, id: String, entry: &Entry) -> Resu
         }
         samples.push(seconds * NANOS_PER_SECOND);
     }
+    match stats.rounds {
+        Some(rounds) if rounds != samples.len() as u64 => {
+            Ok(Err(format!("{} values for {rounds} rounds (trimmed or added to)", samples.len())))
+        }
+        _ => Ok(Ok(samples)),
+    }
+}
+
+fn to_benchmark(
+    path: &Path,
+    json_path: &str,
+    id: String,
+    entry: &Entry,
+    options: &InputOptions,
+) -> Result<Benchmark, InputError> {
+    let stats = &entry.stats;
+    let samples = match raw_rounds(path, json_path, stats)? {
+        Ok(samples) => samples,
+        Err(why) => {
+            if options.verbose {
+                eprintln!(
+                    "perfgate: note: {}{}: {why}; its `stats` are read instead",
+                    path.display(),
+                    Location::JsonPath(format!("{json_path}.stats.data"))
+                );
+            }
+            Vec::new()
+        }
+    };
     let statistics = [
         ("min", stats.min),
         ("max", stats.max),
@@ -192,6 +230,34 @@ mod tests {
         assert!(error.message.contains("found none"), "{error}");
         let error = load_json(r#"{"benchmarks":[{"name":"a","stats":{"mean":-1}}]}"#).unwrap_err();
         assert!(error.to_string().contains("$.benchmarks[0].stats.mean"), "{error}");
+    }
+
+    /// `stats.data` edited after the run: one round cut, or a value annotated with a string.
+    #[test]
+    fn data_that_is_not_the_rounds_gives_way_to_the_stats() {
+        let entry = |name: &str, rounds: u64, data: &str| {
+            format!(
+                r#"{{"name":"{name}","fullname":"t.py::{name}","stats":{{"min":0.1,"median":0.15,"mean":0.2,"rounds":{rounds},"data":[{data}]}}}}"#
+            )
+        };
+        let json = format!(
+            r#"{{"benchmarks":[{},{},{}]}}"#,
+            entry("trimmed", 3, "0.1, 0.2"),
+            entry("annotated", 2, r#"0.1, "0.2 (warm)""#),
+            entry("whole", 2, "0.1, 0.3")
+        );
+        let benchmarks = load_json(&json).unwrap();
+        let read: Vec<(&str, usize, f64)> =
+            benchmarks.iter().map(|b| (b.id.as_str(), b.samples.len(), b.summary["median"])).collect();
+        assert_eq!(read, [("t.py::trimmed", 0, 0.15e9), ("t.py::annotated", 0, 0.15e9), ("t.py::whole", 2, 0.15e9)]);
+        assert_eq!(
+            raw_rounds(Path::new("x"), "$", &Stats { rounds: Some(3), ..stats_of("[0.1, 0.2]") }).unwrap(),
+            Err("2 values for 3 rounds (trimmed or added to)".to_string())
+        );
+    }
+
+    fn stats_of(data: &str) -> Stats {
+        serde_json::from_str(&format!(r#"{{"data": {data}}}"#)).unwrap()
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub fn collect_suite(
     steer: Option<Steer>,
 ) -> Result<Vec<Benchmark>> {
     let format = Format::of_suite(suite).map_err(anyhow::Error::msg)?;
-    let mut options = InputOptions::for_suite(suite);
+    let mut options = InputOptions { verbose: settings.echo, ..InputOptions::for_suite(suite) };
     let Some(command) = &suite.command else {
         let Some(path) = tree.input(suite) else {
             bail!(

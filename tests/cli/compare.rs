@@ -127,3 +127,24 @@ fn a_bmf_bound_on_the_wrong_side_is_dropped_with_a_warning_naming_its_place() {
     );
     assert!(stderr.contains("the bound is dropped, the value kept"), "{stderr}");
 }
+
+#[test]
+fn a_trimmed_pytest_benchmark_data_is_read_from_its_stats_and_verbose_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pytest.json");
+    std::fs::write(
+        &path,
+        r#"{"benchmarks": [{"name": "t", "fullname": "t.py::t", "stats": {"min": 0.1, "median": 0.15, "mean": 0.2, "rounds": 5, "data": [0.1, 0.2]}}]}"#,
+    )
+    .unwrap();
+    let compare = |extra: &[&str]| {
+        let mut command = perfgate();
+        command.args(["compare", "--statistic", "median", "--base"]).arg(&path).arg("--head").arg(&path).args(extra);
+        outcome(&mut command)
+    };
+    let (code, stdout, stderr) = compare(&["--verbose"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stderr.contains("pytest.json at $.benchmarks[0].stats.data: 2 values for 5 rounds"), "{stderr}");
+    let (_, _, quiet) = compare(&[]);
+    assert!(!quiet.contains("stats.data"), "{quiet}");
+}
