@@ -9,6 +9,7 @@ use super::{emit_report, locate_config, Outcome};
 use crate::cli::{CompareArgs, GlobalArgs};
 use crate::config::{Baseline, BaselineSource, Config, Gate, Kpi, Percent, Quantity, Statistic, Suite};
 use crate::input::{Format, InputOptions};
+use crate::model::Benchmark;
 use crate::runner::collect::read_paths;
 use crate::verdict::outcome::BaselineInfo;
 use crate::verdict::{evaluate, Inputs};
@@ -17,18 +18,24 @@ use crate::verdict::{evaluate, Inputs};
 const SUITE: &str = "compare";
 
 pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
-    let config = match locate_config(global) {
-        Ok(path) if path.is_file() || global.config.is_some() => restrict_to_suite(super::read_config(&path)?, args)?,
-        _ => default_config(args)?,
+    let budget_file = match locate_config(global) {
+        Ok(path) if path.is_file() || global.config.is_some() => {
+            Some(restrict_to_suite(super::read_config(&path)?, args)?)
+        }
+        _ => None,
     };
-    let suite = &config.suites[0];
+    let suite = budget_file.as_ref().map_or_else(|| Suite::named(SUITE), |config| config.suites[0].clone());
     let format = match args.input_format {
         Some(format) => format,
-        None => Format::of_suite(suite).map_err(anyhow::Error::msg)?,
+        None => Format::of_suite(&suite).map_err(anyhow::Error::msg)?,
     };
-    let options = InputOptions { verbose: global.verbose, ..InputOptions::for_suite(suite) };
+    let options = InputOptions { verbose: global.verbose, ..InputOptions::for_suite(&suite) };
     let base = read_paths(&args.base, format, &options)?;
     let head = read_paths(&args.head, format, &options)?;
+    let config = match budget_file {
+        Some(config) => config,
+        None => default_config(args, &head)?,
+    };
     let describe =
         |paths: &[std::path::PathBuf]| paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let inputs = Inputs {
@@ -64,18 +71,66 @@ fn restrict_to_suite(mut config: Config, args: &CompareArgs) -> Result<Config> {
     Ok(config)
 }
 
-/// Without a budget file: every benchmark held to `--max-regression` on `--statistic`.
-fn default_config(args: &CompareArgs) -> Result<Config> {
+/// Without a budget file: every benchmark held to `--max-regression` on `--statistic`, or,
+/// for a series that has neither raw samples nor that statistic (load tools' summaries),
+/// on the first of [`FALLBACK_STATISTICS`] its tool reported: one KPI per statistic used.
+fn default_config(args: &CompareArgs, head: &[Benchmark]) -> Result<Config> {
     let budget = match Quantity::parse(&args.max_regression) {
         Ok(Quantity::Percent(fraction)) if fraction >= 0.0 => fraction,
         _ => bail!("--max-regression expects a percent such as 5%, found {:?}", args.max_regression),
     };
-    let statistic: Statistic = args.statistic.parse().map_err(|e: String| anyhow::anyhow!("--statistic: {e}"))?;
-    let suite = Suite::named(SUITE);
-    let kpi = Kpi {
+    let requested: Statistic = args.statistic.parse().map_err(|e: String| anyhow::anyhow!("--statistic: {e}"))?;
+    let mut groups: Vec<(Statistic, Vec<&str>)> = Vec::new();
+    for bench in head {
+        let statistic = statistic_of(bench, requested);
+        match groups.iter_mut().find(|(known, _)| *known == statistic) {
+            Some((_, ids)) => ids.push(&bench.id),
+            None => groups.push((statistic, vec![&bench.id])),
+        }
+    }
+    let kpis = match groups.as_slice() {
+        [] | [_] => vec![default_kpi(groups.first().map_or(requested, |(statistic, _)| *statistic), None, budget)],
+        several => {
+            several.iter().map(|(statistic, ids)| default_kpi(*statistic, Some(exactly_one_of(ids)), budget)).collect()
+        }
+    };
+    Ok(Config {
+        path: PathBuf::from("<command line>"),
+        gate: Gate::default(),
+        baseline: Baseline { source: BaselineSource::File, ..Baseline::default() },
+        suites: vec![Suite::named(SUITE)],
+        kpis,
+    })
+}
+
+/// What a series without `requested` is judged on, in this order: a latency's mean, a
+/// throughput (higher is better), an error rate, an error count, a gauge's peak.
+const FALLBACK_STATISTICS: [Statistic; 5] =
+    [Statistic::Mean, Statistic::Throughput, Statistic::Rate, Statistic::Count, Statistic::Max];
+
+/// `requested` when the series has raw values or its tool reported it, else the first fallback it has.
+fn statistic_of(bench: &Benchmark, requested: Statistic) -> Statistic {
+    let raw = !bench.samples.is_empty() || bench.histogram.is_some() || bench.buckets.is_some();
+    let reported = |statistic: &Statistic| bench.summary.contains_key(&statistic.summary_key());
+    if raw || reported(&requested) {
+        return requested;
+    }
+    FALLBACK_STATISTICS.into_iter().find(reported).unwrap_or(requested)
+}
+
+/// A `bench` glob that matches exactly these ids (glob characters in them taken literally).
+fn exactly_one_of(ids: &[&str]) -> String {
+    let literal = |id: &str| -> String {
+        id.chars().map(|c| if "*?[]{},\\".contains(c) { format!("[{c}]") } else { c.to_string() }).collect()
+    };
+    format!("{{{}}}", ids.iter().map(|id| literal(id)).collect::<Vec<_>>().join(","))
+}
+
+fn default_kpi(statistic: Statistic, bench: Option<String>, budget: f64) -> Kpi {
+    Kpi {
         name: format!("no {statistic} regression beyond {}%", budget * 100.0),
         suite: SUITE.to_string(),
-        bench: None,
+        bench,
         metric: None,
         tag_filters: BTreeMap::new(),
         per: Vec::new(),
@@ -88,14 +143,7 @@ fn default_config(args: &CompareArgs) -> Result<Config> {
         primary: false,
         direction: None,
         line: 0,
-    };
-    Ok(Config {
-        path: PathBuf::from("<command line>"),
-        gate: Gate::default(),
-        baseline: Baseline { source: BaselineSource::File, ..Baseline::default() },
-        suites: vec![suite],
-        kpis: vec![kpi],
-    })
+    }
 }
 
 #[cfg(test)]
@@ -129,12 +177,24 @@ mod tests {
                 max_regression: format!("{percent}%"),
                 statistic: statistic.to_string(),
             };
-            let (built, mut written) = (default_config(&args).unwrap(), as_written(statistic, budget));
+            let (built, mut written) = (default_config(&args, &[]).unwrap(), as_written(statistic, budget));
             written.kpis[0].line = 0; // no file holds the built KPI
             assert_eq!(built.path, written.path);
             assert_eq!((&built.gate, &built.baseline), (&written.gate, &written.baseline));
             assert_eq!(built.suites, written.suites);
             assert_eq!(built.kpis, written.kpis, "{statistic} {percent}%");
+        }
+    }
+
+    #[test]
+    fn the_exact_glob_matches_its_ids_only_whatever_characters_they_hold() {
+        let ids = ["latency{route=/a,method=GET}", "a*b", "q?[x]", "back\\slash", "plain", "!bang"];
+        let glob = globset::Glob::new(&exactly_one_of(&ids)).unwrap().compile_matcher();
+        for id in ids {
+            assert!(glob.is_match(id), "{id}");
+        }
+        for other in ["latency", "aXb", "qz[x]", "plainer", "bang", "latency{route=/a}"] {
+            assert!(!glob.is_match(other), "{other}");
         }
     }
 }

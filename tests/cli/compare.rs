@@ -148,3 +148,21 @@ fn a_trimmed_pytest_benchmark_data_is_read_from_its_stats_and_verbose_says_so() 
     let (_, _, quiet) = compare(&[]);
     assert!(!quiet.contains("stats.data"), "{quiet}");
 }
+
+/// Without a budget file, every format's fixture compared with itself passes: each series
+/// is judged on a statistic it has (load tools' summaries: a latency's median or mean, a
+/// throughput, an error rate or count), never rejected.
+#[test]
+fn every_formats_fixture_compares_with_itself_without_a_budget_file() {
+    let mut problems = Vec::new();
+    for (format, input) in super::init::one_fixture_per_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let (code, stdout, stderr) = outcome(
+            perfgate().current_dir(dir.path()).args(["compare", "--base"]).arg(&input).arg("--head").arg(&input),
+        );
+        if code != 0 {
+            problems.push(format!("{format} ({}): exit {code}\n{stdout}{stderr}", input.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}

@@ -50,7 +50,7 @@ fn init_in_a_project_without_benchmarks_says_what_it_looked_for() {
 /// The first fixture of each format under `tests/fixtures` (by detection), and
 /// criterion's case folders: broken inputs (`bad-*`), hidden files and what
 /// made a fixture (READMEs, scripts) are left out.
-fn one_fixture_per_format() -> BTreeMap<String, PathBuf> {
+pub fn one_fixture_per_format() -> BTreeMap<String, PathBuf> {
     let registry = perfgate::input::Registry::builtin();
     let skipped = |name: &str| {
         name.starts_with("bad-")
