@@ -65,9 +65,11 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         return rerun(config, rerun_options);
     }
     let head = read_all(config, &options.settings)?;
-    let (baseline, git) = match (source, &options.requested) {
-        (BaselineSource::File, Override::File(path)) => (file::from_file(config, Some(path))?, GitInfo::default()),
-        (BaselineSource::File, _) => (file::from_file(config, None)?, GitInfo::default()),
+    let (baseline, git, warnings) = match (source, &options.requested) {
+        (BaselineSource::File, Override::File(path)) => {
+            (file::from_file(config, Some(path))?, GitInfo::default(), Vec::new())
+        }
+        (BaselineSource::File, _) => (file::from_file(config, None)?, GitInfo::default(), Vec::new()),
         (BaselineSource::Notes, _) => notes_baseline(config)?,
         _ => (
             Baseline {
@@ -75,19 +77,21 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
                 info: BaselineInfo { source: "none".into(), description: "no baseline (absolute budgets only)".into() },
             },
             GitInfo::default(),
+            Vec::new(),
         ),
     };
-    Ok(Inputs { head, base: baseline.results, baseline: baseline.info, git, ..Inputs::default() })
+    Ok(Inputs { head, base: baseline.results, baseline: baseline.info, git, warnings, ..Inputs::default() })
 }
 
 /// The note recorded for the merge-base of HEAD and the baseline ref.
-fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo)> {
+fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo, Vec<String>)> {
     let location = rerun::locate(config)?;
     let git = GitInfo {
         base_commit: Some(location.base.to_string()),
         head_commit: Some(location.head.to_string()),
-        head_dirty: crate::runner::checkout::is_dirty(&location.repo),
+        head_dirty: location.dirty,
     };
+    let warnings = location.warnings.clone();
     let short = &location.base.to_string()[..10];
     let Some(stored) = notes::read(&location.repo, location.base)? else {
         let info = BaselineInfo {
@@ -100,7 +104,7 @@ fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo)> {
                 notes::NOTES_REF
             ),
         };
-        return Ok((Baseline { results: None, info }, git));
+        return Ok((Baseline { results: None, info }, git, warnings));
     };
     let mut results = BTreeMap::new();
     for suite in used_suites(config) {
@@ -118,5 +122,5 @@ fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo)> {
             names.join(", ")
         ),
     };
-    Ok((Baseline { results: Some(results), info }, git))
+    Ok((Baseline { results: Some(results), info }, git, warnings))
 }

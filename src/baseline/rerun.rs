@@ -35,6 +35,10 @@ pub struct Location {
     pub git_ref: String,
     /// The budget file's folder relative to the working tree's root.
     pub config_dir: PathBuf,
+    /// The working tree differs from HEAD.
+    pub dirty: bool,
+    /// What makes the comparison meaningless (the baseline is HEAD itself), with the fix.
+    pub warnings: Vec<String>,
 }
 
 /// Where cargo builds of base checkouts go: `target/perfgate-base` of the user's tree. Only base
@@ -58,7 +62,9 @@ pub fn locate(config: &Config) -> Result<Location> {
     };
     let base = checkout::merge_base(&repo, head, &git_ref)?;
     let config_dir = checkout::relative_to_workdir(&repo, folder)?;
-    Ok(Location { repo, head, base, git_ref, config_dir })
+    let dirty = checkout::is_dirty(&repo);
+    let warnings = checkout::baseline_warnings(&repo, head, base, &git_ref, dirty);
+    Ok(Location { repo, head, base, git_ref, config_dir, dirty, warnings })
 }
 
 /// How a re-run measures, besides the budget file.
@@ -78,7 +84,7 @@ pub struct RerunOptions<'a> {
 pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
     interrupt::install();
     let location = locate(config)?;
-    let dirty = checkout::is_dirty(&location.repo);
+    let dirty = location.dirty;
     // Dropped on every way out of this function (errors and Ctrl-C included): the folder is removed.
     let base_checkout = BaseCheckout::create(&location.repo, location.base)?;
     let base_tree = Tree {
@@ -174,6 +180,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
             head_dirty: dirty,
         },
         notes,
+        warnings: location.warnings,
         measuring: Some(measuring),
         partial: false,
     })

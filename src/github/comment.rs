@@ -148,6 +148,7 @@ mod tests {
             settings: Settings { confidence: 0.95, fdr: 0.05, seed: 1, run_noise: 0.02 },
             kpis: verdicts.iter().map(kpi).collect(),
             notes: vec![],
+            warnings: vec![],
             override_label: None,
             measuring: None,
             shard: None,

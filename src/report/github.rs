@@ -19,6 +19,9 @@ pub struct GithubAnnotations {
 impl Render for GithubAnnotations {
     fn render(&self, report: &Report) -> String {
         let mut out = String::new();
+        for warning in &report.warnings {
+            let _ = writeln!(out, "::warning title={}::{}", escape_property("perfgate"), escape_data(warning));
+        }
         for kpi in report.kpis.iter().filter(|kpi| kpi.level != Level::Off) {
             let Some((command, outcome)) = severity(kpi) else { continue };
             let title = format!("perfgate: {} {outcome}", kpi.name);

@@ -72,6 +72,9 @@ impl Markdown {
         if let Some(label) = &report.override_label {
             let _ = writeln!(out, "{}\n", override_banner(label));
         }
+        for warning in &report.warnings {
+            let _ = writeln!(out, "> [!WARNING]\n> {}\n", escape(warning));
+        }
         let _ = writeln!(
             out,
             "| | KPI | baseline | head | Δ ({:.0}% CI) | budget | status |",

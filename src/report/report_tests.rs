@@ -132,6 +132,7 @@ fn sample_report() -> Report {
         settings: Settings { confidence: 0.95, fdr: 0.05, seed: 0x5EED, run_noise: 0.02 },
         kpis: vec![micro, p99, errors],
         notes: vec!["Suite \"micro\" moved +1.20% as a whole between the runs.".into()],
+        warnings: vec![],
         override_label: None,
         measuring: None,
         shard: None,

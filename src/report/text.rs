@@ -29,6 +29,9 @@ impl Render for Text {
         if let Some(rounds) = rounds_summary(report) {
             let _ = writeln!(out, "rounds: {rounds}");
         }
+        for warning in &report.warnings {
+            let _ = writeln!(out, "{}: {warning}", self.paint("warning", Verdict::Inconclusive));
+        }
         for kpi in &report.kpis {
             out.push('\n');
             self.kpi(&mut out, kpi);

@@ -38,18 +38,17 @@ pub fn head_commit(repo: &Repository) -> Result<Oid, GitError> {
 }
 
 /// The ref to compare against when `[baseline] ref` is not set: the upstream
-/// of the current branch, else `origin/main`, else `main` (and the same for master).
+/// of the current branch when it is another branch (a feature branch made from
+/// `origin/main`), else the remote's default branch (`origin/HEAD`), else
+/// `origin/main`, `main`, `origin/master`, `master`. A branch's own
+/// counterpart on the remote (`feature` tracking `origin/feature`) is never
+/// the baseline: it is the branch itself.
 pub fn default_ref(repo: &Repository) -> Result<String, GitError> {
-    if let Ok(head) = repo.head() {
-        if head.is_branch() {
-            if let Some(name) = head.shorthand() {
-                if let Ok(upstream) = repo.find_branch(name, BranchType::Local).and_then(|b| b.upstream()) {
-                    if let Ok(Some(upstream_name)) = upstream.name() {
-                        return Ok(upstream_name.to_string());
-                    }
-                }
-            }
-        }
+    if let Some(upstream) = other_branch_upstream(repo) {
+        return Ok(upstream);
+    }
+    if let Some(remote_default) = remote_default_branch(repo) {
+        return Ok(remote_default);
     }
     ["origin/main", "main", "origin/master", "master"]
         .into_iter()
@@ -57,10 +56,49 @@ pub fn default_ref(repo: &Repository) -> Result<String, GitError> {
         .map(String::from)
         .ok_or_else(|| {
             GitError(
-                "cannot tell what to compare against: the current branch has no upstream and there is no origin/main or main; set [baseline] ref"
+                "cannot tell what to compare against: the current branch has no upstream other than itself and there is no origin/HEAD, origin/main or main; set [baseline] ref"
                     .into(),
             )
         })
+}
+
+/// The upstream of the current branch (`origin/main`), unless it is the branch's own name on a remote.
+fn other_branch_upstream(repo: &Repository) -> Option<String> {
+    let head = repo.head().ok().filter(|head| head.is_branch())?;
+    let name = head.shorthand()?;
+    let upstream = repo.find_branch(name, BranchType::Local).and_then(|b| b.upstream()).ok()?;
+    let upstream_name = upstream.name().ok().flatten()?.to_string();
+    let upstream_branch = upstream_name.split_once('/').map_or(upstream_name.as_str(), |(_, branch)| branch);
+    (upstream_branch != name).then_some(upstream_name)
+}
+
+/// The branch `origin/HEAD` points at (`origin/master` in a clone of a repository whose default
+/// branch is master), when the clone knows it.
+pub fn remote_default_branch(repo: &Repository) -> Option<String> {
+    let reference = repo.find_reference("refs/remotes/origin/HEAD").ok()?;
+    let target = reference.symbolic_target()?;
+    target.strip_prefix("refs/remotes/").map(String::from)
+}
+
+/// What makes a comparison of HEAD (its working tree when `dirty`) with `base` meaningless,
+/// said with the fix: a baseline that is HEAD itself, in particular in a shallow clone.
+pub fn baseline_warnings(repo: &Repository, head: Oid, base: Oid, git_ref: &str, dirty: bool) -> Vec<String> {
+    if base != head || dirty {
+        return Vec::new();
+    }
+    let short = &base.to_string()[..10];
+    let fix = if repo.is_shallow() {
+        "The clone is shallow (CI checkouts fetch one commit by default): fetch the history with `fetch-depth: 0` \
+         in actions/checkout, or `git fetch --unshallow origin`, and compare against the branch the change merges into \
+         ([baseline] ref, e.g. origin/main)."
+    } else {
+        "Set [baseline] ref to the branch the change merges into (e.g. origin/main), or run the check on a branch \
+         with commits of its own."
+    };
+    vec![format!(
+        "The baseline commit {short} (the merge-base of HEAD and {git_ref}) is HEAD itself: this check compares the \
+         code with itself and cannot see a regression. {fix}"
+    )]
 }
 
 /// The merge-base of HEAD and `git_ref`: the commit the branch started from.
@@ -69,8 +107,15 @@ pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, Gi
         .revparse_single(git_ref)
         .and_then(|object| object.peel_to_commit())
         .map_err(|e| GitError::from(&format!("cannot resolve [baseline] ref {git_ref:?}"), e))?;
-    repo.merge_base(head, target.id())
-        .map_err(|e| GitError::from(&format!("HEAD and {git_ref:?} have no common ancestor"), e))
+    repo.merge_base(head, target.id()).map_err(|e| {
+        let shallow = if repo.is_shallow() {
+            " in this shallow clone (CI checkouts fetch one commit by default); fetch the history with \
+             `fetch-depth: 0` in actions/checkout, or `git fetch --unshallow origin`"
+        } else {
+            ""
+        };
+        GitError::from(&format!("HEAD and {git_ref:?} have no common ancestor{shallow}"), e)
+    })
 }
 
 /// Whether the working tree differs from HEAD (modified, staged or new files).
@@ -161,5 +206,45 @@ mod tests {
         assert_eq!(repo.refs(), refs_before);
         assert!(is_dirty(&git));
         assert!(!repo.path().join(".git/worktrees").exists());
+    }
+
+    #[test]
+    fn a_branch_tracking_its_own_remote_counterpart_is_compared_with_the_remotes_default() {
+        let repo = TestRepo::new();
+        let trunk = repo.commit("a.txt", "trunk", "trunk");
+        repo.checkout_new_branch("feature");
+        let feature = repo.commit("a.txt", "feature", "feature");
+        let git = repo.open();
+        // As after `git push -u origin feature` in a clone of a repository whose default branch is master.
+        git.reference("refs/remotes/origin/feature", feature, true, "test").unwrap();
+        git.reference("refs/remotes/origin/master", trunk, true, "test").unwrap();
+        git.reference_symbolic("refs/remotes/origin/HEAD", "refs/remotes/origin/master", true, "test").unwrap();
+        let mut config = git.config().unwrap();
+        config.set_str("branch.feature.remote", "origin").unwrap();
+        config.set_str("branch.feature.merge", "refs/heads/feature").unwrap();
+        assert_eq!(remote_default_branch(&git).as_deref(), Some("origin/master"));
+        assert_eq!(default_ref(&git).unwrap(), "origin/master", "not origin/feature, the branch itself");
+        assert_eq!(merge_base(&git, feature, &default_ref(&git).unwrap()).unwrap(), trunk);
+
+        config.set_str("branch.feature.merge", "refs/heads/master").unwrap();
+        assert_eq!(default_ref(&git).unwrap(), "origin/master", "an upstream that is another branch is used");
+    }
+
+    #[test]
+    fn a_baseline_that_is_head_itself_is_said_with_the_fix_and_more_so_in_a_shallow_clone() {
+        let repo = TestRepo::new();
+        let head = repo.commit("a.txt", "one", "one");
+        let git = repo.open();
+        assert!(baseline_warnings(&git, head, head, "origin/main", true).is_empty(), "the working tree is the head");
+        let warnings = baseline_warnings(&git, head, head, "origin/main", false);
+        assert!(warnings[0].contains("is HEAD itself") && warnings[0].contains("[baseline] ref"), "{warnings:?}");
+        // A clone made with --depth lists its cut-off commits in .git/shallow.
+        std::fs::write(repo.path().join(".git/shallow"), format!("{head}\n")).unwrap();
+        let git = repo.open();
+        assert!(git.is_shallow());
+        let warnings = baseline_warnings(&git, head, head, "origin/feature", false);
+        assert!(warnings[0].contains("shallow") && warnings[0].contains("fetch-depth: 0"), "{warnings:?}");
+        let other = repo.commit("a.txt", "two", "two");
+        assert!(baseline_warnings(&git, other, head, "origin/main", false).is_empty());
     }
 }

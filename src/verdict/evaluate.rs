@@ -64,6 +64,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         },
         kpis,
         notes,
+        warnings: inputs.warnings.clone(),
         override_label: None,
         measuring: None,
         shard: None,

@@ -17,6 +17,8 @@ pub struct Inputs {
     pub git: GitInfo,
     /// What obtaining the results found worth saying (uncommitted changes, a suite without baseline).
     pub notes: Vec<String>,
+    /// What may make the whole check meaningless (the baseline commit is the head's).
+    pub warnings: Vec<String>,
     /// Interleaved rounds: how they went (None: the results were read, not measured in rounds).
     pub measuring: Option<Measuring>,
     /// Only part of each suite was measured (a shard, a confirmation): a KPI that matches nothing

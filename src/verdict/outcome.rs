@@ -37,6 +37,10 @@ pub struct Report {
     /// Things the reader must know: a missing baseline, a suite-wide shift, an override.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Things that may make the whole check meaningless (the baseline is the head itself, a
+    /// shallow clone): shown first, and as annotations on GitHub.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The PR label that turned failures into warnings (the kill switch), when the PR has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub override_label: Option<String>,

@@ -90,6 +90,11 @@ pub fn merge(reports: Vec<Report>, paths: &[&Path]) -> Result<Report, MergeError
                 (a, b) => a.or(b),
             };
         }
+        for warning in &report.warnings {
+            if !merged.warnings.contains(warning) {
+                merged.warnings.push(warning.clone());
+            }
+        }
         for note in &report.notes {
             if !merged.notes.contains(note) {
                 merged.notes.push(note.clone());

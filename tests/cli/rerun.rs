@@ -255,3 +255,24 @@ fn confirm_re_runs_what_failed_against_a_stored_baseline_and_decides_on_the_roun
     assert!(report["notes"].to_string().contains("1 still fails"), "{report:#}");
     assert!(report["measuring"]["rounds"].as_u64().is_some(), "{report:#}");
 }
+
+/// A branch with no commits of its own (as a CI checkout of a branch compared with itself)
+/// is measured, but the report says loudly that the baseline is the head, in text, JSON and
+/// GitHub annotations.
+#[test]
+fn a_baseline_that_is_the_head_itself_is_said_loudly() {
+    let repo = repo_with_branch("rerun");
+    let (code, report) = check_in(&repo);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["git"]["base_commit"], report["git"]["head_commit"]);
+    let warning = report["warnings"][0].as_str().unwrap_or_default();
+    assert!(warning.contains("is HEAD itself") && warning.contains("cannot see a regression"), "{report:#}");
+    let mut in_actions = perfgate();
+    in_actions.arg("check").current_dir(repo.path()).env("GITHUB_ACTIONS", "true");
+    for unset in ["GITHUB_TOKEN", "GITHUB_EVENT_PATH", "GITHUB_STEP_SUMMARY", "GITHUB_OUTPUT"] {
+        in_actions.env_remove(unset);
+    }
+    let (_, stdout, stderr) = outcome(&mut in_actions);
+    assert!(stderr.lines().any(|line| line.starts_with("::warning title=perfgate::The baseline commit")), "{stderr}");
+    assert!(stdout.contains("warning: The baseline commit"), "{stdout}");
+}
