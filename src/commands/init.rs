@@ -14,6 +14,7 @@ use crate::cli::{GlobalArgs, InitArgs};
 use crate::config::CONFIG_FILE_NAME;
 use crate::input::formats::{StarterBudget, StarterSeries};
 use crate::input::{Format, Registry};
+use crate::runner::checkout;
 
 /// Folders that hold build output, dependencies or VCS data, never the project's own files.
 const SKIPPED_FOLDERS: &[&str] =
@@ -70,7 +71,8 @@ pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<Outcome> {
             project.display()
         );
     }
-    let text = render(&plans);
+    let trunk = git2::Repository::discover(&project).ok().and_then(|repo| checkout::trunk_ref(&repo));
+    let text = render(&plans, trunk.as_deref().unwrap_or(FALLBACK_REF));
     write_new(&output, &text)?;
     if !global.quiet {
         println!("perfgate init: found");
@@ -340,7 +342,11 @@ fn quoted(text: &str) -> String {
     toml::Value::String(text.to_string()).to_string()
 }
 
-fn render(plans: &[SuitePlan]) -> String {
+/// `[baseline] ref` when the project's clone names no trunk (no remote default branch, no main or master).
+const FALLBACK_REF: &str = "origin/main";
+
+/// The budget file's text; `trunk` is the branch changes merge into.
+fn render(plans: &[SuitePlan], trunk: &str) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "# perf-budget.toml — written by `perfgate init`. Every key is explained in the README.");
     let _ = writeln!(text, "# Found:");
@@ -359,8 +365,12 @@ override-label = \"perf-accepted\"
 # Build the merge-base of HEAD and `ref` in a temporary worktree and run base and head
 # in interleaved rounds. `perfgate check --no-baseline` judges absolute budgets only.
 source = \"rerun\"
-ref = \"origin/main\"
-# Wall time of measuring, builds apart: short rounds, and after each round only what is
+",
+    );
+    // The branch changes merge into: this clone's default branch.
+    let _ = writeln!(text, "ref = {}", quoted(trunk));
+    text.push_str(
+        "# Wall time of measuring, builds apart: short rounds, and after each round only what is
 # still undecided runs again. `perfgate calibrate` suggests one for this project.
 time-budget = \"15min\"
 ",
@@ -487,7 +497,7 @@ mod tests {
             ("benches/calls.rs", "iai_callgrind::main!(library_benchmark_groups = g);"),
             ("load/a \"quoted\" name.js", "import http from \"k6/http\";"),
         ]);
-        let text = render(&inspect(dir.path(), Registry::builtin()));
+        let text = render(&inspect(dir.path(), Registry::builtin()), FALLBACK_REF);
         let config = crate::config::Config::parse(&text, &dir.path().join("perf-budget.toml")).unwrap();
         assert_eq!(config.suites.len(), 3);
         assert_eq!(config.kpis.len(), 3);
@@ -554,7 +564,7 @@ mod tests {
             (plans[0].kpi.statistic, plans[0].kpi.budget),
             ("median", ("max-regression", "4%", "widgets wobble"))
         );
-        let text = render(&plans);
+        let text = render(&plans, FALLBACK_REF);
         assert!(text.contains("format = \"widgets\"") && text.contains("bench = \"*\""), "{text}");
         assert!(inspect(dir.path(), Registry::builtin()).is_empty(), "without the row, nothing is found");
     }

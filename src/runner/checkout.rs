@@ -47,19 +47,23 @@ pub fn default_ref(repo: &Repository) -> Result<String, GitError> {
     if let Some(upstream) = other_branch_upstream(repo) {
         return Ok(upstream);
     }
-    if let Some(remote_default) = remote_default_branch(repo) {
-        return Ok(remote_default);
-    }
-    ["origin/main", "main", "origin/master", "master"]
-        .into_iter()
-        .find(|candidate| repo.revparse_single(candidate).is_ok())
-        .map(String::from)
-        .ok_or_else(|| {
+    trunk_ref(repo).ok_or_else(|| {
             GitError(
                 "cannot tell what to compare against: the current branch has no upstream other than itself and there is no origin/HEAD, origin/main or main; set [baseline] ref"
                     .into(),
             )
         })
+}
+
+/// The branch changes merge into: the remote's default branch (`origin/HEAD`), else the first of
+/// `origin/main`, `main`, `origin/master`, `master` that exists.
+pub fn trunk_ref(repo: &Repository) -> Option<String> {
+    remote_default_branch(repo).or_else(|| {
+        ["origin/main", "main", "origin/master", "master"]
+            .into_iter()
+            .find(|candidate| repo.revparse_single(candidate).is_ok())
+            .map(String::from)
+    })
 }
 
 /// The upstream of the current branch (`origin/main`), unless it is the branch's own name on a remote.

@@ -107,3 +107,23 @@ fn init_writes_a_kpi_check_judges_for_every_formats_fixture() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// In a clone of a repository whose default branch is master, the budget compares with origin/master.
+#[test]
+fn init_compares_with_the_clones_default_branch() {
+    let repo = perfgate::testing::TestRepo::new();
+    let first = repo.commit(
+        "bench/results.json",
+        &std::fs::read_to_string(fixture("hyperfine/aa-base.json")).unwrap(),
+        "results",
+    );
+    let git = repo.open();
+    git.reference("refs/remotes/origin/master", first, true, "test").unwrap();
+    git.reference_symbolic("refs/remotes/origin/HEAD", "refs/remotes/origin/master", true, "test").unwrap();
+    let (code, stdout, stderr) = outcome(perfgate().current_dir(repo.path()).arg("init"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let budget = std::fs::read_to_string(repo.path().join("perf-budget.toml")).unwrap();
+    assert!(budget.contains("\nref = \"origin/master\"\n"), "{budget}");
+    let config = perfgate::config::Config::parse(&budget, &repo.path().join("perf-budget.toml")).unwrap();
+    assert_eq!(config.baseline.git_ref.as_deref(), Some("origin/master"));
+}
