@@ -52,7 +52,7 @@ impl ConfigError {
         let offset = error.span().map(|span| span.start).unwrap_or(0);
         let message = error.message().trim().to_string();
         let mut result = Self::at(path, text, offset, message.clone());
-        result.hint = did_you_mean(&message);
+        result.hint = did_you_mean(&message).or_else(|| what_to_write(&message));
         result
     }
 }
@@ -77,6 +77,21 @@ fn did_you_mean(message: &str) -> Option<String> {
     }
 }
 
+/// For a required key left out, what to write.
+fn what_to_write(message: &str) -> Option<String> {
+    let key = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    let hint = match key {
+        "statistic" => {
+            "every KPI says which statistic it judges: `statistic = \"min\"` (or \"median\") for microbenchmarks, \
+             `\"p99\"` for latencies, `\"rate\"` for error rates, `\"throughput\"` for requests per second"
+        }
+        "name" => "give it a `name = \"...\"`",
+        "suite" => "say which [[suite]] the KPI judges: `suite = \"...\"`",
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
 /// The candidate most similar to `word`, when it is similar enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
@@ -97,6 +112,15 @@ mod tests {
         assert_eq!(line_column(text, 0), (1, 1));
         assert_eq!(line_column(text, 6), (2, 1));
         assert_eq!(line_column(text, 8), (2, 3));
+    }
+
+    #[test]
+    fn a_missing_statistic_says_what_to_write() {
+        let text = "[[suite]]\nname = \"s\"\n\n[[kpi]]\nname = \"k\"\nsuite = \"s\"\nmax = \"1s\"\n";
+        let error = crate::config::Config::parse(text, std::path::Path::new("perf-budget.toml")).unwrap_err();
+        assert!(error.message.contains("missing field `statistic`"), "{error}");
+        let hint = error.hint.unwrap_or_default();
+        assert!(hint.contains("statistic = \"min\"") && hint.contains("`\"p99\"` for latencies"), "{hint}");
     }
 
     #[test]
