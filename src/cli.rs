@@ -175,6 +175,16 @@ Examples:
   perfgate init --output ci/perf-budget.toml
   perfgate init --input results/k6.ndjson # a budget for results you already have")]
     Init(InitArgs),
+    /// Check the setup and say how to fix each problem: the budget file, every
+    /// suite's input or command, the git state a baseline needs (merge-base,
+    /// shallow clones, git notes), and in GitHub Actions the event, the token and
+    /// whether the pull request comes from a fork. Exit code 0 when nothing is
+    /// wrong (warnings allowed), 2 when something is.
+    #[command(after_long_help = "\
+Examples:
+  perfgate doctor
+  perfgate doctor --config ci/perf-budget.toml")]
+    Doctor,
 }
 
 #[derive(Debug, Args)]

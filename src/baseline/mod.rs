@@ -19,7 +19,7 @@ use crate::verdict::Inputs;
 mod file;
 pub mod notes;
 pub mod prepare;
-mod rerun;
+pub mod rerun;
 
 pub use rerun::{rerun, RerunOptions};
 

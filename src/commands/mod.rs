@@ -18,6 +18,7 @@ mod check;
 mod comment;
 mod compare;
 mod confirm;
+mod doctor;
 mod explain;
 mod init;
 mod record;
@@ -44,6 +45,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Calibrate(args) => calibrate::run(&args, global),
         Command::Comment(args) => comment::run(&args, global),
         Command::Init(args) => init::run(&args, global),
+        Command::Doctor => doctor::run(global),
     }
 }
 

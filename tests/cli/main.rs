@@ -4,6 +4,7 @@ mod check;
 mod compare;
 mod derived;
 mod disturbed;
+mod doctor;
 mod errors;
 mod explain;
 mod github;
