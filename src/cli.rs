@@ -173,7 +173,8 @@ Exit codes: 0 commented (or nothing to do), 2 the comment could not be posted or
 Examples:
   perfgate init                           # writes ./perf-budget.toml
   perfgate init --output ci/perf-budget.toml
-  perfgate init --input results/k6.ndjson # a budget for results you already have")]
+  perfgate init --input results/k6.ndjson # a budget for results you already have
+  perfgate init --ci github               # and .github/workflows/perf.yml")]
     Init(InitArgs),
     /// Check the setup and say how to fix each problem: the budget file, every
     /// suite's input or command, the git state a baseline needs (merge-base,
@@ -192,6 +193,16 @@ pub struct InitArgs {
     /// Write one suite reading this results file or folder (its format detected) instead of looking at the project
     #[arg(long, value_name = "PATH")]
     pub input: Option<PathBuf>,
+    /// Also write the CI workflow that runs the check on pull requests (never over an existing one)
+    #[arg(long, value_enum, value_name = "CI")]
+    pub ci: Option<CiKind>,
+}
+
+/// CI systems `perfgate init --ci` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CiKind {
+    /// `.github/workflows/perf.yml`: check and sticky comment on pull requests.
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::Outcome;
-use crate::cli::{GlobalArgs, InitArgs};
+use crate::cli::{CiKind, GlobalArgs, InitArgs};
 use crate::config::CONFIG_FILE_NAME;
 use crate::input::formats::{StarterBudget, StarterSeries};
 use crate::input::{Format, Registry};
@@ -74,6 +74,10 @@ pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<Outcome> {
     let trunk = git2::Repository::discover(&project).ok().and_then(|repo| checkout::trunk_ref(&repo));
     let text = render(&plans, trunk.as_deref().unwrap_or(FALLBACK_REF));
     write_new(&output, &text)?;
+    let workflow = match args.ci {
+        Some(CiKind::Github) => Some(write_github_workflow(&project, &output)?),
+        None => None,
+    };
     if !global.quiet {
         println!("perfgate init: found");
         for plan in &plans {
@@ -86,14 +90,48 @@ pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<Outcome> {
             plans.len(),
             s = if kpis == 1 { "" } else { "s" }
         );
+        match &workflow {
+            Some(Workflow::Written(path)) => {
+                println!("wrote {} (check and sticky comment on pull requests)", path.display())
+            }
+            Some(Workflow::Kept(path)) => {
+                println!("kept {}: it exists, perfgate init never overwrites a file", path.display())
+            }
+            None => {}
+        }
         println!("next: run the suites' commands once, then `perfgate check --no-baseline` to see the budget at work");
     }
     Ok(Outcome::Done)
 }
 
+/// The pull-request workflow of the examples, reading the budget file init wrote.
+const GITHUB_WORKFLOW: &str = include_str!("../../examples/workflows/perf-pull-request.yml");
+/// Where `--ci github` writes it, below the project.
+const GITHUB_WORKFLOW_PATH: &str = ".github/workflows/perf.yml";
+
+enum Workflow {
+    Written(PathBuf),
+    /// A workflow of that name exists and is left alone.
+    Kept(PathBuf),
+}
+
+/// Write `.github/workflows/perf.yml` for the budget file at `budget`, unless one exists.
+fn write_github_workflow(project: &Path, budget: &Path) -> Result<Workflow> {
+    let path = project.join(GITHUB_WORKFLOW_PATH);
+    if path.exists() {
+        return Ok(Workflow::Kept(path));
+    }
+    let budget = std::path::absolute(budget).unwrap_or_else(|_| budget.to_path_buf());
+    let relative = budget.strip_prefix(project).unwrap_or(&budget).display().to_string();
+    let text = GITHUB_WORKFLOW.replace("config: perf-budget.toml", &format!("config: {relative}"));
+    write_new(&path, &text)?;
+    Ok(Workflow::Written(path))
+}
+
 /// Create `path` with `text`, atomically, failing if it appeared meanwhile.
 fn write_new(path: &Path, text: &str) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
     let mut file = tempfile::NamedTempFile::new_in(folder)
         .with_context(|| format!("cannot create a file in {}", folder.display()))?;
     std::io::Write::write_all(&mut file, text.as_bytes())

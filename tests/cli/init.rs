@@ -127,3 +127,23 @@ fn init_compares_with_the_clones_default_branch() {
     let config = perfgate::config::Config::parse(&budget, &repo.path().join("perf-budget.toml")).unwrap();
     assert_eq!(config.baseline.git_ref.as_deref(), Some("origin/master"));
 }
+
+#[test]
+fn init_ci_github_writes_the_workflow_once_and_never_over_an_existing_one() {
+    let project = criterion_project("\"0.5\"");
+    let (code, stdout, stderr) = outcome(perfgate().current_dir(project.path()).args(["init", "--ci", "github"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let workflow_path = project.path().join(".github/workflows/perf.yml");
+    let workflow = std::fs::read_to_string(&workflow_path).unwrap();
+    assert!(workflow.contains("pull_request:") && workflow.contains("config: perf-budget.toml"), "{workflow}");
+    assert!(workflow.contains("fetch-depth: 0") && workflow.contains("pull-requests: write"), "{workflow}");
+    assert!(stdout.contains("wrote ") && stdout.contains(".github/workflows/perf.yml"), "{stdout}");
+
+    std::fs::remove_file(project.path().join("perf-budget.toml")).unwrap();
+    std::fs::write(&workflow_path, "# mine\n").unwrap();
+    let (code, stdout, stderr) =
+        outcome(perfgate().current_dir(project.path()).args(["init", "--ci", "github", "--output", "ci/budget.toml"]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(std::fs::read_to_string(&workflow_path).unwrap(), "# mine\n", "an existing workflow is kept");
+    assert!(stdout.contains("kept ") && stdout.contains("never overwrites"), "{stdout}");
+}
