@@ -24,6 +24,12 @@ fn hyperfine_suite(input: &str) -> String {
     )
 }
 
+/// A folder whose budget reads a real hyperfine export, with `[baseline] source`.
+fn fixture_budget_folder(source: &str) -> tempfile::TempDir {
+    let input = fixture("hyperfine/aa-base.json").display().to_string();
+    folder_with(&format!("[baseline]\nsource = \"{source}\"\n\n{}", hyperfine_suite(&input)))
+}
+
 fn folder_with(budget_text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("perf-budget.toml"), budget_text).unwrap();
@@ -42,10 +48,7 @@ fn reported(stdout: &str, mark: &str, what: &str, fix: &str) -> bool {
 
 #[test]
 fn a_good_setup_is_all_fine() {
-    let dir = folder_with(&format!(
-        "[baseline]\nsource = \"none\"\n\n{}",
-        hyperfine_suite(&fixture("hyperfine/aa-base.json").display().to_string())
-    ));
+    let dir = fixture_budget_folder("none");
     let (code, stdout, stderr) = doctor_in(dir.path(), &[]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.lines().all(|line| line.starts_with('✓')), "{stdout}");
@@ -99,10 +102,7 @@ fn an_input_that_is_missing_or_does_not_read() {
 
 #[test]
 fn a_git_baseline_outside_git() {
-    let dir = folder_with(&format!(
-        "[baseline]\nsource = \"rerun\"\n\n{}",
-        hyperfine_suite(&fixture("hyperfine/aa-base.json").display().to_string())
-    ));
+    let dir = fixture_budget_folder("rerun");
     let (code, stdout, _) = doctor_in(dir.path(), &[]);
     assert_eq!(code, 2);
     assert!(reported(&stdout, "✗", "is not inside a git repository", "source = \"file\""), "{stdout}");
@@ -162,10 +162,7 @@ fn notes_missing_for_the_baseline_commit() {
 
 #[test]
 fn github_actions_without_a_token_on_a_fork_and_on_a_push() {
-    let dir = folder_with(&format!(
-        "[baseline]\nsource = \"none\"\n\n{}",
-        hyperfine_suite(&fixture("hyperfine/aa-base.json").display().to_string())
-    ));
+    let dir = fixture_budget_folder("none");
     let event = dir.path().join("event.json");
     std::fs::write(
         &event,
