@@ -3,7 +3,7 @@
 //! names the file — never a panic, and never a hang.
 //!
 //! `cargo test --release --test mutation` runs 10 000 inputs per format (CI
-//! does); a debug build (plain `cargo test`) runs 500. `PERFGATE_MUTATIONS=N`
+//! does), on two threads; a debug build (plain `cargo test`) runs 200. `PERFGATE_MUTATIONS=N`
 //! sets the inputs per format and `PERFGATE_MUTATION_SEED` the seed (default
 //! fixed), so a finding can be replayed.
 
@@ -21,7 +21,7 @@ use rand_pcg::Pcg64Mcg;
 const SLOW: Duration = Duration::from_secs(2);
 
 fn mutations_per_format() -> usize {
-    let default = if cfg!(debug_assertions) { 500 } else { 10_000 };
+    let default = if cfg!(debug_assertions) { 200 } else { 10_000 };
     std::env::var("PERFGATE_MUTATIONS").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
 }
 
@@ -225,44 +225,69 @@ fn mutated_inputs_and_budget_files_never_panic_hang_or_lose_the_file_name() {
 
 /// Every format's fixtures, mutated.
 fn mutated_real_outputs() -> Vec<String> {
-    let per_format = mutations_per_format();
     let inputs = fixture_inputs();
-    let mut rng = Pcg64Mcg::seed_from_u64(seed());
-    let mut findings = Vec::new();
-    let mut tried = 0usize;
-    for format in Registry::builtin().formats() {
-        let own: Vec<&PathBuf> = inputs.iter().filter(|(f, _)| f == format).map(|(_, p)| p).collect();
-        if own.is_empty() {
-            continue;
-        }
-        let targets: Vec<Target> = own.iter().map(|fixture| target_for(fixture, &mut rng)).collect();
-        for i in 0..per_format {
-            let target = &targets[i % targets.len()];
-            let mutated = mutate(&target.original, &mut rng);
-            std::fs::write(&target.mutated_file, &mutated).unwrap();
-            // Mostly the named format; every tenth input through detection.
-            let as_format = if i % 10 == 9 { Format::AUTO } else { *format };
-            let options = InputOptions { max_bad_rows: if i % 7 == 0 { 3 } else { 0 }, ..InputOptions::default() };
-            tried += 1;
-            if let Some(problem) = finding(as_format, &target.load_path, &options) {
-                let kept = std::env::temp_dir().join(format!("perfgate-finding-{format}-{i}"));
-                let _ = std::fs::write(&kept, &mutated);
-                findings.push(format!(
-                    "{format} #{i} ({}): {problem} [input kept at {}]",
-                    target.mutated_file.display(),
-                    kept.display()
-                ));
-            }
-            std::fs::write(&target.mutated_file, &target.original).unwrap();
-        }
-    }
+    let formats: Vec<Format> = Registry::builtin().formats().to_vec();
+    // Two workers, each with its formats; each format has its own seeded generator, so the
+    // inputs do not depend on the split.
+    let halves: Vec<Vec<Format>> = (0..2).map(|w| formats.iter().copied().skip(w).step_by(2).collect()).collect();
+    let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = halves
+            .iter()
+            .map(|own| {
+                scope.spawn(|| {
+                    own.iter().map(|format| mutate_format(*format, &inputs)).fold(
+                        (0, Vec::new()),
+                        |(n, mut all), (tried, found)| {
+                            all.extend(found);
+                            (n + tried, all)
+                        },
+                    )
+                })
+            })
+            .collect();
+        workers.into_iter().map(|worker| worker.join().expect("a worker")).collect()
+    });
+    let tried: usize = results.iter().map(|(tried, _)| tried).sum();
+    let findings: Vec<String> = results.into_iter().flat_map(|(_, found)| found).collect();
     eprintln!(
         "mutation: {tried} inputs over {} formats, seed {:#x}, {} findings",
-        Registry::builtin().formats().len(),
+        formats.len(),
         seed(),
         findings.len()
     );
     findings
+}
+
+/// The mutated inputs of one format: how many were tried, and the findings.
+fn mutate_format(format: Format, inputs: &[(Format, PathBuf)]) -> (usize, Vec<String>) {
+    let own: Vec<&PathBuf> = inputs.iter().filter(|(f, _)| *f == format).map(|(_, p)| p).collect();
+    if own.is_empty() {
+        return (0, Vec::new());
+    }
+    let format_seed = format.name().bytes().fold(seed(), |hash, byte| hash.rotate_left(5) ^ u64::from(byte));
+    let mut rng = Pcg64Mcg::seed_from_u64(format_seed);
+    let targets: Vec<Target> = own.iter().map(|fixture| target_for(fixture, &mut rng)).collect();
+    let mut findings = Vec::new();
+    let per_format = mutations_per_format();
+    for i in 0..per_format {
+        let target = &targets[i % targets.len()];
+        let mutated = mutate(&target.original, &mut rng);
+        std::fs::write(&target.mutated_file, &mutated).unwrap();
+        // Mostly the named format; every tenth input through detection.
+        let as_format = if i % 10 == 9 { Format::AUTO } else { format };
+        let options = InputOptions { max_bad_rows: if i % 7 == 0 { 3 } else { 0 }, ..InputOptions::default() };
+        if let Some(problem) = finding(as_format, &target.load_path, &options) {
+            let kept = std::env::temp_dir().join(format!("perfgate-finding-{format}-{i}"));
+            let _ = std::fs::write(&kept, &mutated);
+            findings.push(format!(
+                "{format} #{i} ({}): {problem} [input kept at {}]",
+                target.mutated_file.display(),
+                kept.display()
+            ));
+        }
+        std::fs::write(&target.mutated_file, &target.original).unwrap();
+    }
+    (per_format, findings)
 }
 
 /// Budget files as users write them, mutated: parsing and the input stage's check answer
