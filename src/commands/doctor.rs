@@ -12,6 +12,7 @@ use super::{locate_config, read_config, Outcome};
 use crate::cli::GlobalArgs;
 use crate::config::{BaselineSource, Config, Suite};
 use crate::github::env::ActionsEnv;
+use crate::github::event::read_pull_request;
 use crate::input::{Format, InputOptions};
 use crate::runner::checkout;
 use crate::runner::collect::{head_tree, used_suites};
@@ -122,6 +123,7 @@ fn budget_file(global: &GlobalArgs, findings: &mut Vec<Finding>) -> Option<Confi
 /// A suite with a command needs its program on the PATH; one without needs its input.
 fn suite_input(config: &Config, suite: &Suite) -> Finding {
     let name = &suite.name;
+    let tree = head_tree(config);
     if let Some(command) = &suite.command {
         let program = if suite.shell {
             Some("sh".to_string())
@@ -129,7 +131,7 @@ fn suite_input(config: &Config, suite: &Suite) -> Finding {
             shell_words::split(command).ok().and_then(|words| words.into_iter().next())
         };
         return match program {
-            Some(program) if is_runnable(&program, &head_tree(config).workdir(suite)) => {
+            Some(program) if is_runnable(&program, &tree.workdir(suite)) => {
                 Finding::fine(format!("suite {name:?}: `{program}` is on the PATH"))
             }
             Some(program) => Finding::problem(
@@ -142,7 +144,7 @@ fn suite_input(config: &Config, suite: &Suite) -> Finding {
             ),
         };
     }
-    match head_tree(config).input(suite) {
+    match tree.input(suite) {
         Some(path) if path.exists() => check_input_reads(suite, &path),
         Some(path) => Finding::problem(
             format!("suite {name:?}: its input {} does not exist", path.display()),
@@ -257,7 +259,8 @@ fn github(actions: &ActionsEnv, findings: &mut Vec<Finding>) {
             format!("pass `env: {token_env}: ${{{{ secrets.GITHUB_TOKEN }}}}` to the step, with `permissions: pull-requests: write`"),
         ));
     }
-    if let Some(fork) = actions.event_path.as_deref().and_then(pull_request_from_fork) {
+    let pull_request = actions.event_path.as_deref().and_then(|path| read_pull_request(path).ok().flatten());
+    if let Some(fork) = pull_request.map(|pr| pr.from_fork) {
         if fork && event == "pull_request" {
             findings.push(Finding::problem(
                 "GitHub: the pull request comes from a fork: its token is read-only, a comment cannot be posted",
@@ -267,14 +270,6 @@ fn github(actions: &ActionsEnv, findings: &mut Vec<Finding>) {
             findings.push(Finding::fine("GitHub: the pull request comes from this repository"));
         }
     }
-}
-
-/// Whether the event's pull request comes from another repository (a fork); `None` without one.
-fn pull_request_from_fork(event_path: &Path) -> Option<bool> {
-    let event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(event_path).ok()?).ok()?;
-    let pull_request = event.get("pull_request")?;
-    let repo_of = |side: &str| pull_request.get(side)?.get("repo")?.get("full_name")?.as_str().map(str::to_string);
-    Some(repo_of("head") != repo_of("base"))
 }
 
 fn first_line(text: &str) -> String {

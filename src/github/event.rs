@@ -1,4 +1,5 @@
-//! The triggering event (`GITHUB_EVENT_PATH`): the pull request's number and labels.
+//! The triggering event (`GITHUB_EVENT_PATH`): the pull request's number, its labels, and
+//! whether it comes from a fork.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +11,8 @@ pub struct EventPullRequest {
     pub number: u64,
     /// Labels when the event was sent (a `labeled`/`unlabeled` trigger sends a fresh event).
     pub labels: Vec<String>,
+    /// The head branch lives in another repository than the base: its token is read-only.
+    pub from_fork: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +33,18 @@ struct PullRequestPayload {
     number: u64,
     #[serde(default)]
     labels: Vec<LabelPayload>,
+    head: Option<BranchPayload>,
+    base: Option<BranchPayload>,
+}
+
+#[derive(Deserialize)]
+struct BranchPayload {
+    repo: Option<RepoPayload>,
+}
+
+#[derive(Deserialize)]
+struct RepoPayload {
+    full_name: String,
 }
 
 #[derive(Deserialize)]
@@ -46,9 +61,13 @@ pub fn read_pull_request(path: &Path) -> Result<Option<EventPullRequest>, EventE
 
 fn parse_pull_request(text: &str) -> Result<Option<EventPullRequest>, serde_json::Error> {
     let event: Event = serde_json::from_str(text)?;
-    Ok(event.pull_request.map(|pr| EventPullRequest {
-        number: pr.number,
-        labels: pr.labels.into_iter().map(|label| label.name).collect(),
+    Ok(event.pull_request.map(|pr| {
+        let repo = |side: Option<BranchPayload>| side.and_then(|branch| branch.repo).map(|repo| repo.full_name);
+        EventPullRequest {
+            number: pr.number,
+            labels: pr.labels.into_iter().map(|label| label.name).collect(),
+            from_fork: repo(pr.head) != repo(pr.base),
+        }
     }))
 }
 
@@ -62,8 +81,19 @@ mod tests {
             "labels": [{"id": 1, "name": "perf-accepted"}, {"id": 2, "name": "docs"}]}}"#;
         assert_eq!(
             parse_pull_request(event).unwrap(),
-            Some(EventPullRequest { number: 7, labels: vec!["perf-accepted".into(), "docs".into()] })
+            Some(EventPullRequest { number: 7, labels: vec!["perf-accepted".into(), "docs".into()], from_fork: false })
         );
+    }
+
+    #[test]
+    fn a_pull_request_whose_head_is_in_another_repository_is_from_a_fork() {
+        let event = |head: &str| {
+            format!(
+                r#"{{"pull_request": {{"number": 7, "head": {{"repo": {{"full_name": "{head}"}}}}, "base": {{"repo": {{"full_name": "owner/project"}}}}}}}}"#
+            )
+        };
+        assert!(parse_pull_request(&event("someone/fork")).unwrap().unwrap().from_fork);
+        assert!(!parse_pull_request(&event("owner/project")).unwrap().unwrap().from_fork);
     }
 
     #[test]

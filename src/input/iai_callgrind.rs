@@ -113,12 +113,16 @@ fn parse_event_line(line: &str) -> Option<(String, Result<f64, String>)> {
     let new_value = new_value.strip_suffix('%').unwrap_or(new_value);
     // `Baselines:  default|default` and prose with colons are not event lines.
     let looks_numeric = new_value.starts_with(|c: char| c.is_ascii_digit() || c == '-');
-    let label_is_a_name =
-        label.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '+' | '-' | '_' | '.' | '(' | ')'));
-    if label.trim().is_empty() || !label_is_a_name || !looks_numeric {
+    if !is_event_label(label) || !looks_numeric {
         return None;
     }
     Some((label.trim().to_string(), parse_number(new_value).ok_or_else(|| new_value.to_string())))
+}
+
+/// An event's name as gungraun prints it (`Instructions`, `L1 Hit Rate`, `Total read+write`).
+pub fn is_event_label(label: &str) -> bool {
+    !label.trim().is_empty()
+        && label.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '+' | '-' | '_' | '.' | '(' | ')'))
 }
 
 fn to_benchmarks(measured: &Measured) -> Vec<Benchmark> {

@@ -83,8 +83,10 @@ pub fn is_iai_callgrind(sniffed: &Sniffed) -> bool {
                     && (old == "N/A" || old.trim_end_matches('%').parse::<f64>().is_ok())
             })
         });
-        let label_is_a_name = !label.is_empty() && label.chars().all(|c| c.is_alphanumeric() || " +-_.()".contains(c));
-        line.len() > trimmed.len() && label_is_a_name && starts_with_count && (new_and_old || label == "Instructions")
+        line.len() > trimmed.len()
+            && crate::input::iai_callgrind::is_event_label(label)
+            && starts_with_count
+            && (new_and_old || label == "Instructions")
     };
     sniffed.json.is_none() && super::super::text::without_color_codes(sniffed.text).lines().any(is_event_line)
 }
