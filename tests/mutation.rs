@@ -16,6 +16,10 @@ use perfgate::input::{self, Format, InputOptions, Registry};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
+use support::detected_fixtures;
+
+#[path = "support/mod.rs"]
+mod support;
 
 /// Longer than this for one small input is a finding (a hang in the making).
 const SLOW: Duration = Duration::from_secs(2);
@@ -27,33 +31,6 @@ fn mutations_per_format() -> usize {
 
 fn seed() -> u64 {
     std::env::var("PERFGATE_MUTATION_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x5EED_F022)
-}
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Every fixture file (criterion: every case folder) with the format it is detected as;
-/// broken inputs (`bad-*`) included, they are inputs too.
-fn fixture_inputs() -> Vec<(Format, PathBuf)> {
-    let registry = Registry::builtin();
-    let mut found = Vec::new();
-    let walk = walkdir::WalkDir::new(fixtures()).sort_by_file_name().into_iter().filter_entry(|entry| {
-        let name = entry.file_name().to_string_lossy();
-        !name.starts_with('.') && name != "detect"
-    });
-    for entry in walk.map(Result::unwrap) {
-        let name = entry.file_name().to_string_lossy();
-        let is_case_folder =
-            entry.file_type().is_dir() && entry.path().parent().is_some_and(|p| p.ends_with("criterion"));
-        let is_data = entry.file_type().is_file() && ![".md", ".py", ".sh"].iter().any(|e| name.ends_with(e));
-        if is_case_folder || is_data {
-            if let Ok(format) = registry.detect(entry.path()) {
-                found.push((format, entry.path().to_path_buf()));
-            }
-        }
-    }
-    found
 }
 
 /// One mutation of `bytes`, chosen at random: the kinds of damage real files suffer.
@@ -225,7 +202,7 @@ fn mutated_inputs_and_budget_files_never_panic_hang_or_lose_the_file_name() {
 
 /// Every format's fixtures, mutated.
 fn mutated_real_outputs() -> Vec<String> {
-    let inputs = fixture_inputs();
+    let inputs = detected_fixtures();
     let formats: Vec<Format> = Registry::builtin().formats().to_vec();
     // Two workers, each with its formats; each format has its own seeded generator, so the
     // inputs do not depend on the split.

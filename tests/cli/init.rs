@@ -47,29 +47,13 @@ fn init_in_a_project_without_benchmarks_says_what_it_looked_for() {
     assert!(!dir.path().join("perf-budget.toml").exists());
 }
 
-/// The first fixture of each format under `tests/fixtures` (by detection), and
-/// criterion's case folders: broken inputs (`bad-*`), hidden files and what
-/// made a fixture (READMEs, scripts) are left out.
+/// The first fixture of each format under `tests/fixtures` that is not a broken input (`bad-*`).
 pub fn one_fixture_per_format() -> BTreeMap<String, PathBuf> {
-    let registry = perfgate::input::Registry::builtin();
-    let skipped = |name: &str| {
-        name.starts_with("bad-")
-            || name.starts_with('.')
-            || name == "detect"
-            || [".md", ".py", ".sh"].iter().any(|e| name.ends_with(e))
-    };
     let mut found = BTreeMap::new();
-    let entries = walkdir::WalkDir::new(fixture(""))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !skipped(&entry.file_name().to_string_lossy()));
-    for entry in entries.map(Result::unwrap) {
-        let is_case_folder =
-            entry.file_type().is_dir() && entry.path().parent().is_some_and(|p| p.ends_with("criterion"));
-        if entry.file_type().is_file() || is_case_folder {
-            if let Ok(format) = registry.detect(entry.path()) {
-                found.entry(format.name().to_string()).or_insert_with(|| entry.path().to_path_buf());
-            }
+    for (format, path) in detected_fixtures() {
+        let broken = path.components().any(|part| part.as_os_str().to_string_lossy().starts_with("bad-"));
+        if !broken {
+            found.entry(format.name().to_string()).or_insert(path);
         }
     }
     found

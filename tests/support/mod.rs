@@ -100,3 +100,28 @@ pub fn criterion_project(criterion: &str) -> tempfile::TempDir {
     );
     dir
 }
+
+/// Every fixture under `tests/fixtures` with the format it is detected as: files, and
+/// criterion's case folders; broken inputs (`bad-*`) included. Hidden files, the
+/// `detect` folder of ambiguous inputs, and what made a fixture (READMEs, scripts) are not.
+pub fn detected_fixtures() -> Vec<(perfgate::input::Format, PathBuf)> {
+    let registry = perfgate::input::Registry::builtin();
+    let skipped = |name: &str| {
+        name.starts_with('.') || name == "detect" || [".md", ".py", ".sh"].iter().any(|e| name.ends_with(e))
+    };
+    let entries = walkdir::WalkDir::new(fixture(""))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !skipped(&entry.file_name().to_string_lossy()));
+    let mut found = Vec::new();
+    for entry in entries.map(Result::unwrap) {
+        let is_case_folder =
+            entry.file_type().is_dir() && entry.path().parent().is_some_and(|p| p.ends_with("criterion"));
+        if entry.file_type().is_file() || is_case_folder {
+            if let Ok(format) = registry.detect(entry.path()) {
+                found.push((format, entry.path().to_path_buf()));
+            }
+        }
+    }
+    found
+}
