@@ -151,6 +151,11 @@ pub enum Throughput {
 }
 
 impl Benchmark {
+    /// Whether it holds values (samples, a histogram or bucket counts), not only a tool's summary.
+    pub fn has_raw_values(&self) -> bool {
+        !self.samples.is_empty() || self.histogram.is_some() || self.buckets.is_some()
+    }
+
     /// A benchmark with raw samples and the unit's default direction.
     pub fn with_samples(id: impl Into<String>, metric: impl Into<String>, unit: Unit, samples: Vec<f64>) -> Self {
         let direction = unit.default_direction();

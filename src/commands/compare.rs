@@ -110,9 +110,8 @@ const FALLBACK_STATISTICS: [Statistic; 5] =
 
 /// `requested` when the series has raw values or its tool reported it, else the first fallback it has.
 fn statistic_of(bench: &Benchmark, requested: Statistic) -> Statistic {
-    let raw = !bench.samples.is_empty() || bench.histogram.is_some() || bench.buckets.is_some();
     let reported = |statistic: &Statistic| bench.summary.contains_key(&statistic.summary_key());
-    if raw || reported(&requested) {
+    if bench.has_raw_values() || reported(&requested) {
         return requested;
     }
     FALLBACK_STATISTICS.into_iter().find(reported).unwrap_or(requested)

@@ -244,7 +244,7 @@ pub fn validate_benchmark(path: &Path, json_path: Option<&str>, bench: &Benchmar
             InputError::new(path, at(".buckets".into()), format!("benchmark {:?}: {message}", bench.id))
         })?;
     }
-    if bench.samples.is_empty() && bench.histogram.is_none() && bench.buckets.is_none() && bench.summary.is_empty() {
+    if !bench.has_raw_values() && bench.summary.is_empty() {
         return Err(InputError::new(
             path,
             at(String::new()),
