@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod buckets;
 pub mod histogram;
+pub mod history;
 pub mod statistic;
 pub mod units;
 
