@@ -5,7 +5,7 @@ use super::markdown::{Markdown, MARKER};
 use super::*;
 use crate::config::Level;
 use crate::model::{Direction, Unit};
-use crate::verdict::outcome::{BaselineInfo, Budget, GitInfo, Measuring, NoiseInfo, Settings};
+use crate::verdict::outcome::{Against, BaselineInfo, Budget, GitInfo, Measuring, NoiseInfo, Settings};
 
 fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64; 2]) -> Comparison {
     Comparison {
@@ -25,6 +25,8 @@ fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64; 2])
         settle: None,
         disturbed: None,
         reason: format!("interval {ci:?} vs the 3% budget"),
+        against: Against::Base,
+        distribution: None,
     }
 }
 
@@ -81,6 +83,8 @@ fn sample_report() -> Report {
             settle: None,
             disturbed: None,
             reason: "absolute budget: pass".into(),
+            against: Against::Base,
+            distribution: None,
         }],
         run_noise: None,
         rounds: None,
@@ -115,6 +119,8 @@ fn sample_report() -> Report {
             settle: None,
             disturbed: None,
             reason: "no baseline for this series".into(),
+            against: Against::Base,
+            distribution: None,
         }],
         run_noise: None,
         rounds: None,

@@ -5,7 +5,7 @@
 
 use super::check_wide::{after_fdr, Facts, Said};
 use super::estimate::{ratio_interval, Estimate, KpiEstimate, Relative, RelativeEstimate};
-use super::{judge_absolute, judge_min_ratio, judge_regression, reasons, Comparison, Verdict};
+use super::{judge_absolute, judge_min_ratio, judge_regression, reasons, Against, Comparison, Verdict};
 use crate::config::{Gate, Kpi};
 use crate::model::Direction;
 use crate::stats;
@@ -70,6 +70,8 @@ pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: 
         settle: said.settle,
         disturbed,
         reason: said.reason,
+        against: Against::Base,
+        distribution: None,
     }
 }
 

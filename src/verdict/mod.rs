@@ -33,7 +33,7 @@ mod test_support;
 pub use check_wide::apply as apply_check_wide_fdr;
 pub use evaluate::{evaluate, EvaluateError};
 pub use inputs::Inputs;
-pub use outcome::{CheckVerdict, Comparison, KpiOutcome, Report, REPORT_SCHEMA};
+pub use outcome::{Against, CheckVerdict, Comparison, Distribution, KpiOutcome, Report, REPORT_SCHEMA};
 pub use override_label::apply_override_label;
 
 use crate::model::Direction;

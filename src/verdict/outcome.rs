@@ -228,6 +228,38 @@ pub struct Comparison {
     pub disturbed: Option<String>,
     /// Why this verdict, in a sentence.
     pub reason: String,
+    /// What the head is compared with: the baseline (`base`) or the `[baseline] anchor` (`anchor`,
+    /// judged on the KPI's `max-drift`).
+    #[serde(default)]
+    pub against: Against,
+    /// The shape of both sides' values, for pictures (quantiles); absent without raw values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<Distribution>,
+}
+
+/// The side a comparison judges the head against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Against {
+    /// The baseline of the check (merge-base rerun, notes, a file).
+    #[default]
+    Base,
+    /// The `[baseline] anchor` commit: the drift since it, judged on `max-drift`.
+    Anchor,
+}
+
+/// Quantiles of each side's values at 0 %, 5 %, ..., 100 % ([`Distribution::LEVELS`] values), in the
+/// comparison's unit: enough to draw both distributions without keeping every sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub base: Vec<f64>,
+    pub head: Vec<f64>,
+}
+
+impl Distribution {
+    /// Number of quantiles kept per side.
+    pub const LEVELS: usize = 21;
 }
 
 /// Intervals in JSON: an infinite end is written as `null` (JSON has no
