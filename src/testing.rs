@@ -57,6 +57,14 @@ impl TestRepo {
         repo.branch(name, &head, true).unwrap();
     }
 
+    /// Create the annotated tag `name` at HEAD.
+    pub fn tag(&self, name: &str) {
+        let repo = self.open();
+        let head = repo.head().unwrap().peel(git2::ObjectType::Commit).unwrap();
+        let signature = git2::Signature::now("perfgate test", "test@perfgate.invalid").unwrap();
+        repo.tag(name, &head, &signature, name, false).unwrap();
+    }
+
     /// Create branch `name` at HEAD and switch to it.
     pub fn checkout_new_branch(&self, name: &str) {
         self.branch(name);

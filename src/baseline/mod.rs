@@ -65,12 +65,20 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         return rerun(config, rerun_options);
     }
     let head = read_all(config, &options.settings)?;
-    let (baseline, git, warnings) = match (source, &options.requested) {
+    let mut notes = Vec::new();
+    let (baseline, git, warnings, anchor) = match (source, &options.requested) {
         (BaselineSource::File, Override::File(path)) => {
-            (file::from_file(config, Some(path))?, GitInfo::default(), Vec::new())
+            (file::from_file(config, Some(path))?, GitInfo::default(), Vec::new(), None)
         }
-        (BaselineSource::File, _) => (file::from_file(config, None)?, GitInfo::default(), Vec::new()),
-        (BaselineSource::Notes, _) => notes_baseline(config)?,
+        (BaselineSource::File, _) => (file::from_file(config, None)?, GitInfo::default(), Vec::new(), None),
+        (BaselineSource::Notes, _) => {
+            let location = rerun::locate(config)?;
+            let anchor = match &location.anchor {
+                Some((name, commit)) => anchor_from_notes(config, &location.repo, name, *commit, &mut notes)?,
+                None => None,
+            };
+            (notes_baseline(config, &location)?, location.git_info(), location.warnings, anchor)
+        }
         _ => (
             Baseline {
                 results: None,
@@ -78,20 +86,60 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
             },
             GitInfo::default(),
             Vec::new(),
+            None,
         ),
     };
-    Ok(Inputs { head, base: baseline.results, baseline: baseline.info, git, warnings, ..Inputs::default() })
+    if config.baseline.anchor.is_some() && !matches!(source, BaselineSource::Notes) {
+        notes.push(format!(
+            "The drift since the anchor is judged with `source = \"rerun\"` or `\"notes\"` only; this check's baseline is {}.",
+            baseline.info.source
+        ));
+    }
+    Ok(Inputs {
+        head,
+        base: baseline.results,
+        anchor,
+        baseline: baseline.info,
+        git,
+        warnings,
+        notes,
+        ..Inputs::default()
+    })
+}
+
+/// The anchor's recorded results for the suites the KPIs use (None, with a note, when it has no record).
+fn anchor_from_notes(
+    config: &Config,
+    repo: &git2::Repository,
+    name: &str,
+    commit: git2::Oid,
+    notes: &mut Vec<String>,
+) -> Result<Option<BTreeMap<String, Vec<Benchmark>>>> {
+    let Some(stored) = notes::read(repo, commit)? else {
+        notes.push(format!(
+            "No results are recorded for the anchor {name} ({}) in {}, so the drift since it is not judged; \
+             record them with `perfgate record --commit {name}` on a checkout of it",
+            &commit.to_string()[..10],
+            notes::NOTES_REF
+        ));
+        return Ok(None);
+    };
+    Ok(Some(used_results(config, &stored)))
+}
+
+/// The stored suites a KPI uses.
+fn used_results(config: &Config, stored: &crate::model::ResultSet) -> BTreeMap<String, Vec<Benchmark>> {
+    let mut results = BTreeMap::new();
+    for suite in used_suites(config) {
+        if let Some(stored_suite) = stored.suites.iter().find(|s| s.name == suite.name) {
+            results.insert(suite.name.clone(), stored_suite.benchmarks.clone());
+        }
+    }
+    results
 }
 
 /// The note recorded for the merge-base of HEAD and the baseline ref.
-fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo, Vec<String>)> {
-    let location = rerun::locate(config)?;
-    let git = GitInfo {
-        base_commit: Some(location.base.to_string()),
-        head_commit: Some(location.head.to_string()),
-        head_dirty: location.dirty,
-    };
-    let warnings = location.warnings.clone();
+fn notes_baseline(config: &Config, location: &rerun::Location) -> Result<Baseline> {
     let short = &location.base.to_string()[..10];
     let Some(stored) = notes::read(&location.repo, location.base)? else {
         let info = BaselineInfo {
@@ -104,14 +152,9 @@ fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo, Vec<String>)> {
                 notes::NOTES_REF
             ),
         };
-        return Ok((Baseline { results: None, info }, git, warnings));
+        return Ok(Baseline { results: None, info });
     };
-    let mut results = BTreeMap::new();
-    for suite in used_suites(config) {
-        if let Some(stored_suite) = stored.suites.iter().find(|s| s.name == suite.name) {
-            results.insert(suite.name.clone(), stored_suite.benchmarks.clone());
-        }
-    }
+    let results = used_results(config, &stored);
     let names: Vec<&str> = stored.suites.iter().map(|s| s.name.as_str()).collect();
     let info = BaselineInfo {
         source: "notes".into(),
@@ -122,5 +165,5 @@ fn notes_baseline(config: &Config) -> Result<(Baseline, GitInfo, Vec<String>)> {
             names.join(", ")
         ),
     };
-    Ok((Baseline { results: Some(results), info }, git, warnings))
+    Ok(Baseline { results: Some(results), info })
 }

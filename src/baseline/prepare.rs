@@ -14,9 +14,9 @@ use crate::model::units::human_duration as human;
 use crate::runner::collect::used_suites;
 use crate::runner::harness::{Harness, RoundLength, Steering};
 use crate::runner::plan::{run_seconds, shortest_round, Budget, EXTREMES_TARGET_ROUNDS, SHORTEST_RUN};
-use crate::runner::rounds::RoundSuite;
+use crate::runner::rounds::{RoundSuite, Sides};
 use crate::runner::shard::Shard;
-use crate::runner::suite::{list_benchmarks, RunSettings, Tree};
+use crate::runner::suite::{list_benchmarks, RunSettings};
 
 /// The suites ready for their rounds, and what preparing them cost and found.
 pub struct Prepared<'c> {
@@ -27,10 +27,10 @@ pub struct Prepared<'c> {
 }
 
 /// Prepare every suite a KPI uses (only those of `only`, each limited to its benchmarks there,
-/// and to `shard`'s) for rounds on `[base, head]`.
+/// and to `shard`'s) for rounds on `sides`.
 pub fn prepare<'c>(
     config: &'c Config,
-    [base, head]: [&Tree; 2],
+    sides: Sides,
     settings: &RunSettings,
     budget: &Budget,
     only: Option<&BTreeMap<String, Option<BTreeSet<String>>>>,
@@ -53,7 +53,7 @@ pub fn prepare<'c>(
         }
         let mut shard_names = None;
         if let Some(harness) = harness {
-            match list_benchmarks(suite, head, settings, harness) {
+            match list_benchmarks(suite, sides.head, settings, harness) {
                 Ok(names) => {
                     listed += names.as_ref().map_or(0, Vec::len);
                     if let (Some(shard), Some(names)) = (splits, names) {
@@ -72,8 +72,10 @@ pub fn prepare<'c>(
                     format!("{error:#}").lines().next().unwrap_or_default()
                 )),
             }
-            if !std::ptr::eq(base, head) {
-                let _ = list_benchmarks(suite, base, settings, harness);
+            for other in [Some(sides.base), sides.anchor].into_iter().flatten() {
+                if !std::ptr::eq(other, sides.head) {
+                    let _ = list_benchmarks(suite, other, settings, harness);
+                }
             }
         } else if suite.command.is_some() && suite.shell {
             notes.push(format!(

@@ -17,7 +17,7 @@ use crate::runner::collect::head_tree;
 use crate::runner::interrupt;
 use crate::runner::plan::Budget;
 use crate::runner::progress::Progress;
-use crate::runner::rounds::{run_interleaved, Looker, Stop};
+use crate::runner::rounds::{run_interleaved, Looker, Sides, Stop};
 use crate::runner::shard::Shard;
 use crate::runner::suite::{RunSettings, TargetRedirect, Tree};
 use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring, SuiteMeasuring};
@@ -39,17 +39,42 @@ pub struct Location {
     pub dirty: bool,
     /// What makes the comparison meaningless (the baseline is HEAD itself), with the fix.
     pub warnings: Vec<String>,
+    /// `[baseline] anchor` as written, and its commit.
+    pub anchor: Option<(String, Oid)>,
 }
 
-/// Where cargo builds of base checkouts go: `target/perfgate-base` of the user's tree. Only base
-/// checkouts ever build there (the head uses `target/` itself), so nothing leaks between the sides,
-/// while dependencies compiled for one check are reused by the next.
-fn base_build_cache(location: &Location) -> Option<PathBuf> {
-    location.repo.workdir().map(|root| root.join(BASE_BUILD_CACHE))
+impl Location {
+    /// The commits compared, as the report names them.
+    pub fn git_info(&self) -> GitInfo {
+        GitInfo {
+            base_commit: Some(self.base.to_string()),
+            head_commit: Some(self.head.to_string()),
+            head_dirty: self.dirty,
+            anchor: self.anchor.as_ref().map(|(name, _)| name.clone()),
+            anchor_commit: self.anchor.as_ref().map(|(_, commit)| commit.to_string()),
+        }
+    }
+}
+
+/// A temporary checkout as a side of the rounds. Its cargo builds go to `cache` of the user's tree
+/// (`target/perfgate-base`, `target/perfgate-anchor`): only that side's checkouts ever build there
+/// (the head uses `target/` itself), so nothing leaks between the sides, while dependencies
+/// compiled for one check are reused by the next.
+fn checkout_tree(label: &'static str, checkout: &BaseCheckout, location: &Location, cache: &str) -> Tree {
+    Tree {
+        label,
+        config_dir: checkout.root().join(&location.config_dir),
+        target_redirect: location
+            .repo
+            .workdir()
+            .map(|root| TargetRedirect { from: checkout.root().join("target"), to: root.join(cache) }),
+    }
 }
 
 /// The base's cargo build folder, relative to the repository root.
 pub const BASE_BUILD_CACHE: &str = "target/perfgate-base";
+/// The anchor's cargo build folder, relative to the repository root.
+pub const ANCHOR_BUILD_CACHE: &str = "target/perfgate-anchor";
 
 /// Find the merge-base of HEAD and the baseline ref for the repository holding the budget file.
 pub fn locate(config: &Config) -> Result<Location> {
@@ -64,7 +89,11 @@ pub fn locate(config: &Config) -> Result<Location> {
     let config_dir = checkout::relative_to_workdir(&repo, folder)?;
     let dirty = checkout::is_dirty(&repo);
     let warnings = checkout::baseline_warnings(&repo, head, base, &git_ref, dirty);
-    Ok(Location { repo, head, base, git_ref, config_dir, dirty, warnings })
+    let anchor = match &config.baseline.anchor {
+        Some(name) => Some((name.clone(), checkout::anchor_commit(&repo, head, name)?)),
+        None => None,
+    };
+    Ok(Location { repo, head, base, git_ref, config_dir, dirty, warnings, anchor })
 }
 
 /// How a re-run measures, besides the budget file.
@@ -87,13 +116,14 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
     let dirty = location.dirty;
     // Dropped on every way out of this function (errors and Ctrl-C included): the folder is removed.
     let base_checkout = BaseCheckout::create(&location.repo, location.base)?;
-    let base_tree = Tree {
-        label: "base",
-        config_dir: base_checkout.root().join(&location.config_dir),
-        target_redirect: base_build_cache(&location)
-            .map(|to| TargetRedirect { from: base_checkout.root().join("target"), to }),
+    let base_tree = checkout_tree("base", &base_checkout, &location, BASE_BUILD_CACHE);
+    let anchor_checkout = match &location.anchor {
+        Some((_, commit)) => Some(BaseCheckout::create(&location.repo, *commit)?),
+        None => None,
     };
+    let anchor_tree = anchor_checkout.as_ref().map(|c| checkout_tree("anchor", c, &location, ANCHOR_BUILD_CACHE));
     let head_tree = head_tree(config);
+    let sides = Sides { base: &base_tree, head: &head_tree, anchor: anchor_tree.as_ref() };
     let mut settings = options.settings.clone();
     settings.env_remove.extend(PER_TREE_ENV.iter().map(|s| s.to_string()));
     let budget = Budget {
@@ -102,20 +132,13 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
         min_rounds: config.baseline.min_rounds,
     };
 
-    let prepared = prepare(config, [&base_tree, &head_tree], &settings, &budget, options.only.as_ref(), options.shard)?;
+    let prepared = prepare(config, sides, &settings, &budget, options.only.as_ref(), options.shard)?;
     let (suites, build_seconds, mut notes) = (prepared.suites, prepared.build_seconds, prepared.notes);
 
     let rounds_started = Instant::now();
-    let mut progress = Progress::new(u64::from(budget.max_rounds) * 2 * suites.len() as u64, options.quiet);
-    let results = run_interleaved(
-        &suites,
-        [&base_tree, &head_tree],
-        budget,
-        config.gate.seed,
-        &settings,
-        &mut progress,
-        options.looker,
-    );
+    let runs_per_round = sides.all().len() as u64 * suites.len() as u64;
+    let mut progress = Progress::new(u64::from(budget.max_rounds) * runs_per_round, options.quiet);
+    let results = run_interleaved(&suites, sides, budget, config.gate.seed, &settings, &mut progress, options.looker);
     progress.finish();
     let results = results?;
     let seconds = rounds_started.elapsed().as_secs_f64();
@@ -133,6 +156,15 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
             short(location.base),
             first_line(reason)
         ));
+    }
+    if let Some((name, commit)) = &location.anchor {
+        for (suite, reason) in &results.anchor_failures {
+            notes.push(format!(
+                "Suite {suite:?} could not run on the anchor {name} ({}), so its drift is not judged: {}",
+                short(*commit),
+                first_line(reason)
+            ));
+        }
     }
     for suite in &results.unfiltered {
         notes.push(format!(
@@ -162,23 +194,26 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
             })
             .collect(),
     };
+    let anchor = location.anchor.as_ref().map(|_| results.anchor);
     Ok(Inputs {
         head: results.head,
         base: Some(results.base),
+        anchor,
         baseline: BaselineInfo {
             source: "rerun".into(),
             description: format!(
-                "merge-base {} of HEAD and {}, re-run with the head in {} interleaved rounds",
+                "merge-base {} of HEAD and {}, re-run with the head{} in {} interleaved rounds",
                 short(location.base),
                 location.git_ref,
+                location
+                    .anchor
+                    .as_ref()
+                    .map(|(name, c)| format!(" and the anchor {name} ({})", short(*c)))
+                    .unwrap_or_default(),
                 results.rounds
             ),
         },
-        git: GitInfo {
-            base_commit: Some(location.base.to_string()),
-            head_commit: Some(location.head.to_string()),
-            head_dirty: dirty,
-        },
+        git: location.git_info(),
         notes,
         warnings: location.warnings,
         measuring: Some(measuring),

@@ -14,7 +14,7 @@ use crate::runner::collect::head_tree;
 use crate::runner::interrupt;
 use crate::runner::plan::{rounds_that_fit, Budget};
 use crate::runner::progress::Progress;
-use crate::runner::rounds::{run_interleaved, NeverStop};
+use crate::runner::rounds::{run_interleaved, NeverStop, Sides};
 use crate::runner::suite::Tree;
 use crate::verdict::calibrate::{calibrate, time_budget_advice, CalibrationRow, TimeBudgetAdvice};
 
@@ -31,18 +31,12 @@ pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
     let settings = run_settings(global);
     // Measured the way a check measures: the same short rounds, with no time limit and no looks.
     let budget = Budget { time: config.baseline.time_budget(), max_rounds: rounds, min_rounds: rounds };
-    let prepared = prepare(&config, [&side_a, &side_b], &settings, &budget, None, None)?;
+    let sides = Sides { base: &side_a, head: &side_b, anchor: None };
+    let prepared = prepare(&config, sides, &settings, &budget, None, None)?;
     let mut progress = Progress::new(u64::from(rounds) * 2 * prepared.suites.len() as u64, global.quiet);
     let unlimited = Budget { time: std::time::Duration::MAX, ..budget };
-    let results = run_interleaved(
-        &prepared.suites,
-        [&side_a, &side_b],
-        unlimited,
-        config.gate.seed,
-        &settings,
-        &mut progress,
-        &mut NeverStop,
-    );
+    let results =
+        run_interleaved(&prepared.suites, sides, unlimited, config.gate.seed, &settings, &mut progress, &mut NeverStop);
     progress.finish();
     let results = results?;
     let rows = calibrate(&config, &results.head, &results.base, config.baseline.rounds).map_err(anyhow::Error::msg)?;

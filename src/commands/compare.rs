@@ -137,6 +137,7 @@ fn default_kpi(statistic: Statistic, bench: Option<String>, budget: f64) -> Kpi 
         max: None,
         min: None,
         max_regression: Some(Percent(budget)),
+        max_drift: None,
         min_ratio: None,
         level: Gate::default().level,
         primary: false,

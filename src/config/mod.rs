@@ -117,6 +117,9 @@ pub struct Baseline {
     pub confirm: bool,
     /// `source = "file"`: a normalized results file, or a tool output when there is one suite.
     pub path: Option<PathBuf>,
+    /// A tag or commit the head is also judged against, on the KPIs' `max-drift`: the budget for
+    /// the change accumulated since then, which small steps each inside `max-regression` can exceed.
+    pub anchor: Option<String>,
 }
 
 /// `[baseline] rounds` when not set: see README, "What a check costs".
@@ -136,6 +139,7 @@ impl Default for Baseline {
             time_budget: Quantity::Duration(DEFAULT_TIME_BUDGET_SECONDS * 1e9),
             confirm: false,
             path: None,
+            anchor: None,
         }
     }
 }
@@ -166,6 +170,7 @@ struct KpiTable {
     max: Option<Quantity>,
     min: Option<Quantity>,
     max_regression: Option<Percent>,
+    max_drift: Option<Spanned<Percent>>,
     min_ratio: Option<Ratio>,
     level: Option<Level>,
     #[serde(default)]
@@ -190,6 +195,8 @@ pub struct Kpi {
     pub max: Option<Quantity>,
     pub min: Option<Quantity>,
     pub max_regression: Option<Percent>,
+    /// Budget for the change since `[baseline] anchor` (judged against the anchor's results).
+    pub max_drift: Option<Percent>,
     pub min_ratio: Option<Ratio>,
     /// Effective level (the KPI's own, else the gate's).
     pub level: Level,
@@ -269,9 +276,26 @@ impl Config {
                 });
                 return Err(error);
             }
-            if kpi.max.is_none() && kpi.min.is_none() && kpi.max_regression.is_none() && kpi.min_ratio.is_none() {
+            if kpi.max.is_none()
+                && kpi.min.is_none()
+                && kpi.max_regression.is_none()
+                && kpi.min_ratio.is_none()
+                && kpi.max_drift.is_none()
+            {
                 let mut error = at(table.span(), format!("KPI {:?} has no budget", kpi.name));
-                error.hint = Some("set at least one of max, min, max-regression, min-ratio".into());
+                error.hint = Some("set at least one of max, min, max-regression, min-ratio, max-drift".into());
+                return Err(error);
+            }
+            if let (Some(drift), None) = (&kpi.max_drift, &file.baseline.anchor) {
+                let mut error = at(
+                    drift.span(),
+                    format!(
+                        "KPI {:?} sets max-drift, the budget since an anchor, but [baseline] names no anchor",
+                        kpi.name
+                    ),
+                );
+                error.hint =
+                    Some("add `anchor = \"v1.0\"` (a tag or commit) to [baseline], or remove max-drift".into());
                 return Err(error);
             }
             kpis.push(Kpi {
@@ -291,6 +315,7 @@ impl Config {
                 max: kpi.max,
                 min: kpi.min,
                 max_regression: kpi.max_regression,
+                max_drift: kpi.max_drift.as_ref().map(|drift| *drift.get_ref()),
                 min_ratio: kpi.min_ratio,
                 level: kpi.level.unwrap_or(file.gate.level),
                 primary: kpi.primary,

@@ -2,10 +2,12 @@
 //! interval, status), formatted once for the text and markdown renderers.
 
 use crate::model::units::{format_change, format_change_interval, format_value};
-use crate::verdict::{Comparison, Verdict};
+use crate::verdict::{Against, Comparison, Verdict};
 
 /// Formatted cells of one comparison.
 pub struct Cells {
+    /// The series, and `(vs anchor)` for a comparison with the `[baseline] anchor`.
+    pub bench: String,
     pub base: String,
     pub head: String,
     pub change: String,
@@ -23,6 +25,10 @@ impl Cells {
             _ => String::new(),
         };
         Cells {
+            bench: match comparison.against {
+                Against::Base => comparison.bench.clone(),
+                Against::Anchor => format!("{} (vs anchor)", comparison.bench),
+            },
             base: comparison.base.map(|v| format_value(v, unit)).unwrap_or_else(|| "—".into()),
             head: match (comparison.head, comparison.head_ci) {
                 (Some(value), _) => format_value(value, unit),

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::cells::{emoji, Cells};
-use super::{deciding_comparison, headline, kpi_rounds, rounds_summary, Render};
+use super::{deciding_comparison, deciding_drift, headline, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 /// Hidden marker that identifies perfgate's sticky PR comment.
@@ -100,6 +100,9 @@ impl Markdown {
             let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
             parts.push(format!("`{}` → `{}`{dirty}", short(base), short(head)));
         }
+        if let (Some(anchor), Some(commit)) = (&report.git.anchor, &report.git.anchor_commit) {
+            parts.push(format!("anchor `{}` (`{}`)", escape(anchor), short(commit)));
+        }
         if let Some(rounds) = rounds_summary(report) {
             parts.push(escape(&rounds));
         }
@@ -138,15 +141,19 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
     };
     let cells = Cells::of(deciding);
     let which = if kpi.comparisons.len() > 1 {
-        format!("<br>`{}` (of {})", escape(&deciding.bench), kpi.comparisons.len())
+        format!("<br>`{}` (of {})", escape(&cells.bench), kpi.comparisons.len())
     } else {
         String::new()
     };
-    let (head, delta) = match deciding.ci {
+    let (head, mut delta) = match deciding.ci {
         Some(_) => (cells.head, format!("{} {}", cells.change, cells.interval)),
         None if cells.interval.is_empty() => (cells.head, cells.change),
         None => (format!("{}<br><sub>{}</sub>", cells.head, cells.interval), cells.change),
     };
+    if let Some(drift) = deciding_drift(kpi).filter(|drift| !std::ptr::eq(*drift, deciding)) {
+        let drift_cells = Cells::of(drift);
+        delta.push_str(&format!("<br><sub>drift since anchor: {} {}</sub>", drift_cells.change, drift_cells.interval));
+    }
     format!(
         "| {} | {name}{level}{which} | {} | {} | {} | {} | {} |\n",
         emoji(kpi.verdict),
@@ -175,7 +182,7 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {} | {} {status} | {} |",
-            escape(&comparison.bench),
+            escape(&cells.bench),
             cells.base,
             cells.head,
             cells.change,

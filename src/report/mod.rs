@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::model::units::human_duration as human;
 use crate::verdict::outcome::Stop;
-use crate::verdict::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
+use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 mod cells;
 pub mod github;
@@ -95,6 +95,15 @@ pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
 
 /// The comparison that decides a KPI's verdict: the most severe, then the largest change for the worse.
 pub fn deciding_comparison(kpi: &KpiOutcome) -> Option<&Comparison> {
+    worst_comparison(kpi, kpi.comparisons.iter())
+}
+
+/// Of the KPI's comparisons against the anchor, the one that decides its drift.
+pub fn deciding_drift(kpi: &KpiOutcome) -> Option<&Comparison> {
+    worst_comparison(kpi, kpi.comparisons.iter().filter(|c| c.against == Against::Anchor))
+}
+
+fn worst_comparison<'k>(kpi: &KpiOutcome, comparisons: impl Iterator<Item = &'k Comparison>) -> Option<&'k Comparison> {
     let worse = |c: &Comparison| {
         let change = c.change.unwrap_or(0.0);
         match kpi.direction {
@@ -102,7 +111,7 @@ pub fn deciding_comparison(kpi: &KpiOutcome) -> Option<&Comparison> {
             crate::model::Direction::HigherIsBetter => -change,
         }
     };
-    kpi.comparisons.iter().max_by(|a, b| a.verdict.cmp(&b.verdict).then(worse(a).total_cmp(&worse(b))))
+    comparisons.max_by(|a, b| a.verdict.cmp(&b.verdict).then(worse(a).total_cmp(&worse(b))))
 }
 
 #[cfg(test)]

@@ -133,6 +133,7 @@ fn sample_report() -> Report {
             base_commit: Some("0123456789abcdef".into()),
             head_commit: Some("fedcba9876543210".into()),
             head_dirty: true,
+            ..GitInfo::default()
         },
         baseline: BaselineInfo { source: "file".into(), description: "base.json".into() },
         settings: Settings { confidence: 0.95, fdr: 0.05, seed: 0x5EED, run_noise: 0.02 },

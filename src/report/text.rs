@@ -103,7 +103,7 @@ impl Text {
             .map(|c| {
                 let cells = Cells::of(c);
                 (
-                    [c.bench.clone(), cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()],
+                    [cells.bench, cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()],
                     c.verdict,
                 )
             })
@@ -135,7 +135,7 @@ impl Text {
         }
         for comparison in kpi.comparisons.iter().filter(|c| c.verdict >= Verdict::Inconclusive) {
             let settle = comparison.settle.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
-            let _ = writeln!(out, "    {}: {}{settle}", comparison.bench, comparison.reason);
+            let _ = writeln!(out, "    {}: {}{settle}", Cells::of(comparison).bench, comparison.reason);
         }
     }
 }

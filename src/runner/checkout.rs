@@ -122,6 +122,27 @@ pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, Gi
     })
 }
 
+/// The commit `[baseline] anchor` names (a tag, a branch, a sha), which must be an ancestor of `head`.
+pub fn anchor_commit(repo: &Repository, head: Oid, anchor: &str) -> Result<Oid, GitError> {
+    let commit = repo.revparse_single(anchor).and_then(|object| object.peel_to_commit()).map_err(|e| {
+        let fetch = if repo.is_shallow() {
+            " (this is a shallow clone: fetch tags and history with `fetch-depth: 0`)"
+        } else {
+            ""
+        };
+        GitError::from(&format!("cannot resolve [baseline] anchor {anchor:?} to a commit{fetch}"), e)
+    })?;
+    let ancestor = commit.id() == head || repo.graph_descendant_of(head, commit.id()).unwrap_or(false);
+    if !ancestor {
+        return Err(GitError(format!(
+            "[baseline] anchor {anchor:?} ({}) is not an ancestor of HEAD, so there is no drift since it to judge; \
+             name a tag or commit on this branch's history",
+            &commit.id().to_string()[..10]
+        )));
+    }
+    Ok(commit.id())
+}
+
 /// Whether the working tree differs from HEAD (modified, staged or new files).
 pub fn is_dirty(repo: &Repository) -> bool {
     let mut options = StatusOptions::new();

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use anyhow::{bail, Result};
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
@@ -27,23 +28,75 @@ use crate::model::units::human_duration as human;
 use crate::model::{buckets, Benchmark};
 
 /// Which tree a run measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Side {
     Base,
     Head,
+    /// The `[baseline] anchor` commit, measured as a third side for the KPIs' `max-drift`.
+    Anchor,
 }
 
-/// The order of the two sides in each round: randomized ABBA blocks.
-pub fn interleaved_schedule(rounds: u32, seed: u64) -> Vec<[Side; 2]> {
+/// The trees the rounds measure: base and head, and the anchor when there is one.
+#[derive(Clone, Copy)]
+pub struct Sides<'t> {
+    pub base: &'t Tree,
+    pub head: &'t Tree,
+    pub anchor: Option<&'t Tree>,
+}
+
+impl<'t> Sides<'t> {
+    pub fn tree(&self, side: Side) -> &'t Tree {
+        match side {
+            Side::Base => self.base,
+            Side::Head => self.head,
+            Side::Anchor => self.anchor.unwrap_or(self.base),
+        }
+    }
+
+    /// Every side measured.
+    pub fn all(&self) -> Vec<Side> {
+        let mut sides = vec![Side::Base, Side::Head];
+        sides.extend(self.anchor.map(|_| Side::Anchor));
+        sides
+    }
+}
+
+/// The order of the sides in each round, seeded. Two sides: randomized ABBA blocks. Three:
+/// blocks of six rounds that take each of the six orders once, shuffled — so every side
+/// runs first, second and last equally often.
+pub fn interleaved_schedule(rounds: u32, seed: u64, sides: &[Side]) -> Vec<Vec<Side>> {
     let mut rng = Pcg64::seed_from_u64(seed);
-    let mut schedule = Vec::with_capacity(rounds as usize);
+    let mut schedule: Vec<Vec<Side>> = Vec::with_capacity(rounds as usize);
     while schedule.len() < rounds as usize {
-        let first = if rng.gen_bool(0.5) { [Side::Base, Side::Head] } else { [Side::Head, Side::Base] };
-        schedule.push(first);
-        schedule.push([first[1], first[0]]);
+        if let [a, b] = sides {
+            let first = if rng.gen_bool(0.5) { vec![*a, *b] } else { vec![*b, *a] };
+            let second = vec![first[1], first[0]];
+            schedule.push(first);
+            schedule.push(second);
+        } else {
+            let mut block = permutations(sides);
+            block.shuffle(&mut rng);
+            schedule.extend(block);
+        }
     }
     schedule.truncate(rounds as usize);
     schedule
+}
+
+fn permutations(sides: &[Side]) -> Vec<Vec<Side>> {
+    if sides.len() <= 1 {
+        return vec![sides.to_vec()];
+    }
+    let mut all = Vec::new();
+    for (at, side) in sides.iter().enumerate() {
+        let mut rest = sides.to_vec();
+        rest.remove(at);
+        for mut order in permutations(&rest) {
+            order.insert(0, *side);
+            all.push(order);
+        }
+    }
+    all
 }
 
 /// One suite as the rounds run it.
@@ -83,8 +136,12 @@ pub enum Stop {
 pub struct RoundResults {
     pub base: BTreeMap<String, Vec<Benchmark>>,
     pub head: BTreeMap<String, Vec<Benchmark>>,
+    /// With an anchor side: its results.
+    pub anchor: BTreeMap<String, Vec<Benchmark>>,
     /// Suites whose command failed on the base commit (e.g. added by this branch), with why.
     pub base_failures: Vec<(String, String)>,
+    /// Suites whose command failed on the anchor commit (added since), with why.
+    pub anchor_failures: Vec<(String, String)>,
     /// Complete rounds.
     pub rounds: u32,
     /// The rounds that fit the budget, fixed after the first.
@@ -94,6 +151,32 @@ pub struct RoundResults {
     pub suites: BTreeMap<String, SuiteRounds>,
     /// Suites whose command could not be limited to the undecided benchmarks: they ran whole.
     pub unfiltered: BTreeSet<String>,
+}
+
+impl RoundResults {
+    fn side_mut(&mut self, side: Side) -> &mut BTreeMap<String, Vec<Benchmark>> {
+        match side {
+            Side::Base => &mut self.base,
+            Side::Head => &mut self.head,
+            Side::Anchor => &mut self.anchor,
+        }
+    }
+
+    /// Suites the side's commit could not run.
+    fn failures(&self, side: Side) -> &[(String, String)] {
+        match side {
+            Side::Base => &self.base_failures,
+            Side::Anchor => &self.anchor_failures,
+            Side::Head => &[],
+        }
+    }
+
+    fn failures_mut(&mut self, side: Side) -> &mut Vec<(String, String)> {
+        match side {
+            Side::Anchor => &mut self.anchor_failures,
+            _ => &mut self.base_failures,
+        }
+    }
 }
 
 /// What one suite's runs cost.
@@ -112,11 +195,11 @@ impl Looker for NeverStop {
     }
 }
 
-/// Run `suites` on the base and head trees in interleaved rounds within `budget`, asking
-/// `looker` after every round from the budget's `min_rounds` on what still needs measuring.
+/// Run `suites` on the base and head trees (and the anchor's) in interleaved rounds within `budget`,
+/// asking `looker` after every round from the budget's `min_rounds` on what still needs measuring.
 pub fn run_interleaved(
     suites: &[RoundSuite],
-    [base, head]: [&Tree; 2],
+    sides: Sides,
     budget: Budget,
     seed: u64,
     settings: &RunSettings,
@@ -131,23 +214,22 @@ pub fn run_interleaved(
     let mut next: BTreeMap<&str, Option<BTreeSet<String>>> =
         suites.iter().map(|s| (s.suite.name.as_str(), s.steering.only.clone())).collect();
     // The last run of each suite on each side: seconds, and how many benchmarks it measured.
-    let mut last_run: BTreeMap<(&str, bool), (f64, usize)> = BTreeMap::new();
-    for (index, order) in interleaved_schedule(budget.max_rounds, seed).into_iter().enumerate() {
+    let mut last_run: BTreeMap<(&str, Side), (f64, usize)> = BTreeMap::new();
+    for (index, order) in interleaved_schedule(budget.max_rounds, seed, &sides.all()).into_iter().enumerate() {
         let round = index as u32 + 1;
         if round > results.max_rounds {
             break;
         }
         let round_started = Instant::now();
-        let mut staged: [BTreeMap<String, Vec<Benchmark>>; 2] = Default::default();
+        let mut staged: BTreeMap<Side, BTreeMap<String, Vec<Benchmark>>> = BTreeMap::new();
         let mut spent = false;
         'sides: for side in order {
-            let tree = if side == Side::Base { base } else { head };
+            let tree = sides.tree(side);
             for planned in suites {
                 let name = planned.suite.name.as_str();
                 let Some(only) = next.get(name) else { continue };
                 let measured_once = planned.suite.command.is_none() && round > 1;
-                let failed_base = results.base_failures.iter().any(|(failed, _)| failed == name);
-                if measured_once || (side == Side::Base && failed_base) {
+                if measured_once || results.failures(side).iter().any(|(failed, _)| failed == name) {
                     continue;
                 }
                 let left = settings.deadline.map(|d| d.saturating_duration_since(Instant::now()));
@@ -164,19 +246,19 @@ pub fn run_interleaved(
                             results.unfiltered.insert(name.to_string());
                         }
                         let measured = only.as_ref().map_or(benchmarks.len(), BTreeSet::len).max(1);
-                        last_run.insert((name, side == Side::Base), (seconds, measured));
+                        last_run.insert((name, side), (seconds, measured));
                         let entry = results.suites.entry(name.to_string()).or_default();
                         entry.seconds += seconds;
-                        staged[usize::from(side == Side::Head)].insert(name.to_string(), benchmarks);
+                        staged.entry(side).or_default().insert(name.to_string(), benchmarks);
                     }
                     Err(_) if settings.deadline.is_some_and(|d| Instant::now() >= d) => {
                         spent = true;
                         break 'sides;
                     }
-                    // A suite the base commit cannot run (new in this branch) has no baseline; anything
-                    // else — the head failing, a timeout, Ctrl-C — stops the check.
-                    Err(error) if side == Side::Base && round == 1 && is_command_failure(&error) => {
-                        results.base_failures.push((name.to_string(), format!("{error:#}")));
+                    // A suite the base (or anchor) commit cannot run (new since) has no baseline there;
+                    // anything else — the head failing, a timeout, Ctrl-C — stops the check.
+                    Err(error) if side != Side::Head && round == 1 && is_command_failure(&error) => {
+                        results.failures_mut(side).push((name.to_string(), format!("{error:#}")));
                     }
                     Err(error) => return Err(error),
                 }
@@ -186,24 +268,24 @@ pub fn run_interleaved(
             results.stop = Some(Stop::TimeBudget);
             break;
         }
-        let [base_round, head_round] = staged;
-        for (name, benchmarks) in base_round {
-            add_round(results.base.entry(name).or_default(), benchmarks, round);
-        }
-        for (name, benchmarks) in head_round {
-            let suite = results.suites.entry(name.clone()).or_default();
-            suite.rounds += 1;
-            add_round(results.head.entry(name).or_default(), benchmarks, round);
+        for (side, round_results) in staged {
+            for (name, benchmarks) in round_results {
+                if side == Side::Head {
+                    results.suites.entry(name.clone()).or_default().rounds += 1;
+                }
+                add_round(results.side_mut(side).entry(name).or_default(), benchmarks, round);
+            }
         }
         results.rounds = round;
         if round == 1 {
             let first = round_started.elapsed();
             if first > budget.time {
                 bail!(
-                    "the time budget of {} is too small for even one round: the first round of base and head took {}; \
+                    "the time budget of {} is too small for even one round: the first round of {} took {}; \
                      set `[baseline] time-budget` (or --time-budget) to at least that, and to about {} for {} rounds, \
                      the first look (`min-rounds`)",
                     human(budget.time),
+                    if sides.anchor.is_some() { "base, head and anchor" } else { "base and head" },
                     human(first),
                     human(first * budget.min_rounds),
                     budget.min_rounds
@@ -228,8 +310,8 @@ pub fn run_interleaved(
             let estimate: f64 = next
                 .iter()
                 .flat_map(|(name, only)| {
-                    [true, false].map(|base_side| {
-                        let (seconds, measured) = last_run.get(&(*name, base_side)).copied().unwrap_or((0.0, 1));
+                    sides.all().into_iter().map(|side| {
+                        let (seconds, measured) = last_run.get(&(*name, side)).copied().unwrap_or((0.0, 1));
                         seconds * only.as_ref().map_or(1.0, |ids| ids.len() as f64 / measured as f64).min(1.0)
                     })
                 })
@@ -357,18 +439,36 @@ mod tests {
 
     #[test]
     fn the_schedule_is_balanced_and_seeded() {
-        let schedule = interleaved_schedule(10, 7);
+        const TWO: [Side; 2] = [Side::Base, Side::Head];
+        let schedule = interleaved_schedule(10, 7, &TWO);
         assert_eq!(schedule.len(), 10);
         for pair in schedule.chunks(2) {
             assert_eq!(pair[0], [pair[1][1], pair[1][0]], "each pair of rounds is AB/BA or BA/AB");
         }
         let base_first = schedule.iter().filter(|o| o[0] == Side::Base).count();
         assert_eq!(base_first, 5);
-        assert_eq!(schedule, interleaved_schedule(10, 7));
+        assert_eq!(schedule, interleaved_schedule(10, 7, &TWO));
         let orders: std::collections::BTreeSet<_> =
-            (0..20).map(|seed| interleaved_schedule(2, seed)[0][0] == Side::Base).collect();
+            (0..20).map(|seed| interleaved_schedule(2, seed, &TWO)[0][0] == Side::Base).collect();
         assert_eq!(orders.len(), 2, "the first side is drawn at random");
-        assert_eq!(interleaved_schedule(3, 1).len(), 3);
+        assert_eq!(interleaved_schedule(3, 1, &TWO).len(), 3);
+    }
+
+    #[test]
+    fn with_an_anchor_every_side_takes_every_place_equally_often() {
+        const THREE: [Side; 3] = [Side::Base, Side::Head, Side::Anchor];
+        let schedule = interleaved_schedule(12, 3, &THREE);
+        assert_eq!(schedule, interleaved_schedule(12, 3, &THREE));
+        for block in schedule.chunks(6) {
+            let orders: std::collections::BTreeSet<_> = block.iter().collect();
+            assert_eq!(orders.len(), 6, "a block of six rounds takes the six orders once: {block:?}");
+        }
+        for side in THREE {
+            for place in 0..3 {
+                assert_eq!(schedule.iter().filter(|o| o[place] == side).count(), 4, "{side:?} at {place}");
+            }
+        }
+        assert_ne!(schedule[..6], interleaved_schedule(12, 4, &THREE)[..6], "the orders are shuffled by the seed");
     }
 
     #[test]

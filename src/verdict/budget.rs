@@ -31,11 +31,15 @@ pub fn budget_of(kpi: &Kpi, unit: &Unit) -> Result<Budget, String> {
     if let Some(ratio) = kpi.min_ratio {
         parts.push(format!("≥ {}x", ratio.0));
     }
+    if let Some(drift) = kpi.max_drift {
+        parts.push(format!("+{drift} since the anchor"));
+    }
     Ok(Budget {
         max,
         min,
         max_regression: kpi.max_regression.map(|p| p.0),
         min_ratio: kpi.min_ratio.map(|r| r.0),
+        max_drift: kpi.max_drift.map(|p| p.0),
         text: parts.join(", "),
     })
 }

@@ -3,8 +3,11 @@
 //! check gives their q-values and every comparison is judged (`judge`); the
 //! KPIs' verdicts and the check's follow (`rollup`).
 
+use std::collections::BTreeMap;
+
 use super::budget::has_relative_budget;
 use super::check_wide::q_values;
+use super::drift::{drift_kpi, fold};
 use super::estimate::{estimate_kpi, unmeasured, Estimate, KpiEstimate};
 use super::inputs::Inputs;
 use super::judge::judge;
@@ -13,8 +16,12 @@ use super::reasons;
 use super::rollup::{check_verdict, kpi_verdict};
 use super::select::{matches_any, select};
 use super::{Comparison, KpiOutcome, Report, REPORT_SCHEMA};
-use crate::config::Config;
+use crate::config::{Config, Kpi};
+use crate::model::Benchmark;
 use crate::stats::CompareOptions;
+
+/// Results of every suite of one side.
+type Results = BTreeMap<String, Vec<Benchmark>>;
 
 /// A common-mode shift smaller than this is not worth a note.
 const NOTABLE_COMMON_SHIFT: f64 = 0.01;
@@ -45,12 +52,26 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     if inputs.base.is_none() && config.kpis.iter().any(has_relative_budget) {
         notes.push(reasons::NO_BASELINE_NOTE.to_string());
     }
-    let measured = estimate_all(config, inputs)?;
+    let mut measured = estimate_all(config, &config.kpis, inputs, inputs.base.as_ref())?;
     for estimate in &measured {
         let shift = estimate.suite_shift.filter(|shift| shift.abs() >= NOTABLE_COMMON_SHIFT.ln_1p());
         notes.extend(shift.map(|shift| reasons::suite_shift_note(estimate.kpi, shift.exp_m1())));
     }
-    let kpis = judge_all(config, measured);
+    // Against the anchor: the KPIs with `max-drift`, judged in the same FDR step as the rest.
+    let drift_kpis: Vec<Kpi> = match &inputs.anchor {
+        Some(_) => config.kpis.iter().filter_map(drift_kpi).collect(),
+        None => Vec::new(),
+    };
+    let against_base = measured.len();
+    measured.extend(estimate_all(config, &drift_kpis, inputs, inputs.anchor.as_ref())?);
+    let mut kpis = judge_all(config, measured);
+    let label = inputs.git.anchor.as_deref().or(config.baseline.anchor.as_deref()).unwrap_or("anchor");
+    for against_anchor in kpis.split_off(against_base) {
+        if let Some(outcome) = kpis.iter_mut().find(|k| k.line == against_anchor.line && k.name == against_anchor.name)
+        {
+            fold(outcome, against_anchor, label);
+        }
+    }
     Ok(Report {
         schema: REPORT_SCHEMA,
         verdict: check_verdict(&kpis),
@@ -71,11 +92,17 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
     })
 }
 
-/// The first pass: every KPI's comparisons measured, in the budget file's order.
-fn estimate_all<'c>(config: &'c Config, inputs: &Inputs) -> Result<Vec<KpiEstimate<'c>>, EvaluateError> {
+/// The first pass: every comparison of `kpis` measured, the head against `against` (the baseline
+/// or the anchor), in the budget file's order.
+fn estimate_all<'k>(
+    config: &Config,
+    kpis: &'k [Kpi],
+    inputs: &Inputs,
+    against: Option<&Results>,
+) -> Result<Vec<KpiEstimate<'k>>, EvaluateError> {
     let options = CompareOptions { confidence: config.gate.confidence, resamples: 2000, seed: config.gate.seed };
     let mut measured = Vec::new();
-    for kpi in &config.kpis {
+    for kpi in kpis {
         let fail = |message: String| EvaluateError {
             config: config.path.display().to_string(),
             line: kpi.line,
@@ -83,9 +110,9 @@ fn estimate_all<'c>(config: &'c Config, inputs: &Inputs) -> Result<Vec<KpiEstima
             message,
         };
         let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
-        let base = inputs.base.as_ref().map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
+        let base = against.map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
         let estimate = match select(kpi, head, base) {
-            Ok(selections) => estimate_kpi(config, kpi, &selections, inputs.base.is_some(), &options).map_err(fail)?,
+            Ok(selections) => estimate_kpi(config, kpi, &selections, against.is_some(), &options).map_err(fail)?,
             // A partial check with nothing of this KPI in its part.
             Err(_) if inputs.partial && !matches_any(kpi, head) => unmeasured(kpi),
             Err(message) => return Err(fail(message)),

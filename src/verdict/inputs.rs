@@ -12,6 +12,9 @@ use crate::model::Benchmark;
 pub struct Inputs {
     pub head: BTreeMap<String, Vec<Benchmark>>,
     pub base: Option<BTreeMap<String, Vec<Benchmark>>>,
+    /// Results of the `[baseline] anchor` commit, for the KPIs' `max-drift` (None: no anchor, or
+    /// nothing of it could be measured or read).
+    pub anchor: Option<BTreeMap<String, Vec<Benchmark>>>,
     /// Where the baseline came from (by default: none).
     pub baseline: BaselineInfo,
     pub git: GitInfo,

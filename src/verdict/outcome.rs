@@ -98,6 +98,12 @@ pub struct GitInfo {
     /// The head includes uncommitted changes.
     #[serde(default)]
     pub head_dirty: bool,
+    /// `[baseline] anchor` as written (a tag or commit), when the check judges drift since it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// The anchor's full sha.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor_commit: Option<String>,
 }
 
 /// Where the baseline came from.
@@ -167,6 +173,9 @@ pub struct Budget {
     /// Largest allowed relative regression (0.03 = 3 %).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_regression: Option<f64>,
+    /// Budget for the change since `[baseline] anchor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_drift: Option<f64>,
     /// Smallest required improvement factor (2.0 = twice as good).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_ratio: Option<f64>,
@@ -238,7 +247,7 @@ pub struct Comparison {
 }
 
 /// The side a comparison judges the head against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Against {
     /// The baseline of the check (merge-base rerun, notes, a file).

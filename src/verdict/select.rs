@@ -163,6 +163,7 @@ mod tests {
             max: None,
             min: None,
             max_regression: None,
+            max_drift: None,
             min_ratio: None,
             level: crate::config::Level::Error,
             primary: false,

@@ -26,14 +26,14 @@ use super::check_wide;
 use super::evaluate::{evaluate, EvaluateError};
 use super::inputs::Inputs;
 use super::outcome::Measuring;
-use super::{Comparison, Report, Verdict};
+use super::{Against, Comparison, Report, Verdict};
 use crate::config::Config;
 use crate::model::Benchmark;
 use crate::runner::rounds::{Looker, Needed, RoundResults};
 use crate::stats::Looks;
 
-/// A comparison: the line of its KPI in the budget file, and its label.
-pub type ComparisonKey = (usize, String);
+/// A comparison: the line of its KPI in the budget file, what it is against, and its label.
+pub type ComparisonKey = (usize, Against, String);
 
 /// What the looks cost and saved.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +102,7 @@ impl<'c> SequentialCheck<'c> {
         let mut undecided = Vec::new();
         for (k, outcome) in decision.kpis.iter().enumerate() {
             for (c, comparison) in outcome.comparisons.iter().enumerate() {
-                let key = (outcome.line, comparison.bench.clone());
+                let key = (outcome.line, comparison.against, comparison.bench.clone());
                 if self.frozen.contains_key(&key) {
                     continue;
                 }
@@ -123,7 +123,7 @@ impl<'c> SequentialCheck<'c> {
             let nominal = evaluate(self.config, inputs)?;
             for (k, c) in unpaired {
                 let comparison = nominal.kpis[k].comparisons[c].clone();
-                let key = (nominal.kpis[k].line, comparison.bench.clone());
+                let key = (nominal.kpis[k].line, comparison.against, comparison.bench.clone());
                 self.frozen.insert(key, Frozen { comparison, rounds });
             }
         }
@@ -135,7 +135,7 @@ impl<'c> SequentialCheck<'c> {
     /// a suite some undecided comparison pools (every benchmark is needed).
     pub fn needed(&self, undecided: &[ComparisonKey]) -> BTreeMap<String, Option<BTreeSet<String>>> {
         let mut needed: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
-        for (line, label) in undecided {
+        for (line, _, label) in undecided {
             let Some(suite) = self.suites.get(line) else { continue };
             let pooled = self.config.kpis.iter().find(|k| k.line == *line).is_some_and(|k| k.metric.is_some());
             let entry = needed.entry(suite.clone()).or_insert_with(|| Some(BTreeSet::new()));
@@ -158,7 +158,7 @@ impl<'c> SequentialCheck<'c> {
         for outcome in &mut report.kpis {
             let suite = self.suites.get(&outcome.line).cloned().unwrap_or_default();
             for comparison in &mut outcome.comparisons {
-                if let Some(decided) = frozen.remove(&(outcome.line, comparison.bench.clone())) {
+                if let Some(decided) = frozen.remove(&(outcome.line, comparison.against, comparison.bench.clone())) {
                     *comparison = decided.comparison;
                     let used = rounds_used.entry(format!("{suite}/{}", comparison.bench)).or_insert(0);
                     *used = (*used).max(decided.rounds);
@@ -215,7 +215,12 @@ impl<'c> RoundsJudge<'c> {
 
 impl Looker for RoundsJudge<'_> {
     fn look(&mut self, results: &RoundResults, rounds: u32, max_rounds: u32) -> anyhow::Result<Needed> {
-        let inputs = Inputs { head: results.head.clone(), base: Some(results.base.clone()), ..Inputs::default() };
+        let inputs = Inputs {
+            head: results.head.clone(),
+            base: Some(results.base.clone()),
+            anchor: (!results.anchor.is_empty()).then(|| results.anchor.clone()),
+            ..Inputs::default()
+        };
         let check = self.check(max_rounds);
         let undecided = check.look(&inputs, rounds as usize, false)?;
         Ok(check.needed(&undecided))
@@ -250,7 +255,12 @@ pub fn first_rounds(inputs: &Inputs, rounds: usize) -> Inputs {
             .map(|(suite, benchmarks)| (suite.clone(), benchmarks.iter().map(|b| cut_rounds(b, rounds)).collect()))
             .collect()
     };
-    Inputs { head: cut(&inputs.head), base: inputs.base.as_ref().map(cut), ..inputs.clone() }
+    Inputs {
+        head: cut(&inputs.head),
+        base: inputs.base.as_ref().map(cut),
+        anchor: inputs.anchor.as_ref().map(cut),
+        ..inputs.clone()
+    }
 }
 
 fn cut_rounds(bench: &Benchmark, rounds: usize) -> Benchmark {

@@ -5,6 +5,7 @@ mod compare;
 mod derived;
 mod disturbed;
 mod doctor;
+mod drift;
 mod errors;
 mod explain;
 mod github;
