@@ -1,8 +1,12 @@
 //! The acceptance test of re-run baselines on a real criterion suite: a
-//! throw-away git repository with a tiny crate, `perfgate check` with
-//! `source = "rerun"` on a commit that made one function slower (fails, naming
-//! only that benchmark) and on a commit that changed only a comment (does not
-//! fail). Per-round minimums: on a busy machine, noise only adds time.
+//! throw-away git repository with a tiny crate, tagged `v1.0`, then three
+//! commits on main each about 3.4 % slower. `perfgate check` with
+//! `source = "rerun"` and the tag as `[baseline] anchor` (a third side of the
+//! rounds) on a commit that made one function slower (fails, naming only that
+//! benchmark) and on a pull request that changed only a comment: that one passes
+//! its 5 % `max-regression` against the merge-base and fails `max-drift = "6%"`
+//! against the tag, for the slowed benchmark only. Per-round minimums: on a busy
+//! machine, noise only adds time.
 
 use perfgate::testing::TestRepo;
 
@@ -52,6 +56,7 @@ const BUDGET: &str = r#"[baseline]
 source = "rerun"
 ref = "main"
 rounds = 10
+anchor = "v1.0"
 
 [[suite]]
 name = "micro"
@@ -63,7 +68,8 @@ name = "benchmarks do not regress"
 suite = "micro"
 bench = "e2e/*"
 statistic = "min"
-max-regression = "10%"
+max-regression = "5%"
+max-drift = "6%"
 "#;
 
 #[test]
@@ -74,15 +80,19 @@ fn rerun_catches_a_slower_function_and_passes_a_comment_change() {
     repo.commit("Cargo.toml", CARGO_TOML, "crate");
     repo.commit("benches/work.rs", BENCH_RS, "benches");
     repo.commit("perf-budget.toml", BUDGET, "budget");
-    repo.commit("src/lib.rs", &lib_rs(2000, "base"), "base");
+    repo.commit("src/lib.rs", &lib_rs(2000, "release"), "release");
+    repo.tag("v1.0");
+    // Three small steps, each within a 5 % budget of its own: +10.5 % in all.
+    for work in [2070, 2140, 2210] {
+        repo.commit("src/lib.rs", &lib_rs(work, "base"), "a little more work");
+    }
     repo.branch("main");
 
     repo.checkout_new_branch("slower");
-    repo.commit("src/lib.rs", &lib_rs(4000, "base"), "scaled does twice the work");
+    repo.commit("src/lib.rs", &lib_rs(4420, "base"), "scaled does twice the work");
     let (code, report) = json_report(perfgate().arg("check").current_dir(repo.path()));
     assert_eq!(code, 1, "{report:#}");
-    let failed: Vec<String> = verdicts(&report).into_iter().filter(|(_, v)| v == "fail").map(|(b, _)| b).collect();
-    assert_eq!(failed, ["e2e/scaled"], "{report:#}");
+    assert_eq!(failed(&report, "base"), ["e2e/scaled"], "{report:#}");
     // Decided look by look: a clear slowdown needs no more than the most rounds.
     let method = report["kpis"][0]["comparisons"][0]["method"].as_str().unwrap_or_default().to_string();
     let rounds: u32 = method.trim_start_matches("paired, ").trim_end_matches(" rounds").parse().unwrap_or(0);
@@ -91,10 +101,23 @@ fn rerun_catches_a_slower_function_and_passes_a_comment_change() {
 
     repo.switch("main");
     repo.checkout_new_branch("comment-only");
-    repo.commit("src/lib.rs", &lib_rs(2000, "only this comment changed"), "reword a comment");
+    repo.commit("src/lib.rs", &lib_rs(2210, "only this comment changed"), "reword a comment");
     let (code, report) = json_report(perfgate().arg("check").current_dir(repo.path()));
-    assert_eq!(code, 0, "{report:#}");
-    assert!(verdicts(&report).iter().all(|(_, v)| v != "fail"), "{report:#}");
-    // The base builds in target/perfgate-base of the user's tree, never in the head's target/.
+    assert_eq!(code, 1, "{report:#}");
+    assert!(failed(&report, "base").is_empty(), "within 5 % of its merge-base: {report:#}");
+    assert_eq!(failed(&report, "anchor"), ["e2e/scaled"], "beyond 6 % since v1.0: {report:#}");
+    // The base and the anchor build in their own folders of the user's tree, never in the head's target/.
     assert!(repo.path().join("target/perfgate-base/criterion").is_dir());
+    assert!(repo.path().join("target/perfgate-anchor/criterion").is_dir());
+}
+
+/// The benchmarks whose comparison against `against` (`base` or `anchor`) failed.
+fn failed(report: &serde_json::Value, against: &str) -> Vec<String> {
+    report["kpis"][0]["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["against"] == against && c["verdict"] == "fail")
+        .map(|c| c["bench"].as_str().unwrap().to_string())
+        .collect()
 }
