@@ -11,6 +11,7 @@ mod cells;
 pub mod github;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod text;
 
 pub use cells::Cells;
@@ -108,3 +109,6 @@ pub fn deciding_comparison(kpi: &KpiOutcome) -> Option<&Comparison> {
 #[cfg(test)]
 #[path = "report_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod test_support;
