@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::axis_range;
 use crate::model::history::Series;
 use crate::model::units::{format_change, format_value, significant_digits, Scale};
 
@@ -31,7 +32,7 @@ pub fn trend_chart(series: &Series, last: usize, head: Option<f64>) -> String {
     }
     let scale = Scale::common(values.iter().copied(), &series.unit);
     let scaled: Vec<f64> = values.iter().map(|v| scale.apply(*v)).collect();
-    let (low, high) = axis_range(&scaled);
+    let (low, high) = axis_range(scaled.iter().copied());
     let number = |v: f64| significant_digits(v, DIGITS);
     let unit = match scale.word() {
         "" => String::new(),
@@ -62,15 +63,6 @@ fn title(series: &Series, last_recorded: Option<f64>, head: Option<f64>) -> Stri
         (Some(head), _) => format!("{name}: {HEAD_LABEL} {}", format_value(head, &series.unit)),
         (None, _) => format!("{name} along main"),
     }
-}
-
-/// The y axis: the values' range with a margin, not below zero for non-negative values.
-fn axis_range(values: &[f64]) -> (f64, f64) {
-    let low = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let margin = if high > low { (high - low) * 0.1 } else { (high.abs() * 0.05).max(1e-9) };
-    let floor = if low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
-    ((low - margin).max(floor), high + margin)
 }
 
 fn short_sha(commit: &str) -> String {
