@@ -65,7 +65,7 @@ impl Html {
                 Against::Anchor => format!("{} (vs anchor)", comparison.bench),
             };
             if let Some(distribution) = &comparison.distribution {
-                let chart = charts::distributions(distribution, &comparison.unit, &kpi.statistic, other);
+                let chart = charts::distributions(distribution, &comparison.unit, other);
                 out.push_str(&figure(&format!("{name}: values on the {other} and on the head"), &chart));
             }
             if let Some(series) = self.trend_of(kpi, comparison) {
@@ -135,9 +135,9 @@ const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,
 color:#1f2328;background:#fff;margin:0}main{max-width:960px;margin:0 auto;padding:1.5rem}\
 h1.pass{color:#1a7f37}h1.warn{color:#9a6700}h1.fail{color:#cf222e}h2 small{color:#59636e;font-weight:normal}\
 table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #d1d9e0;padding:.3rem .5rem;\
-text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}\
-tr.fail td:last-child{color:#cf222e;font-weight:bold}tr.improved td:last-child{color:#1a7f37}\
-tr.inconclusive td:last-child{color:#9a6700}.tag{background:#ddf4ff;border-radius:.6em;padding:0 .4em;\
+text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+tr.fail td.status{color:#cf222e;font-weight:bold}tr.improved td.status{color:#1a7f37}\
+tr.inconclusive td.status{color:#9a6700}td.status{white-space:nowrap}.tag{background:#ddf4ff;border-radius:.6em;padding:0 .4em;\
 font-size:.85em;white-space:nowrap}.warning{background:#fff8c5;border-left:4px solid #9a6700;padding:.5rem}\
 .note{border-left:4px solid #d1d9e0;padding-left:.5rem;color:#59636e}figure{margin:1rem 0}\
 figure svg{max-width:100%;height:auto}figcaption{color:#59636e;font-size:.9em}\

@@ -79,8 +79,8 @@ fn each_comparison_with_a_distribution_gets_its_chart() {
         assert!(has_text(chart, "share of values ≤ x"), "the y axis is titled");
         assert!(has_text(chart, "head") && has_text(chart, "baseline"), "the legend names the sides");
     }
-    assert!(has_text(&page, "median (µs)"), "the x axis in the human unit of parse/small");
-    assert!(has_text(&page, "median (ms)"), "and of parse/large");
+    assert!(has_text(&page, "time (µs)"), "the x axis in the human unit of parse/small");
+    assert!(has_text(&page, "time (ms)"), "and of parse/large");
 }
 
 #[test]
@@ -100,7 +100,7 @@ fn headline_and_tables_are_there_and_text_is_escaped() {
     assert!(page.contains("<h1 class=\"fail\">perfgate: fail — 3 KPIs: 1 failed"), "{page}");
     assert!(page.contains("parse/&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!page.contains("<script>"));
-    assert!(page.contains("<td class=\"num\">612 ms</td><td class=\"num\">—</td><td>[598 ms, 640 ms]</td>"), "{page}");
+    assert!(page.contains("<td class=\"num\">612 ms</td><td class=\"num\">—</td><td>[598 ms, 640 ms]</td><td class=\"status\">✓ pass</td>"), "{page}");
     assert!(page.contains("<code>parse/large | huge</code>"));
     assert!(page.contains("about 120 samples per side would settle it"));
     assert!(page.contains("<footer>baseline: base.json (file) · <code>0123456789</code> → <code>fedcba9876</code>"));

@@ -22,8 +22,8 @@ type Drawn = Result<(), Box<dyn std::error::Error>>;
 
 /// Both sides' distributions as CDFs: the baseline (or anchor) in grey, the head in color.
 /// `other` names the side the head is compared with (`baseline`, `anchor`).
-pub fn distributions(distribution: &Distribution, unit: &Unit, axis: &str, other: &str) -> String {
-    svg(|root| draw_distributions(root, distribution, unit, axis, other))
+pub fn distributions(distribution: &Distribution, unit: &Unit, other: &str) -> String {
+    svg(|root| draw_distributions(root, distribution, unit, other))
 }
 
 /// The series' points along main by commit, change points marked with their change, and `head` last.
@@ -46,7 +46,6 @@ fn draw_distributions(
     root: &DrawingArea<SVGBackend, plotters::coord::Shift>,
     distribution: &Distribution,
     unit: &Unit,
-    axis: &str,
     other: &str,
 ) -> Drawn {
     let all = || distribution.base.iter().chain(&distribution.head).copied().filter(|v| v.is_finite());
@@ -60,7 +59,7 @@ fn draw_distributions(
         .build_cartesian_2d(low..high, 0f64..1f64)?;
     chart
         .configure_mesh()
-        .x_desc(axis_title(axis, &scale))
+        .x_desc(axis_title(quantity(unit), &scale))
         .y_desc("share of values ≤ x")
         .x_label_formatter(&|v| significant(*v))
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
@@ -141,6 +140,18 @@ fn draw_history(root: &DrawingArea<SVGBackend, plotters::coord::Shift>, series: 
         chart.draw_series(std::iter::once(Circle::new(at, 5, HEAD_COLOR.filled())))?;
     }
     Ok(())
+}
+
+/// What values in `unit` measure, for an axis of raw values.
+fn quantity(unit: &Unit) -> &str {
+    match unit {
+        Unit::Ns => "time",
+        Unit::Bytes => "size",
+        Unit::PerSecond | Unit::BytesPerSecond => "rate",
+        Unit::Ratio => "share",
+        Unit::Count => "count",
+        Unit::Other(name) => name,
+    }
 }
 
 /// `median (ms)`: what is on the axis and its scale's unit word.

@@ -38,7 +38,7 @@ pub fn kpis(report: &Report) -> String {
         };
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td>{name}</td>{numbers}<td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\"><td>{name}</td>{numbers}<td>{}</td>{}</tr>",
             kpi.verdict.name(),
             escape(&kpi.budget.text),
             status(kpi.verdict)
@@ -65,7 +65,7 @@ pub fn comparisons(kpi: &KpiOutcome) -> String {
         }
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td><code>{}</code>{}</td>{}<td>{}</td><td>{}</td><td>{why}</td></tr>",
+            "<tr class=\"{}\"><td><code>{}</code>{}</td>{}{}<td>{}</td><td>{why}</td></tr>",
             comparison.verdict.name(),
             escape(&comparison.bench),
             against_tag(comparison),
@@ -123,5 +123,5 @@ fn number_cells(cells: &Cells) -> String {
 }
 
 fn status(verdict: crate::verdict::Verdict) -> String {
-    format!("{} {}", symbol(verdict), verdict.name())
+    format!("<td class=\"status\">{} {}</td>", symbol(verdict), verdict.name())
 }
