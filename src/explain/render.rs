@@ -10,7 +10,8 @@ pub fn render(breakdown: &Breakdown, format: OutputFormat) -> String {
     match format {
         OutputFormat::Json => serde_json::to_string_pretty(breakdown).map(|json| json + "\n").unwrap_or_default(),
         OutputFormat::Markdown => markdown(breakdown),
-        OutputFormat::Text => text(breakdown),
+        // The breakdown has no page of its own: HTML asks get the terminal table.
+        OutputFormat::Text | OutputFormat::Html => text(breakdown),
     }
 }
 

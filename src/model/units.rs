@@ -89,41 +89,75 @@ pub fn format_value(value: f64, unit: &Unit) -> String {
     if !value.is_finite() {
         return if value > 0.0 { "∞".into() } else { "-∞".into() };
     }
-    match unit {
-        Unit::Ns => scaled(value, &[(1e9, " s"), (1e6, " ms"), (1e3, " µs"), (1.0, " ns")]),
-        Unit::Bytes => scaled(value, &[(1073741824.0, " GiB"), (1048576.0, " MiB"), (1024.0, " KiB"), (1.0, " B")]),
-        Unit::BytesPerSecond => {
-            scaled(value, &[(1073741824.0, " GiB/s"), (1048576.0, " MiB/s"), (1024.0, " KiB/s"), (1.0, " B/s")])
-        }
-        Unit::PerSecond => scaled(value, &[(1e9, "G/s"), (1e6, "M/s"), (1e3, "k/s"), (1.0, "/s")]),
-        Unit::Ratio => format!("{}%", significant(value * 100.0)),
-        Unit::Count => significant(value),
-        Unit::Other(name) => format!("{} {name}", significant(value)),
-    }
+    let scale = Scale::of(value, unit);
+    format!("{}{}", significant(scale.apply(value)), scale.suffix)
 }
 
-fn scaled(value: f64, prefixes: &[(f64, &str)]) -> String {
-    let magnitude = value.abs();
-    let (factor, suffix) =
-        prefixes.iter().find(|(factor, _)| magnitude >= *factor).unwrap_or(&prefixes[prefixes.len() - 1]);
-    format!("{}{suffix}", significant(value / factor))
+/// How a value is written in its unit: divided by `factor`, followed by `suffix`
+/// (`1.5e6` ns is `1.5` with ` ms`). One scale serves a whole chart axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    pub factor: f64,
+    /// What follows the number, with its leading space when there is one (` ms`, `k/s`, `%`).
+    pub suffix: String,
+}
+
+impl Scale {
+    /// The scale [`format_value`] writes `value` in: the largest prefix not above its magnitude.
+    pub fn of(value: f64, unit: &Unit) -> Scale {
+        let prefixed = |prefixes: &[(f64, &str)]| {
+            let magnitude = value.abs();
+            let (factor, suffix) =
+                prefixes.iter().find(|(factor, _)| magnitude >= *factor).unwrap_or(&prefixes[prefixes.len() - 1]);
+            Scale { factor: *factor, suffix: suffix.to_string() }
+        };
+        match unit {
+            Unit::Ns => prefixed(&[(1e9, " s"), (1e6, " ms"), (1e3, " µs"), (1.0, " ns")]),
+            Unit::Bytes => prefixed(&[(1073741824.0, " GiB"), (1048576.0, " MiB"), (1024.0, " KiB"), (1.0, " B")]),
+            Unit::BytesPerSecond => {
+                prefixed(&[(1073741824.0, " GiB/s"), (1048576.0, " MiB/s"), (1024.0, " KiB/s"), (1.0, " B/s")])
+            }
+            Unit::PerSecond => prefixed(&[(1e9, "G/s"), (1e6, "M/s"), (1e3, "k/s"), (1.0, "/s")]),
+            Unit::Ratio => Scale { factor: 0.01, suffix: "%".into() },
+            Unit::Count => Scale { factor: 1.0, suffix: String::new() },
+            Unit::Other(name) => Scale { factor: 1.0, suffix: format!(" {name}") },
+        }
+    }
+
+    /// The scale for all of `values`: the one their largest magnitude is written in.
+    pub fn common(values: impl IntoIterator<Item = f64>, unit: &Unit) -> Scale {
+        let largest = values.into_iter().filter(|v| v.is_finite()).map(f64::abs).fold(0.0, f64::max);
+        Scale::of(largest, unit)
+    }
+
+    /// `value` in this scale.
+    pub fn apply(&self, value: f64) -> f64 {
+        value / self.factor
+    }
+
+    /// The unit's word in this scale, for an axis title: `ms`, `k/s`, `%` (empty for plain counts).
+    pub fn word(&self) -> &str {
+        self.suffix.trim()
+    }
 }
 
 /// Three significant digits, no exponent, trailing zeros dropped.
 pub fn significant(value: f64) -> String {
-    if value == 0.0 {
-        return "0".into();
+    significant_digits(value, 3)
+}
+
+/// At least `digits` significant digits (all digits before the point), no exponent, trailing zeros dropped.
+pub fn significant_digits(value: f64, digits: i32) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return if value.is_nan() {
+            "NaN".into()
+        } else if value == 0.0 {
+            "0".into()
+        } else {
+            format!("{value}")
+        };
     }
-    let magnitude = value.abs();
-    let decimals = if magnitude >= 100.0 {
-        0
-    } else if magnitude >= 10.0 {
-        1
-    } else if magnitude >= 1.0 {
-        2
-    } else {
-        (2 - magnitude.log10().floor() as i32).clamp(2, 9) as usize
-    };
+    let decimals = (digits - 1 - value.abs().log10().floor() as i32).clamp(0, 9) as usize;
     let text = format!("{value:.decimals$}");
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -172,6 +206,18 @@ mod tests {
         assert_eq!(format_value(1500.0, &Unit::PerSecond), "1.5k/s");
         assert_eq!(format_value(42.0, &Unit::Count), "42");
         assert_eq!(format_value(1.5e6, &Unit::Other("instructions".into())), "1500000 instructions");
+    }
+
+    #[test]
+    fn one_scale_serves_a_whole_axis() {
+        let scale = Scale::common([900e3, 1.2e6, f64::INFINITY], &Unit::Ns);
+        assert_eq!((scale.factor, scale.word()), (1e6, "ms"));
+        assert_eq!(significant_digits(scale.apply(900e3), 4), "0.9");
+        assert_eq!(Scale::common([0.02], &Unit::Ratio).word(), "%");
+        assert_eq!(Scale::common([3.0], &Unit::Count).word(), "");
+        assert_eq!(significant_digits(1234.5678, 4), "1235");
+        assert_eq!(significant_digits(1.234567, 4), "1.235");
+        assert_eq!(significant_digits(0.00123456, 4), "0.001235");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::cells::{emoji, Cells};
-use super::{deciding_comparison, deciding_drift, headline, kpi_rounds, rounds_summary, Render};
+use super::{deciding_comparison, deciding_drift, headline, kpi_rounds, level_note, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 /// Hidden marker that identifies perfgate's sticky PR comment.
@@ -125,12 +125,7 @@ fn override_banner(label: &str) -> String {
 
 fn kpi_row(kpi: &KpiOutcome) -> String {
     let name = if kpi.primary { format!("**{}** ★", escape(&kpi.name)) } else { escape(&kpi.name) };
-    let level = match (kpi.overridden, kpi.level) {
-        (true, _) => " _(overridden)_",
-        (false, crate::config::Level::Warn) => " _(warn)_",
-        (false, crate::config::Level::Off) => " _(off)_",
-        _ => "",
-    };
+    let level = level_note(kpi).map(|note| format!(" _({note})_")).unwrap_or_default();
     let Some(deciding) = deciding_comparison(kpi) else {
         return format!(
             "| {} | {name}{level} | | | | {} | {} |\n",

@@ -9,8 +9,10 @@ use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report, Verd
 
 mod cells;
 pub mod github;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod mermaid;
 pub mod text;
 
 pub use cells::Cells;
@@ -24,6 +26,8 @@ pub enum OutputFormat {
     Markdown,
     /// Versioned JSON (`"schema": 1`), readable back by `perfgate report`.
     Json,
+    /// One self-contained HTML file with charts (no network requests).
+    Html,
 }
 
 /// A report renderer.
@@ -37,6 +41,7 @@ pub fn renderer(format: OutputFormat, color: bool) -> Box<dyn Render> {
         OutputFormat::Text => Box::new(text::Text { color }),
         OutputFormat::Markdown => Box::new(markdown::Markdown::default()),
         OutputFormat::Json => Box::new(json::Json),
+        OutputFormat::Html => Box::new(html::Html::default()),
     }
 }
 
@@ -93,6 +98,16 @@ pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
     Some(format!("{rounds} round{}{time}", if rounds == 1 { "" } else { "s" }))
 }
 
+/// What a KPI's level makes of its verdict, when not the plain gate: `overridden`, `warn`, `off`.
+pub fn level_note(kpi: &KpiOutcome) -> Option<&'static str> {
+    match (kpi.overridden, kpi.level) {
+        (true, _) => Some("overridden"),
+        (false, crate::config::Level::Warn) => Some("warn"),
+        (false, crate::config::Level::Off) => Some("off"),
+        _ => None,
+    }
+}
+
 /// The comparison that decides a KPI's verdict: the most severe, then the largest change for the worse.
 pub fn deciding_comparison(kpi: &KpiOutcome) -> Option<&Comparison> {
     worst_comparison(kpi, kpi.comparisons.iter())
@@ -114,6 +129,24 @@ fn worst_comparison<'k>(kpi: &KpiOutcome, comparisons: impl Iterator<Item = &'k 
     comparisons.max_by(|a, b| a.verdict.cmp(&b.verdict).then(worse(a).total_cmp(&worse(b))))
 }
 
+/// A chart axis for `values`: their range with a tenth of it as margin on each side, never below zero for
+/// non-negative values, never empty.
+fn axis_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (low, high) = values
+        .into_iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if low > high {
+        return (0.0, 1.0);
+    }
+    let margin = if high > low { (high - low) * 0.1 } else { (high.abs() * 0.05).max(1e-9) };
+    let floor = if low >= 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    ((low - margin).max(floor), high + margin)
+}
+
 #[cfg(test)]
 #[path = "report_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod test_support;

@@ -6,7 +6,7 @@
 use super::buckets;
 use super::budget::{budget_of, has_relative_budget, relative_threshold};
 use super::evidence::{log_ratio, Evidence};
-use super::outcome::{Budget, NoiseInfo};
+use super::outcome::{Budget, Distribution, NoiseInfo};
 use super::pool::prepare;
 use super::select::Selection;
 use super::series::{estimator, Series};
@@ -44,6 +44,8 @@ pub struct Estimate {
     pub n_base: usize,
     pub n_head: usize,
     pub relative: RelativeEstimate,
+    /// Both sides' quantiles, when the head has values.
+    pub distribution: Option<Distribution>,
 }
 
 /// The change against the baseline, as far as it can be measured.
@@ -183,6 +185,7 @@ pub fn estimate_kpi<'k>(
             n_base: base.as_ref().map_or(0, Series::count),
             n_head: head.count(),
             relative,
+            distribution: distribution(base.as_ref(), head),
         });
     }
 
@@ -199,6 +202,15 @@ pub fn estimate_kpi<'k>(
         }),
         suite_shift: from_suite.then_some(noise.common_shift),
         comparisons,
+    })
+}
+
+/// Both sides' quantiles for pictures; None when the head has no values to draw.
+fn distribution(base: Option<&Series>, head: &Series) -> Option<Distribution> {
+    let head = head.quantiles();
+    (head.len() == Distribution::LEVELS).then(|| Distribution {
+        base: base.map(Series::quantiles).filter(|q| q.len() == Distribution::LEVELS).unwrap_or_default(),
+        head,
     })
 }
 

@@ -8,7 +8,7 @@ use statrs::distribution::Normal;
 use super::*;
 use crate::model::{Benchmark, Unit};
 use crate::verdict::test_support::{config, inputs};
-use crate::verdict::{CheckVerdict, Verdict};
+use crate::verdict::{CheckVerdict, Distribution, Verdict};
 
 /// Log-normal per-iteration times around `center` ns with the given per-sample CV.
 fn run_of(rng: &mut Pcg64, id: &str, center: f64, cv: f64, samples: usize) -> Benchmark {
@@ -216,4 +216,20 @@ fn diagnose_power() {
             n.between_sd
         );
     }
+}
+
+#[test]
+fn comparisons_carry_both_sides_quantiles_for_pictures() {
+    let config = config(SUITE_KPI);
+    let values = |from: f64| (0..=100).map(|i| from + i as f64).collect::<Vec<f64>>();
+    let base = vec![Benchmark::with_samples("b", "time", Unit::Ns, values(1000.0))];
+    let head = vec![Benchmark::with_samples("b", "time", Unit::Ns, values(1100.0))];
+    let report = evaluate(&config, &inputs(Some(base), head.clone())).unwrap();
+    let distribution = report.kpis[0].comparisons[0].distribution.clone().unwrap();
+    assert_eq!(distribution.base.len(), Distribution::LEVELS);
+    assert_eq!((distribution.base[0], distribution.base[10], distribution.base[20]), (1000.0, 1050.0, 1100.0));
+    assert_eq!((distribution.head[1], distribution.head[20]), (1105.0, 1200.0));
+    let without_baseline = evaluate(&config, &inputs(None, head)).unwrap();
+    let distribution = without_baseline.kpis[0].comparisons[0].distribution.clone().unwrap();
+    assert!(distribution.base.is_empty() && distribution.head.len() == Distribution::LEVELS);
 }

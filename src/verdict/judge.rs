@@ -71,7 +71,7 @@ pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: 
         disturbed,
         reason: said.reason,
         against: Against::Base,
-        distribution: None,
+        distribution: estimate.distribution,
     }
 }
 

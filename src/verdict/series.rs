@@ -7,7 +7,8 @@ use crate::config::Statistic;
 use crate::model::buckets::{self, BucketCount};
 use crate::model::histogram::Histogram;
 use crate::model::Unit;
-use crate::stats::Estimator;
+use crate::stats::{self, Estimator};
+use crate::verdict::outcome::Distribution;
 
 /// One side of a comparison, ready for statistics.
 #[derive(Debug, Clone)]
@@ -57,6 +58,27 @@ impl Series {
     /// Whether the series has values (raw or binned), not only a summary value.
     pub fn has_values(&self) -> bool {
         self.count() > 0
+    }
+
+    /// The values at 0 %, 5 %, ..., 100 % ([`Distribution::LEVELS`] quantiles), for pictures;
+    /// empty for a summary value or a tool's coarse buckets.
+    pub fn quantiles(&self) -> Vec<f64> {
+        let levels = (0..Distribution::LEVELS).map(|i| i as f64 / (Distribution::LEVELS - 1) as f64);
+        let estimator = |p: f64| match p {
+            0.0 => Estimator::Min,
+            1.0 => Estimator::Max,
+            p => Estimator::Quantile(p),
+        };
+        if let Some(histogram) = &self.histogram {
+            let Ok(ranked) = stats::Ranked::new(histogram) else { return Vec::new() };
+            return levels.map_while(|p| ranked.statistic(estimator(p)).ok()).collect();
+        }
+        if self.buckets.is_some() || self.samples.is_empty() {
+            return Vec::new();
+        }
+        let mut sorted = self.samples.clone();
+        sorted.sort_by(f64::total_cmp);
+        levels.map(|p| stats::quantile_sorted(&sorted, p)).collect()
     }
 
     /// The values as a histogram (raw samples are binned on the fly).

@@ -33,6 +33,31 @@ fn a_20_percent_slower_hyperfine_command_fails_a_5_percent_budget_and_is_named()
 }
 
 #[test]
+fn an_html_report_is_one_page_with_a_chart_per_compared_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("out.html");
+    let (code, stdout, stderr) = outcome(
+        perfgate()
+            .args(["compare", "--max-regression", "5%", "--format", "html", "--output"])
+            .arg(&page)
+            .arg("--base")
+            .arg(fixture("hyperfine/aa-base.json"))
+            .arg("--head")
+            .arg(fixture("hyperfine/slow-head.json")),
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("perfgate FAIL"), "the terminal still gets the text report: {stdout}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<h1 class=\"fail\">perfgate: fail"), "{html}");
+    assert!(html.contains("<code>sleep 0.02</code>"), "the comparisons table names the command");
+    let commands = html.matches("<tr class=").count() - 1;
+    assert!(commands >= 1);
+    assert_eq!(html.matches("<svg").count(), commands, "one distribution chart per command");
+    assert!(html.contains("<polyline") && html.contains("values on the baseline and on the head"));
+}
+
+#[test]
 fn criterion_runs_of_identical_code_pass_or_are_inconclusive() {
     for statistic in ["median", "min"] {
         for run in 2..=6 {

@@ -1,0 +1,162 @@
+//! The pictures in a real browser: the Mermaid trend charts of PR comments
+//! rendered by the mermaid package, and the HTML report's SVG charts drawn on
+//! screen, both in Chromium (`tests/browser/`, run with node).
+//!
+//! They need node, Chromium (`/usr/bin/chromium`, or `$CHROMIUM`) and
+//! `npm ci --prefix tests/browser`. Without them the tests say so on stderr and
+//! pass, unless `PERFGATE_BROWSER_TESTS=required` (as in CI): then they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use perfgate::model::history::{ChangePoint, History, Point, Series};
+use perfgate::model::{Direction, Unit};
+use perfgate::report::html::history_page;
+use perfgate::report::mermaid::trend_chart;
+
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{fixture, outcome, perfgate, root};
+
+/// The folder of the node scripts, when everything they need is installed; None (after saying why) to skip.
+fn browser_tests() -> Option<PathBuf> {
+    let scripts = root().join("tests/browser");
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let missing =
+        if !scripts.join("node_modules/mermaid").is_dir() || !scripts.join("node_modules/playwright-core").is_dir() {
+            Some("tests/browser/node_modules (run `npm ci --prefix tests/browser`)".to_string())
+        } else if !chromium.is_file() {
+            Some(format!("Chromium at {} (install Debian's chromium, or set CHROMIUM)", chromium.display()))
+        } else if Command::new("node").arg("--version").output().is_err() {
+            Some("node".to_string())
+        } else {
+            None
+        };
+    match missing {
+        None => Some(scripts),
+        Some(what) if std::env::var("PERFGATE_BROWSER_TESTS").as_deref() == Ok("required") => {
+            panic!("PERFGATE_BROWSER_TESTS=required, but {what} is missing")
+        }
+        Some(what) => {
+            eprintln!(
+                "skipping the browser tests: {what} is missing (PERFGATE_BROWSER_TESTS=required makes this fail)"
+            );
+            None
+        }
+    }
+}
+
+/// Runs `node SCRIPT ARGS...` and returns (success, stdout + stderr).
+fn node(scripts: &Path, script: &str, args: &[&Path]) -> (bool, String) {
+    let output = Command::new("node").arg(scripts.join(script)).args(args).output().expect("node runs");
+    let text = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// Where the pictures are kept for people to look at: `target/tmp/browser/`.
+fn kept(name: &str) -> PathBuf {
+    let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&folder).unwrap();
+    folder.join(name)
+}
+
+/// Ten recorded medians around 1.2 ms with a step up of 12 % at the seventh; shas that start with digits
+/// and a benchmark name with characters Mermaid and HTML must not see raw.
+fn series() -> Series {
+    let values = [1.20e6, 1.22e6, 1.19e6, 1.21e6, 1.20e6, 1.18e6, 1.34e6, 1.35e6, 1.33e6, 1.36e6];
+    let points: Vec<Point> = values
+        .iter()
+        .enumerate()
+        .map(|(i, value)| Point {
+            commit: format!("{i}{}", "0a1b2c3d4e5f6a7b8c9d".repeat(2)),
+            position: i,
+            time: 1_700_000_000 + 3600 * i as i64,
+            value: *value,
+            n: 30,
+            std_error: None,
+        })
+        .collect();
+    let change = ChangePoint {
+        commit: points[6].commit.clone(),
+        index: 6,
+        before: 1.20e6,
+        after: 1.345e6,
+        change: 0.121,
+        ci: [0.10, 0.14],
+        p_value: 0.001,
+    };
+    Series {
+        suite: "micro".into(),
+        bench: "parse/\"json\" <large> #1; `fast`".into(),
+        statistic: "median".into(),
+        unit: Unit::Ns,
+        direction: Direction::LowerIsBetter,
+        points,
+        change_points: vec![change],
+    }
+}
+
+#[test]
+fn trend_charts_render_in_mermaid() {
+    let Some(scripts) = browser_tests() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let comment = dir.path().join("comment.md");
+    let charts = [trend_chart(&series(), 8, Some(1.41e6)), trend_chart(&series(), 20, None)];
+    std::fs::write(&comment, format!("### perfgate\n\n{}\ntext between\n\n{}", charts[0], charts[1])).unwrap();
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
+    assert!(success, "{output}");
+    assert!(output.contains("2 chart(s) rendered"), "{output}");
+}
+
+#[test]
+fn the_mermaid_check_fails_on_a_broken_chart() {
+    let Some(scripts) = browser_tests() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let comment = dir.path().join("comment.md");
+    std::fs::write(&comment, "```mermaid\nxychart-beta\n    x-axis [a, b\n```\n").unwrap();
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
+    assert!(!success, "a broken chart must fail the check: {output}");
+    assert!(output.contains("Mermaid failed"), "{output}");
+}
+
+#[test]
+fn the_html_report_draws_its_charts_on_screen() {
+    let Some(scripts) = browser_tests() else { return };
+    let page = kept("report.html");
+    let (code, stdout, stderr) = outcome(
+        perfgate()
+            .args(["compare", "--max-regression", "5%", "--format", "html", "--output"])
+            .arg(&page)
+            .arg("--base")
+            .arg(fixture("hyperfine/aa-base.json"))
+            .arg("--head")
+            .arg(fixture("hyperfine/slow-head.json")),
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let png = kept("report.png");
+    let (success, output) = node(&scripts, "screenshot.mjs", &[&page, &png]);
+    assert!(success, "{output}");
+    assert!(std::fs::metadata(&png).unwrap().len() > 10_000, "a full-page screenshot");
+}
+
+#[test]
+fn the_history_page_draws_its_charts_on_screen() {
+    let Some(scripts) = browser_tests() else { return };
+    let history = History { schema: 1, rev: "f".repeat(40), commits: 14, recorded: 10, series: vec![series()] };
+    let page = kept("history.html");
+    std::fs::write(&page, history_page(&history)).unwrap();
+    let (success, output) = node(&scripts, "screenshot.mjs", &[&page, &kept("history.png")]);
+    assert!(success, "{output}");
+}
+
+#[test]
+fn the_screenshot_check_fails_on_an_empty_chart() {
+    let Some(scripts) = browser_tests() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("empty.html");
+    std::fs::write(&page, "<!DOCTYPE html><html><body><svg width=\"400\" height=\"300\"></svg></body></html>").unwrap();
+    let (success, output) = node(&scripts, "screenshot.mjs", &[&page, &dir.path().join("empty.png")]);
+    assert!(!success, "an empty chart must fail the check: {output}");
+    assert!(output.contains("nearly blank"), "{output}");
+}
