@@ -5,11 +5,13 @@
 
 mod index;
 mod merge;
+mod prune;
 
 use git2::{Oid, Repository, Signature};
 
 pub use index::NotesIndex;
 pub use merge::{merge_into_notes_ref, merge_refs};
+pub use prune::{prune, Pruned, Recorded, Retention};
 
 use crate::model::{ResultSet, RESULTS_SCHEMA};
 use crate::runner::checkout::GitError;
