@@ -124,8 +124,17 @@ Examples:
   perfgate run --output results.json && perfgate record --results results.json
   git push origin refs/notes/perfgate      # share them (fetch with: git fetch origin refs/notes/perfgate:refs/notes/perfgate)")]
     Record(RecordArgs),
-    /// Inspect the baselines stored in git notes.
-    #[command(subcommand)]
+    /// Inspect, merge and prune the baselines stored in git notes.
+    #[command(
+        subcommand,
+        after_long_help = "\
+Examples:
+  perfgate baseline list
+  perfgate baseline show main --format json
+  git fetch origin +refs/notes/perfgate:refs/notes/perfgate-origin && perfgate baseline merge refs/notes/perfgate-origin
+  perfgate baseline prune --keep 500 --dry-run
+  perfgate baseline prune --older-than 26w && git push origin refs/notes/perfgate"
+    )]
     Baseline(BaselineCommand),
     /// Run the suites several times on the same code (A/A) and report, per
     /// benchmark, the round-to-round noise and the smallest regression the
@@ -342,6 +351,46 @@ pub enum BaselineCommand {
         /// A commit, branch or tag
         rev: Option<String>,
     },
+    /// Merge another notes ref (e.g. a fetched refs/notes/perfgate-origin) into
+    /// refs/notes/perfgate: per commit and per suite, so no job's record is lost.
+    Merge {
+        /// The notes ref or commit to merge
+        #[arg(value_name = "REF")]
+        from: String,
+    },
+    /// Remove the notes of old commits (by commit time) in one new notes commit;
+    /// notes of commits this clone does not have are kept.
+    #[command(group(clap::ArgGroup::new("retention").required(true).args(["keep", "older_than"])))]
+    Prune {
+        /// Keep the notes of the newest N recorded commits
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        keep: Option<u64>,
+        /// Remove the notes of commits older than this: a whole number of hours, days or weeks (`48h`, `90d`, `12w`)
+        #[arg(long, value_name = "AGE", value_parser = parse_age)]
+        older_than: Option<Age>,
+        /// Only list what would be removed
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// An age in whole seconds, as `--older-than` takes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Age {
+    pub seconds: i64,
+}
+
+/// `48h`, `90d` or `12w`.
+fn parse_age(text: &str) -> Result<Age, String> {
+    let units: [(&str, i64); 3] = [("h", 3600), ("d", 86_400), ("w", 7 * 86_400)];
+    let expected = || format!("expected a whole number of hours, days or weeks, like 48h, 90d or 12w; got {text:?}");
+    let (number, seconds) =
+        units.iter().find_map(|(unit, seconds)| text.strip_suffix(unit).map(|n| (n, *seconds))).ok_or_else(expected)?;
+    let count: i64 = number.trim().parse().map_err(|_| expected())?;
+    if count <= 0 {
+        return Err(format!("the age must be positive; got {text:?}"));
+    }
+    count.checked_mul(seconds).map(|seconds| Age { seconds }).ok_or_else(|| format!("{text:?} is too long ago"))
 }
 
 #[derive(Debug, Args)]

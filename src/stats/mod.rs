@@ -45,6 +45,7 @@
 
 mod bootstrap;
 mod buckets;
+pub mod change_points;
 pub mod disturbance;
 mod extremes;
 mod fdr;

@@ -1,5 +1,6 @@
 //! CLI tests: one integration binary, fixture folders, exit codes and reports.
 
+mod baseline;
 mod check;
 mod compare;
 mod derived;
