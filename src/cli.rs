@@ -157,6 +157,23 @@ Merging recomputes the false-discovery step over every shard's comparisons, so t
 merged report decides as one unsharded check would. Reports made with different
 budget files (settings, KPIs) or commits are not merged (exit code 2).")]
     Report(ReportArgs),
+    /// Trends of the results recorded in git notes along the first-parent
+    /// chain ending at REV (main's own commits), one series per benchmark and
+    /// KPI statistic (each benchmark's median without a budget file), with the
+    /// change points found in each: the commits after which the level moved
+    /// for good, with the size of the move and its interval.
+    #[command(after_long_help = "\
+Examples:
+  perfgate history                         # HEAD's first-parent chain, every recorded series
+  perfgate history origin/main --last 100 --bench 'parse/*'
+  perfgate history --format json --output history.json
+  perfgate history --format html --output history.html
+
+Results are recorded with `perfgate record` (e.g. on every push to main) and
+shared with `git push origin refs/notes/perfgate`.
+
+Exit codes: 0 done, 2 error (no results recorded, an unknown revision).")]
+    History(HistoryArgs),
     /// Post or update the sticky pull-request comment from a saved JSON report
     /// (e.g. in a `workflow_run` workflow, for pull requests from forks).
     #[command(after_long_help = "\
@@ -391,6 +408,22 @@ fn parse_age(text: &str) -> Result<Age, String> {
         return Err(format!("the age must be positive; got {text:?}"));
     }
     count.checked_mul(seconds).map(|seconds| Age { seconds }).ok_or_else(|| format!("{text:?} is too long ago"))
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The revision whose first-parent chain is read
+    #[arg(default_value = "HEAD", value_name = "REV")]
+    pub rev: String,
+    /// Only the newest N recorded commits
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Only series whose benchmark matches this glob
+    #[arg(long, value_name = "GLOB")]
+    pub bench: Option<String>,
+    /// Only the series of the KPI of this name (its statistic)
+    #[arg(long, value_name = "NAME")]
+    pub kpi: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ use crate::verdict::outcome::{BaselineInfo, GitInfo};
 use crate::verdict::Inputs;
 
 mod file;
+pub mod history;
 pub mod notes;
 pub mod prepare;
 pub mod rerun;

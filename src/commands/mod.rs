@@ -20,6 +20,7 @@ mod compare;
 mod confirm;
 mod doctor;
 mod explain;
+mod history;
 mod init;
 mod record;
 mod render;
@@ -43,6 +44,7 @@ pub fn dispatch(command: Command, global: &GlobalArgs) -> Result<Outcome> {
         Command::Record(args) => record::run(&args, global),
         Command::Baseline(command) => baseline::run(&command, global),
         Command::Calibrate(args) => calibrate::run(&args, global),
+        Command::History(args) => history::run(&args, global),
         Command::Comment(args) => comment::run(&args, global),
         Command::Init(args) => init::run(&args, global),
         Command::Doctor => doctor::run(global),

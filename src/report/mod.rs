@@ -9,6 +9,7 @@ use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report, Verd
 
 mod cells;
 pub mod github;
+pub mod history;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -15,7 +15,8 @@ use git2::{build::CheckoutBuilder, BranchType, Oid, Repository, StatusOptions};
 pub struct GitError(pub String);
 
 impl GitError {
-    fn from(context: &str, error: git2::Error) -> Self {
+    /// `error`, with what was being done.
+    pub fn context(context: &str, error: git2::Error) -> Self {
         GitError(format!("{context}: {}", error.message()))
     }
 }
@@ -33,8 +34,8 @@ pub fn open_repository(path: &Path) -> Result<Repository, GitError> {
 
 /// The commit HEAD points at.
 pub fn head_commit(repo: &Repository) -> Result<Oid, GitError> {
-    let head = repo.head().map_err(|e| GitError::from("cannot read HEAD (is there a commit yet?)", e))?;
-    head.peel_to_commit().map(|c| c.id()).map_err(|e| GitError::from("HEAD does not point at a commit", e))
+    let head = repo.head().map_err(|e| GitError::context("cannot read HEAD (is there a commit yet?)", e))?;
+    head.peel_to_commit().map(|c| c.id()).map_err(|e| GitError::context("HEAD does not point at a commit", e))
 }
 
 /// The ref to compare against when `[baseline] ref` is not set: the upstream
@@ -110,7 +111,7 @@ pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, Gi
     let target = repo
         .revparse_single(git_ref)
         .and_then(|object| object.peel_to_commit())
-        .map_err(|e| GitError::from(&format!("cannot resolve [baseline] ref {git_ref:?}"), e))?;
+        .map_err(|e| GitError::context(&format!("cannot resolve [baseline] ref {git_ref:?}"), e))?;
     repo.merge_base(head, target.id()).map_err(|e| {
         let shallow = if repo.is_shallow() {
             " in this shallow clone (CI checkouts fetch one commit by default); fetch the history with \
@@ -118,7 +119,7 @@ pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, Gi
         } else {
             ""
         };
-        GitError::from(&format!("HEAD and {git_ref:?} have no common ancestor{shallow}"), e)
+        GitError::context(&format!("HEAD and {git_ref:?} have no common ancestor{shallow}"), e)
     })
 }
 
@@ -130,7 +131,7 @@ pub fn anchor_commit(repo: &Repository, head: Oid, anchor: &str) -> Result<Oid, 
         } else {
             ""
         };
-        GitError::from(&format!("cannot resolve [baseline] anchor {anchor:?} to a commit{fetch}"), e)
+        GitError::context(&format!("cannot resolve [baseline] anchor {anchor:?} to a commit{fetch}"), e)
     })?;
     let ancestor = commit.id() == head || repo.graph_descendant_of(head, commit.id()).unwrap_or(false);
     if !ancestor {
@@ -166,11 +167,11 @@ impl BaseCheckout {
         let tree = repo
             .find_commit(commit)
             .and_then(|c| c.tree())
-            .map_err(|e| GitError::from(&format!("cannot read commit {commit}"), e))?;
+            .map_err(|e| GitError::context(&format!("cannot read commit {commit}"), e))?;
         let mut checkout = CheckoutBuilder::new();
         checkout.target_dir(folder.path()).force().update_index(false).recreate_missing(true);
         repo.checkout_tree(tree.as_object(), Some(&mut checkout))
-            .map_err(|e| GitError::from(&format!("cannot check out {commit}"), e))?;
+            .map_err(|e| GitError::context(&format!("cannot check out {commit}"), e))?;
         Ok(BaseCheckout { folder, commit })
     }
 

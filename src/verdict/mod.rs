@@ -22,6 +22,7 @@ pub mod outcome;
 mod override_label;
 mod pool;
 mod reasons;
+pub mod recorded;
 mod rollup;
 mod rounds;
 mod select;

@@ -10,6 +10,7 @@ mod drift;
 mod errors;
 mod explain;
 mod github;
+mod history;
 mod init;
 mod report;
 mod rerun;
