@@ -160,7 +160,7 @@ mod tests {
             text.starts_with("perfgate history at ffffffffff: 1 series, 5 of 6 commits recorded, 1 change point\n"),
             "{text}"
         );
-        assert!(text.contains("  ▁▁▁██  5 points, last 12.1 µs"), "{text}");
+        assert!(text.contains("  ▁▂▁██  5 points, last 12.1 µs"), "{text}");
         assert!(text.contains("3aaaaaaaaa  10 µs → 12.1 µs"), "{text}");
         assert!(text.contains("+20.5%"), "{text}");
     }
@@ -169,7 +169,7 @@ mod tests {
     fn markdown_escapes_cells_and_json_round_trips() {
         let markdown = render_markdown(&history());
         assert!(
-            markdown.contains("| micro | `parse\\|json` | median | ▁▁▁██ | 12.1 µs | `3aaaaaaaaa` +20.5% |"),
+            markdown.contains("| micro | `parse\\|json` | median | ▁▂▁██ | 12.1 µs | `3aaaaaaaaa` +20.5% |"),
             "{markdown}"
         );
         let back: History = serde_json::from_str(&render_json(&history())).unwrap();
