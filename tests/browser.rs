@@ -110,6 +110,34 @@ fn trend_charts_render_in_mermaid() {
 }
 
 #[test]
+fn the_pr_comment_made_against_notes_renders_its_trend_chart() {
+    let Some(scripts) = browser_tests() else { return };
+    let works = [1000, 1004, 998, 1002, 1001, 999, 1003, 1000, 1002, 1001];
+    let repo = support::recorded::recorded_main_and_pr(&works, 1150);
+    let comment = kept("comment.md");
+    let (code, _, stderr) = outcome(
+        perfgate()
+            .args(["check", "--format", "markdown", "--quiet", "--output"])
+            .arg(&comment)
+            .current_dir(repo.path()),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(std::fs::read_to_string(&comment).unwrap().contains("```mermaid"));
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
+    assert!(success, "{output}");
+    assert!(output.contains("1 chart(s) rendered"), "{output}");
+    // The same check as one HTML page: the distributions and the trend drawn on screen.
+    let page = kept("check.html");
+    let (code, _, stderr) = outcome(
+        perfgate().args(["check", "--format", "html", "--quiet", "--output"]).arg(&page).current_dir(repo.path()),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(std::fs::read_to_string(&page).unwrap().contains("along main, then the head"));
+    let (success, output) = node(&scripts, "screenshot.mjs", &[&page, &kept("check.png")]);
+    assert!(success, "{output}");
+}
+
+#[test]
 fn the_mermaid_check_fails_on_a_broken_chart() {
     let Some(scripts) = browser_tests() else { return };
     let dir = tempfile::tempdir().unwrap();

@@ -29,6 +29,8 @@ pub struct HistoryOptions<'a> {
     pub last: Option<usize>,
     /// Seed of the change points' permutation tests.
     pub seed: u64,
+    /// Leave the change points out (a trend chart needs only the points).
+    pub without_change_points: bool,
 }
 
 /// Why there is no history to show.
@@ -89,7 +91,7 @@ pub fn read_history(repo: &Repository, tip: Oid, rev: &str, options: &HistoryOpt
         .collect();
     let recorded = recordings.len();
     let mut series = collect_series(&recordings, options);
-    for one in &mut series {
+    for one in series.iter_mut().filter(|_| !options.without_change_points) {
         one.change_points = change_points(&one.points, options.seed);
     }
     Ok(History { schema: HISTORY_SCHEMA, rev: tip.to_string(), commits: oldest_distance + 1, recorded, series })

@@ -51,6 +51,8 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         confirm_failures(&config, &mut report, &inputs.head, &run_settings(global), global.quiet)?;
     }
 
+    report.context = super::context::gather(&config, &inputs, &report, global.verbose);
+
     let github = GithubSession::detect(github_options(&args.github, args.comment, None, global));
     if let Some(label) = &config.gate.override_label {
         if github.pull_request_has_label(label) {

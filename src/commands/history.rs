@@ -50,6 +50,7 @@ pub fn run(args: &HistoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         bench,
         last: args.last,
         seed: config.as_ref().map_or(0x5EED, |c| c.gate.seed),
+        without_change_points: false,
     };
     let history = read_history(&repo, tip, &args.rev, &options)?;
     let rendered = match global.format {

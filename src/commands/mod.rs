@@ -18,6 +18,7 @@ mod check;
 mod comment;
 mod compare;
 mod confirm;
+mod context;
 mod doctor;
 mod explain;
 mod history;

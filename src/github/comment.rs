@@ -152,6 +152,7 @@ mod tests {
             override_label: None,
             measuring: None,
             shard: None,
+            context: Default::default(),
         }
     }
 

@@ -12,12 +12,10 @@ use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report};
 mod charts;
 mod tables;
 
-/// The HTML renderer; `trends` are the recorded series drawn beside the comparisons they match
-/// (same suite, benchmark and statistic).
+/// The HTML renderer; the report's trends (its context) are drawn beside the comparisons they
+/// match (same suite, benchmark and statistic).
 #[derive(Default)]
-pub struct Html {
-    pub trends: Vec<Series>,
-}
+pub struct Html;
 
 impl Render for Html {
     fn render(&self, report: &Report) -> String {
@@ -44,42 +42,42 @@ impl Render for Html {
             let _ = writeln!(body, "<p class=\"note\">{}</p>", escape(note));
         }
         for kpi in &report.kpis {
-            body.push_str(&self.kpi_section(kpi));
+            body.push_str(&kpi_section(report, kpi));
         }
         body.push_str(&footer(report));
         page(&format!("perfgate: {headline}"), &body)
     }
 }
 
-impl Html {
-    fn kpi_section(&self, kpi: &KpiOutcome) -> String {
-        let mut out = format!("<section>\n<h2>{}</h2>\n", escape(&kpi.name));
-        out.push_str(&tables::comparisons(kpi));
-        for comparison in &kpi.comparisons {
-            let other = match comparison.against {
-                Against::Base => "baseline",
-                Against::Anchor => "anchor",
-            };
-            let name = match comparison.against {
-                Against::Base => comparison.bench.clone(),
-                Against::Anchor => format!("{} (vs anchor)", comparison.bench),
-            };
-            if let Some(distribution) = &comparison.distribution {
-                let chart = charts::distributions(distribution, &comparison.unit, other);
-                out.push_str(&figure(&format!("{name}: values on the {other} and on the head"), &chart));
-            }
-            if let Some(series) = self.trend_of(kpi, comparison) {
-                let chart = charts::history(series, comparison.head);
-                out.push_str(&figure(&format!("{name}: {} along main, then the head", kpi.statistic), &chart));
-            }
+/// A KPI's comparisons table, and per comparison its distributions and trend on main.
+fn kpi_section(report: &Report, kpi: &KpiOutcome) -> String {
+    let mut out = format!("<section>\n<h2>{}</h2>\n", escape(&kpi.name));
+    out.push_str(&tables::comparisons(kpi));
+    for comparison in &kpi.comparisons {
+        let other = match comparison.against {
+            Against::Base => "baseline",
+            Against::Anchor => "anchor",
+        };
+        let name = match comparison.against {
+            Against::Base => comparison.bench.clone(),
+            Against::Anchor => format!("{} (vs anchor)", comparison.bench),
+        };
+        if let Some(distribution) = &comparison.distribution {
+            let chart = charts::distributions(distribution, &comparison.unit, other);
+            out.push_str(&figure(&format!("{name}: values on the {other} and on the head"), &chart));
         }
-        out.push_str("</section>\n");
-        out
+        if let Some(series) = trend_of(report, kpi, comparison) {
+            let chart = charts::history(series, comparison.head);
+            out.push_str(&figure(&format!("{name}: {} along main, then the head", kpi.statistic), &chart));
+        }
     }
+    out.push_str("</section>\n");
+    out
+}
 
-    fn trend_of(&self, kpi: &KpiOutcome, comparison: &Comparison) -> Option<&Series> {
-        self.trends.iter().find(|s| s.suite == kpi.suite && s.bench == comparison.bench && s.statistic == kpi.statistic)
-    }
+fn trend_of<'r>(report: &'r Report, kpi: &KpiOutcome, comparison: &Comparison) -> Option<&'r Series> {
+    let trends = &report.context.trends;
+    trends.iter().find(|s| s.suite == kpi.suite && s.bench == comparison.bench && s.statistic == kpi.statistic)
 }
 
 /// The page of `perfgate history`: per series its points along main, change points marked, and their table.

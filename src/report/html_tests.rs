@@ -57,9 +57,9 @@ fn has_text(svg: &str, text: &str) -> bool {
 
 #[test]
 fn the_page_makes_no_network_requests() {
-    let mut html = Html::default();
-    html.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
-    for page in [html.render(&report_with_distributions()), history_page(&history())] {
+    let mut report = report_with_distributions();
+    report.context.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
+    for page in [Html.render(&report), history_page(&history())] {
         for target in resource_references(&page) {
             assert!(!target.contains("//"), "the page loads {target:?}");
         }
@@ -70,7 +70,7 @@ fn the_page_makes_no_network_requests() {
 
 #[test]
 fn each_comparison_with_a_distribution_gets_its_chart() {
-    let page = Html::default().render(&report_with_distributions());
+    let page = Html.render(&report_with_distributions());
     let charts = svgs(&page);
     assert_eq!(charts.len(), 3, "one per comparison with a distribution, none for the others");
     for chart in charts {
@@ -87,7 +87,7 @@ fn each_comparison_with_a_distribution_gets_its_chart() {
 fn a_base_without_values_draws_the_head_alone() {
     let mut report = report_with_distributions();
     report.kpis[0].comparisons[0].distribution.as_mut().unwrap().base.clear();
-    let page = Html::default().render(&report);
+    let page = Html.render(&report);
     assert_eq!(drawn_lines(svgs(&page)[0], BASE), 0);
     assert_eq!(drawn_lines(svgs(&page)[0], HEAD), 2, "the head's CDF and its legend line");
 }
@@ -96,7 +96,7 @@ fn a_base_without_values_draws_the_head_alone() {
 fn headline_and_tables_are_there_and_text_is_escaped() {
     let mut report = report_with_distributions();
     report.kpis[0].comparisons[0].bench = "parse/<script>alert(1)</script>".into();
-    let page = Html::default().render(&report);
+    let page = Html.render(&report);
     assert!(page.contains("<h1 class=\"fail\">perfgate: fail — 3 KPIs: 1 failed"), "{page}");
     assert!(page.contains("parse/&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!page.contains("<script>"));
@@ -110,7 +110,7 @@ fn headline_and_tables_are_there_and_text_is_escaped() {
 fn comparisons_against_the_anchor_say_so() {
     let mut report = report_with_distributions();
     report.kpis[0].comparisons[1].against = Against::Anchor;
-    let page = Html::default().render(&report);
+    let page = Html.render(&report);
     assert!(page.contains("<code>parse/large | huge</code> <span class=\"tag\">vs anchor</span>"), "{page}");
     assert!(page.contains("parse/large | huge (vs anchor): values on the anchor and on the head"));
     assert!(has_text(&page, "anchor"), "the legend names the anchor");
@@ -118,10 +118,10 @@ fn comparisons_against_the_anchor_say_so() {
 
 #[test]
 fn a_matching_trend_is_drawn_with_its_change_points_and_the_head() {
-    let mut html = Html::default();
-    html.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
-    html.trends.push(series("not/compared", &[1.0, 2.0], None));
-    let page = html.render(&report_with_distributions());
+    let mut report = report_with_distributions();
+    report.context.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
+    report.context.trends.push(series("not/compared", &[1.0, 2.0], None));
+    let page = Html.render(&report);
     assert_eq!(svgs(&page).len(), 4, "three distributions and one trend");
     assert!(page.contains("parse/small: median along main, then the head"));
     let trend = svgs(&page)[1];

@@ -1,11 +1,14 @@
 //! Markdown report for job summaries and PR comments: the verdict first, one
 //! KPI table (baseline, head, delta with its interval, budget, status), the
-//! per-benchmark details collapsed, the sticky-comment marker, and a size cap
-//! under GitHub's 65 536-character comment limit (details are cut first).
+//! the change size, trend charts and where the time goes, the per-benchmark
+//! details collapsed, the sticky-comment marker, and a size cap under GitHub's
+//! 65 536-character comment limit (details are cut first, then the context, and
+//! a KPI table too long on its own is truncated with a note).
 
 use std::fmt::Write;
 
 use super::cells::{emoji, Cells};
+use super::context::{change_size_section, time_shares_section, trends_section};
 use super::{deciding_comparison, deciding_drift, headline, kpi_rounds, level_note, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
@@ -29,21 +32,46 @@ impl Default for Markdown {
 
 impl Render for Markdown {
     fn render(&self, report: &Report) -> String {
-        let head = self.summary(report);
         let footer = self.footer(report);
+        let mut head = self.summary(report);
+        // The KPI table stays whole unless it alone would break the limit: then it is cut.
+        let room = self.max_chars.saturating_sub(footer.chars().count() + 400);
+        if head.chars().count() > room {
+            head = truncate_lines(&head, room);
+        }
+        let mut used = head.chars().count() + footer.chars().count() + 200;
+        let fits = |used: &mut usize, section: &str| {
+            let size = section.chars().count();
+            let fits = *used + size <= self.max_chars;
+            if fits {
+                *used += size;
+            }
+            fits
+        };
+        let mut out = head;
+        let mut left_out = Vec::new();
+        let extras = [
+            ("the change size", change_size_section(report)),
+            ("the trend charts", trends_section(report)),
+            ("where the time goes", time_shares_section(report)),
+        ];
+        for (what, section) in extras {
+            match section {
+                Some(section) if fits(&mut used, &section) => out.push_str(&section),
+                Some(_) => left_out.push(what),
+                None => {}
+            }
+        }
         let mut details = String::new();
         let mut omitted = 0;
         for kpi in &report.kpis {
             let section = kpi_details(kpi);
-            if head.chars().count() + details.chars().count() + section.chars().count() + footer.chars().count() + 200
-                > self.max_chars
-            {
+            if fits(&mut used, &section) {
+                details.push_str(&section);
+            } else {
                 omitted += 1;
-                continue;
             }
-            details.push_str(&section);
         }
-        let mut out = head;
         if !details.is_empty() || omitted > 0 {
             out.push_str("\n<details><summary>Details per benchmark</summary>\n\n");
             out.push_str(&details);
@@ -55,9 +83,37 @@ impl Render for Markdown {
             }
             out.push_str("</details>\n");
         }
+        if !left_out.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n_Left out to stay under GitHub's comment size limit: {}; the JSON report has them._",
+                left_out.join(", ")
+            );
+        }
         out.push_str(&footer);
         out
     }
+}
+
+/// The first lines of `text` that fit in `room` characters, and a note of how many were cut.
+fn truncate_lines(text: &str, room: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut kept = String::new();
+    let mut count = 0;
+    for line in &lines {
+        if kept.chars().count() + line.chars().count() + 1 > room.saturating_sub(200) {
+            break;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+        count += 1;
+    }
+    let _ = writeln!(
+        kept,
+        "\n_{} more line(s) of this table left out to stay under GitHub's comment size limit; the JSON report has every KPI._\n",
+        lines.len() - count
+    );
+    kept
 }
 
 impl Markdown {

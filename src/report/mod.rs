@@ -8,6 +8,7 @@ use crate::verdict::outcome::Stop;
 use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 mod cells;
+mod context;
 pub mod github;
 pub mod history;
 pub mod html;
@@ -42,7 +43,7 @@ pub fn renderer(format: OutputFormat, color: bool) -> Box<dyn Render> {
         OutputFormat::Text => Box::new(text::Text { color }),
         OutputFormat::Markdown => Box::new(markdown::Markdown::default()),
         OutputFormat::Json => Box::new(json::Json),
-        OutputFormat::Html => Box::new(html::Html::default()),
+        OutputFormat::Html => Box::new(html::Html),
     }
 }
 

@@ -144,6 +144,7 @@ pub fn sample_report() -> Report {
         override_label: None,
         measuring: None,
         shard: None,
+        context: Default::default(),
     }
 }
 

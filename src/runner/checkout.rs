@@ -144,6 +144,20 @@ pub fn anchor_commit(repo: &Repository, head: Oid, anchor: &str) -> Result<Oid, 
     Ok(commit.id())
 }
 
+/// Files and lines changed from `base` to the working tree (staged and unstaged changes included,
+/// untracked files not).
+pub fn change_size(repo: &Repository, base: Oid) -> Result<(usize, usize, usize), GitError> {
+    let tree = repo
+        .find_commit(base)
+        .and_then(|c| c.tree())
+        .map_err(|e| GitError::context("cannot read the merge-base", e))?;
+    let diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), None)
+        .map_err(|e| GitError::context("cannot diff against the merge-base", e))?;
+    let stats = diff.stats().map_err(|e| GitError::context("cannot count the changed lines", e))?;
+    Ok((stats.files_changed(), stats.insertions(), stats.deletions()))
+}
+
 /// Whether the working tree differs from HEAD (modified, staged or new files).
 pub fn is_dirty(repo: &Repository) -> bool {
     let mut options = StatusOptions::new();

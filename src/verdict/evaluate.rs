@@ -89,6 +89,7 @@ pub fn evaluate(config: &Config, inputs: &Inputs) -> Result<Report, EvaluateErro
         override_label: None,
         measuring: None,
         shard: None,
+        context: Default::default(),
     })
 }
 

@@ -12,6 +12,7 @@ mod buckets;
 mod budget;
 pub mod calibrate;
 mod check_wide;
+pub mod context;
 mod drift;
 mod estimate;
 mod evaluate;

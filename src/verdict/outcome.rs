@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::context::Context;
+
 use super::Verdict;
 use crate::config::Level;
 use crate::model::{Direction, Unit};
@@ -50,6 +52,9 @@ pub struct Report {
     /// The shard of the check this report judges (`--shard I/N`); `perfgate report` merges shards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// Trends on main, where the time goes, the size of the change.
+    #[serde(default, skip_serializing_if = "Context::is_empty")]
+    pub context: Context,
 }
 
 /// The interleaved rounds of a check: how many, how long, and why they ended.

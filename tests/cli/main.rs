@@ -16,6 +16,7 @@ mod report;
 mod rerun;
 mod rounds;
 mod shard;
+mod trends;
 
 #[path = "../support/mod.rs"]
 mod support;

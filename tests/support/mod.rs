@@ -125,3 +125,4 @@ pub fn detected_fixtures() -> Vec<(perfgate::input::Format, PathBuf)> {
     }
     found
 }
+pub mod recorded;

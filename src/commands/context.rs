@@ -1,0 +1,124 @@
+//! The context a check's report carries around its verdicts: the trend on main
+//! of every series that moved (from the git notes), where the time goes in
+//! tagged latency KPIs (`explain`'s breakdown), and the size of the change.
+//! Each part is optional: what cannot be gathered is left out, never an error.
+
+use crate::baseline::history::{read_history, HistoryOptions};
+use crate::config::Config;
+use crate::explain::{breakdown, Request};
+use crate::model::history::Series;
+use crate::runner::checkout;
+use crate::stats::CompareOptions;
+use crate::verdict::context::{ChangeSize, Context, TimeShare, TimeShares};
+use crate::verdict::{Against, Comparison, Inputs, KpiOutcome, Report, Verdict};
+
+/// Recorded points on main a trend chart shows.
+pub const TREND_POINTS: usize = 20;
+/// Trend charts a report carries at most.
+const MOST_TRENDS: usize = 8;
+/// Groups shown per KPI in "where the time goes".
+const TOP_GROUPS: usize = 5;
+/// A change this large counts as moved even when the verdict is a pass.
+const MOVED: f64 = 0.01;
+
+/// Gather the context of `report`; `verbose` says on stderr what could not be gathered.
+pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) -> Context {
+    let say = |what: &str, error: String| {
+        if verbose {
+            eprintln!("perfgate: no {what} in the report: {error}");
+        }
+    };
+    let mut context = Context::default();
+    let folder = config.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    if let (Ok(repo), Some(base)) = (checkout::open_repository(folder), report.git.base_commit.as_deref()) {
+        match git2::Oid::from_str(base) {
+            Ok(base) => {
+                match checkout::change_size(&repo, base) {
+                    Ok((files, insertions, deletions)) => {
+                        context.change_size = Some(ChangeSize { files, insertions, deletions })
+                    }
+                    Err(error) => say("change size", error.0),
+                }
+                match trends(config, report, &repo, base) {
+                    Ok(trends) => context.trends = trends,
+                    Err(error) => say("trends", error),
+                }
+            }
+            Err(error) => say("trends", error.to_string()),
+        }
+    }
+    context.time_shares = config.kpis.iter().filter_map(|kpi| time_shares(kpi, inputs)).collect();
+    context
+}
+
+/// Whether a comparison is worth a trend chart: it failed, improved or is undecided, or moved.
+fn moved(comparison: &Comparison) -> bool {
+    matches!(comparison.verdict, Verdict::Fail | Verdict::Improved | Verdict::Inconclusive)
+        || comparison.change.is_some_and(|change| change.abs() >= MOVED)
+}
+
+/// The recorded points on main (up to the merge-base) of each series that moved.
+fn trends(config: &Config, report: &Report, repo: &git2::Repository, base: git2::Oid) -> Result<Vec<Series>, String> {
+    let wanted: Vec<(&KpiOutcome, &Comparison)> = report
+        .kpis
+        .iter()
+        .flat_map(|kpi| kpi.comparisons.iter().map(move |c| (kpi, c)))
+        .filter(|(_, c)| c.against == Against::Base && moved(c))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let options = HistoryOptions {
+        config: Some(config),
+        last: Some(TREND_POINTS),
+        seed: config.gate.seed,
+        without_change_points: true,
+        ..HistoryOptions::default()
+    };
+    let history = read_history(repo, base, "the merge-base", &options).map_err(|e| e.to_string())?;
+    Ok(wanted
+        .into_iter()
+        .filter_map(|(kpi, comparison)| {
+            history
+                .series
+                .iter()
+                .find(|s| s.suite == kpi.suite && s.bench == comparison.bench && s.statistic == kpi.statistic)
+                .cloned()
+        })
+        .take(MOST_TRENDS)
+        .collect())
+}
+
+/// A latency KPI over tagged series: its groups by the KPI's `per` tags (else `route`, with
+/// `method` when present), ranked by total time.
+fn time_shares(kpi: &crate::config::Kpi, inputs: &Inputs) -> Option<TimeShares> {
+    let metric = kpi.metric.as_deref()?;
+    let head = inputs.head.get(&kpi.suite)?;
+    let tagged = |tag: &str| head.iter().any(|b| b.tags.contains_key(tag));
+    let by: Vec<String> = if !kpi.per.is_empty() {
+        kpi.per.clone()
+    } else if tagged("route") {
+        ["method", "route"].into_iter().filter(|tag| tagged(tag)).map(String::from).collect()
+    } else {
+        return None;
+    };
+    let base = inputs.base.as_ref().and_then(|base| base.get(&kpi.suite)).map(Vec::as_slice);
+    let request = Request { by: &by, metric, options: CompareOptions::default() };
+    let found = breakdown(head, base, &request).ok()?;
+    if found.groups.len() < 2 {
+        return None;
+    }
+    let groups = found
+        .groups
+        .iter()
+        .take(TOP_GROUPS)
+        .map(|group| TimeShare {
+            group: by.iter().filter_map(|tag| group.key.get(tag)).cloned().collect::<Vec<_>>().join(" "),
+            share: group.share,
+            p99: group.p99 * 1e6,
+            change: group.delta.as_ref().map(|d| d.change),
+            ci: group.delta.as_ref().map(|d| d.ci),
+        })
+        .collect();
+    Some(TimeShares { kpi: kpi.name.clone(), by, groups, others: found.groups.len().saturating_sub(TOP_GROUPS) })
+}

@@ -1,0 +1,89 @@
+//! The report's context in markdown: the size of the change, a Mermaid trend
+//! chart on main for each series that moved (with this PR's value last), and
+//! where the time goes in tagged latency KPIs.
+
+use std::fmt::Write;
+
+use super::mermaid::trend_chart;
+use crate::model::units::{format_change, format_change_interval, format_value};
+use crate::model::Unit;
+use crate::verdict::context::ChangeSize;
+use crate::verdict::{Against, Report, Verdict};
+
+/// Recorded points a trend chart shows.
+const TREND_POINTS: usize = 20;
+
+/// `Change size: 3 files, +45 −12 lines since the merge-base`, with a word on large changes that move a KPI.
+pub fn change_size_section(report: &Report) -> Option<String> {
+    let size: &ChangeSize = report.context.change_size.as_ref()?;
+    let mut out = format!(
+        "**Change size:** {} file{}, +{} −{} lines since the merge-base",
+        size.files,
+        if size.files == 1 { "" } else { "s" },
+        size.insertions,
+        size.deletions
+    );
+    let moved = report.kpis.iter().any(|k| matches!(k.verdict, Verdict::Fail | Verdict::Improved));
+    if size.is_large() && moved {
+        out.push_str(
+            " — a large change that moves a KPI: smaller pull requests show which part moved it, and keep it easy to revert",
+        );
+    }
+    out.push_str("\n\n");
+    Some(out)
+}
+
+/// One Mermaid chart per trend: the recorded points on main and this PR's value.
+pub fn trends_section(report: &Report) -> Option<String> {
+    if report.context.trends.is_empty() {
+        return None;
+    }
+    let mut out = String::from("#### Trend on main\n\n");
+    for series in &report.context.trends {
+        let head = report
+            .kpis
+            .iter()
+            .filter(|k| k.suite == series.suite && k.statistic == series.statistic)
+            .flat_map(|k| &k.comparisons)
+            .find(|c| c.against == Against::Base && c.bench == series.bench)
+            .and_then(|c| c.head);
+        out.push_str(&trend_chart(series, TREND_POINTS, head));
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Per latency KPI with tags, the groups taking most of the total time.
+pub fn time_shares_section(report: &Report) -> Option<String> {
+    if report.context.time_shares.is_empty() {
+        return None;
+    }
+    let mut out = String::from("#### Where the time goes\n\n");
+    for shares in &report.context.time_shares {
+        let _ = writeln!(out, "**{}** by {}\n", escape(&shares.kpi), shares.by.join(", "));
+        out.push_str("| group | share of time | p99 | Δ p99 |\n|---|---:|---:|---|\n");
+        for group in &shares.groups {
+            let change = match (group.change, group.ci) {
+                (Some(change), Some(ci)) => format!("{} {}", format_change(change), format_change_interval(ci)),
+                (Some(change), None) => format_change(change),
+                _ => "—".into(),
+            };
+            let _ = writeln!(
+                out,
+                "| `{}` | {:.1}% | {} | {change} |",
+                escape(&group.group),
+                group.share * 100.0,
+                format_value(group.p99, &Unit::Ns)
+            );
+        }
+        if shares.others > 0 {
+            let _ = writeln!(out, "| _{} more_ | | | |", shares.others);
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+}

@@ -1,0 +1,35 @@
+//! A throw-away repository whose main has a recorded history in git notes, and
+//! a pull request branch on top: what trend charts and `history` are made from.
+
+use perfgate::testing::TestRepo;
+
+use super::{outcome, perfgate};
+
+/// libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns, under 1 % jitter.
+pub const BENCH_SCRIPT: &str = r#"#!/bin/sh
+work=$(cat work.txt)
+jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
+echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
+echo "test scaled ... bench:       $((work * 10 + jitter)) ns/iter (+/- 5)"
+"#;
+
+const BUDGET: &str = "[baseline]\nsource = \"notes\"\nref = \"main\"\n\n\
+    [[suite]]\nname = \"micro\"\ncommand = \"sh bench.sh\"\nformat = \"bencher\"\n\n\
+    [[kpi]]\nname = \"no regression\"\nsuite = \"micro\"\nbench = \"*\"\nstatistic = \"median\"\nmax-regression = \"5%\"\n";
+
+/// Main with `works.len()` recorded commits (each sets `work.txt`), then branch `pr` checked out with
+/// `pr_work` committed.
+pub fn recorded_main_and_pr(works: &[u32], pr_work: u32) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.commit("bench.sh", BENCH_SCRIPT, "bench script");
+    repo.commit("perf-budget.toml", BUDGET, "budget");
+    for work in works {
+        repo.commit("work.txt", &work.to_string(), "work");
+        let (code, _, stderr) = outcome(perfgate().arg("record").current_dir(repo.path()));
+        assert_eq!(code, 0, "{stderr}");
+    }
+    repo.branch("main");
+    repo.checkout_new_branch("pr");
+    repo.commit("work.txt", &pr_work.to_string(), "more work");
+    repo
+}
