@@ -47,7 +47,13 @@ pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) 
             Err(error) => say("trends", error.to_string()),
         }
     }
-    context.time_shares = config.kpis.iter().filter_map(|kpi| time_shares(kpi, inputs)).collect();
+    for shares in config.kpis.iter().filter_map(|kpi| time_shares(kpi, inputs)) {
+        let same =
+            |known: &TimeShares| known.suite == shares.suite && known.metric == shares.metric && known.by == shares.by;
+        if !context.time_shares.iter().any(same) {
+            context.time_shares.push(shares);
+        }
+    }
     context
 }
 
@@ -120,5 +126,11 @@ fn time_shares(kpi: &crate::config::Kpi, inputs: &Inputs) -> Option<TimeShares> 
             ci: group.delta.as_ref().map(|d| d.ci),
         })
         .collect();
-    Some(TimeShares { kpi: kpi.name.clone(), by, groups, others: found.groups.len().saturating_sub(TOP_GROUPS) })
+    Some(TimeShares {
+        suite: kpi.suite.clone(),
+        metric: metric.to_string(),
+        by,
+        groups,
+        others: found.groups.len().saturating_sub(TOP_GROUPS),
+    })
 }

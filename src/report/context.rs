@@ -17,7 +17,7 @@ const TREND_POINTS: usize = 20;
 pub fn change_size_section(report: &Report) -> Option<String> {
     let size: &ChangeSize = report.context.change_size.as_ref()?;
     let mut out = format!(
-        "**Change size:** {} file{}, +{} −{} lines since the merge-base",
+        "\n**Change size:** {} file{}, +{} −{} lines since the merge-base",
         size.files,
         if size.files == 1 { "" } else { "s" },
         size.insertions,
@@ -38,7 +38,7 @@ pub fn trends_section(report: &Report) -> Option<String> {
     if report.context.trends.is_empty() {
         return None;
     }
-    let mut out = String::from("#### Trend on main\n\n");
+    let mut out = String::from("\n#### Trend on main\n\n");
     for series in &report.context.trends {
         let head = report
             .kpis
@@ -58,9 +58,15 @@ pub fn time_shares_section(report: &Report) -> Option<String> {
     if report.context.time_shares.is_empty() {
         return None;
     }
-    let mut out = String::from("#### Where the time goes\n\n");
+    let mut out = String::from("\n#### Where the time goes\n\n");
     for shares in &report.context.time_shares {
-        let _ = writeln!(out, "**{}** by {}\n", escape(&shares.kpi), shares.by.join(", "));
+        let _ = writeln!(
+            out,
+            "Suite **{}**, `{}` by {}, ranked by share of the total time:\n",
+            escape(&shares.suite),
+            escape(&shares.metric),
+            shares.by.join(", ")
+        );
         out.push_str("| group | share of time | p99 | Δ p99 |\n|---|---:|---:|---|\n");
         for group in &shares.groups {
             let change = match (group.change, group.ci) {

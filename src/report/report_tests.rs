@@ -1,8 +1,8 @@
 //! Renderer snapshots on a hand-made report (independent of the statistics),
 //! plus the properties that matter: marker, verdict first, size cap, JSON round trip.
 
-use super::markdown::{Markdown, MARKER};
-use super::test_support::{comparison, sample_report};
+use super::markdown::{Markdown, GITHUB_COMMENT_LIMIT, MARKER};
+use super::test_support::{comparison, sample_report, series};
 use super::*;
 use crate::verdict::outcome::Measuring;
 
@@ -59,6 +59,37 @@ fn markdown_stays_under_the_size_cap_by_dropping_details_first() {
     assert!(text.contains("left out to stay under GitHub's comment size limit"));
     // The KPI table itself is complete: every KPI has its row.
     assert!(text.contains("| kpi 399"));
+}
+
+#[test]
+fn a_suite_of_any_size_fits_the_comment_limit_collapsed_then_truncated() {
+    let mut report = sample_report();
+    let template = report.kpis[0].clone();
+    // 5 000 KPIs: their table alone is far beyond GitHub's limit.
+    for i in 0..5_000 {
+        let mut kpi = template.clone();
+        kpi.name = format!("kpi {i} with a name long enough to matter");
+        report.kpis.push(kpi);
+    }
+    let values: Vec<f64> = (0..20).map(|i| 1_000.0 + f64::from(i)).collect();
+    report.context.trends = (0..8).map(|i| series(&format!("parse/{i}"), &values, None)).collect();
+    let text = Markdown::default().render(&report);
+    let chars = text.chars().count();
+    assert!(chars < GITHUB_COMMENT_LIMIT, "{chars} chars");
+    assert!(text.starts_with(MARKER), "the sticky marker survives");
+    assert!(text.contains("more line(s) of this table left out to stay under GitHub's comment size limit"));
+    assert!(
+        text.contains("Left out to stay under GitHub's comment size limit: the trend charts"),
+        "{}",
+        &text[text.len() - 2_000..]
+    );
+    assert!(text.trim_end().ends_with("</sub>"), "the footer is kept");
+
+    // A small report keeps its charts.
+    let mut small = sample_report();
+    small.context.trends = report.context.trends.clone();
+    let text = Markdown::default().render(&small);
+    assert_eq!(text.matches("```mermaid").count(), 8);
 }
 
 #[test]

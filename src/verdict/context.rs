@@ -15,7 +15,7 @@ pub struct Context {
     /// is the comparison's).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trends: Vec<Series>,
-    /// Latency KPIs with tags: the groups taking most of the total time.
+    /// Latency KPIs with tags: the groups taking most of the total time (one per suite, metric and tags).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_shares: Vec<TimeShares>,
     /// Files and lines changed since the merge-base.
@@ -29,10 +29,11 @@ impl Context {
     }
 }
 
-/// The groups of one KPI's series taking most of the total time.
+/// The groups of one suite's latency metric taking most of the total time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimeShares {
-    pub kpi: String,
+    pub suite: String,
+    pub metric: String,
     /// The tags grouped by (`route`, `method`).
     pub by: Vec<String>,
     /// The largest groups, by share of total time.

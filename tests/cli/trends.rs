@@ -20,7 +20,7 @@ fn the_comment_shows_the_trend_on_main_and_the_change_size() {
 
     let (_, markdown, _) = outcome(perfgate().args(["check", "--format", "markdown"]).current_dir(repo.path()));
     assert!(markdown.contains("**Change size:** 1 file, +1 −1 lines since the merge-base"), "{markdown}");
-    assert!(markdown.contains("#### Trend on main\n\n```mermaid\nxychart-beta\n"), "{markdown}");
+    assert!(markdown.contains("\n#### Trend on main\n\n```mermaid\nxychart-beta\n"), "{markdown}");
     let chart = markdown.split("```mermaid\n").nth(1).unwrap().split("```").next().unwrap();
     let x_axis = chart.lines().find(|l| l.trim_start().starts_with("x-axis")).unwrap();
     assert_eq!(x_axis.matches(',').count(), works.len(), "12 recorded points and the PR: {x_axis}");
@@ -32,4 +32,20 @@ fn the_comment_shows_the_trend_on_main_and_the_change_size() {
     std::fs::write(&saved, report.to_string()).unwrap();
     let (_, rendered, _) = outcome(perfgate().args(["report", "--format", "markdown"]).arg(&saved));
     assert!(rendered.contains("#### Trend on main"), "{rendered}");
+}
+
+#[test]
+fn tagged_latency_shows_where_the_time_goes_once_per_suite_and_metric() {
+    let (code, report) = json_report(perfgate().args(["check", "--config", "examples/perf-budget.toml"]));
+    assert_eq!(code, 1);
+    let shares = report["context"]["time_shares"].as_array().unwrap();
+    // Three KPIs judge the api suite's latency: one breakdown.
+    assert_eq!(shares.len(), 1, "{shares:#?}");
+    assert_eq!(shares[0]["by"], serde_json::json!(["method", "route"]));
+    let top = &shares[0]["groups"][0];
+    assert_eq!(top["group"], "GET /api/orders/{id}");
+    assert!((0.6..0.7).contains(&top["share"].as_f64().unwrap()), "{top}");
+    assert!(top["change"].as_f64().unwrap() > 2.0, "the regressed route stands out: {top}");
+    let total: f64 = shares[0]["groups"].as_array().unwrap().iter().map(|g| g["share"].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-6, "four groups, nothing else: {total}");
 }
