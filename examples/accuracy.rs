@@ -7,13 +7,14 @@
 //! ```
 //! Options: `--quick`, `--seed N` (default 6), `--threads N` (default 2; the
 //! numbers do not depend on it), `--only SECTION` (targets, headline, power,
-//! shapes, mde, rounds, sequential, min, fdr). Tables go to stdout as markdown; timings to stderr.
+//! shapes, mde, rounds, sequential, min, fdr, change-points). Tables go to stdout as markdown; timings to stderr.
 
 #[path = "accuracy/mod.rs"]
 mod harness;
 
 use std::time::Instant;
 
+use harness::change_points;
 use harness::sections::{self, Size, PAIRED, UNPAIRED};
 
 struct Options {
@@ -90,6 +91,7 @@ fn main() {
                 sections::false_discoveries(size, seed) + "\n" + &sections::fdr_levels(size, seed, threads)
             }),
         ),
+        ("change-points", Box::new(move || change_points::change_points(size, seed))),
     ];
     println!(
         "<!-- cargo run --release --example accuracy{} -- seed {seed}, {size:?} -->\n",

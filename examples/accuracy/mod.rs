@@ -2,6 +2,7 @@
 //! code and by other tools' published rules (shared by the `accuracy` example
 //! and the CI subset in `tests/accuracy.rs`).
 
+pub mod change_points;
 pub mod fdr;
 pub mod judge;
 pub mod measure;

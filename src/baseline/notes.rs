@@ -79,14 +79,7 @@ fn merge_by_suite(older: ResultSet, newer: ResultSet) -> ResultSet {
 /// Every commit with a note, newest commit first (by commit time; notes of
 /// commits this clone does not have come last).
 pub fn list(repo: &Repository) -> Result<Vec<Oid>, GitError> {
-    let index = NotesIndex::load(repo)?;
-    let mut commits: Vec<(i64, Oid)> = index
-        .notes
-        .keys()
-        .map(|&commit| (repo.find_commit(commit).map(|c| c.time().seconds()).unwrap_or(i64::MIN), commit))
-        .collect();
-    commits.sort_by(|a, b| b.cmp(a));
-    Ok(commits.into_iter().map(|(_, commit)| commit).collect())
+    Ok(NotesIndex::load(repo)?.newest_first(repo))
 }
 
 #[cfg(test)]

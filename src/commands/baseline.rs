@@ -25,12 +25,14 @@ pub fn run(command: &BaselineCommand, global: &GlobalArgs) -> Result<Outcome> {
 }
 
 fn list(repo: &git2::Repository, global: &GlobalArgs) -> Result<Outcome> {
-    let commits = notes::list(repo)?;
+    // One read of the notes tree for all of them (a lookup per commit rescans it).
+    let index = notes::NotesIndex::load(repo)?;
+    let commits = index.newest_first(repo);
     if global.format == OutputFormat::Json {
         let rows: Vec<serde_json::Value> = commits
             .iter()
             .map(|commit| {
-                let suites = notes::read(repo, *commit).ok().flatten().map(|s| s.suites).unwrap_or_default();
+                let suites = index.read(repo, *commit).ok().flatten().map(|s| s.suites).unwrap_or_default();
                 serde_json::json!({
                     "commit": commit.to_string(),
                     "suites": suites.iter().map(|s| serde_json::json!({"name": s.name, "benchmarks": s.benchmarks.len()})).collect::<Vec<_>>(),
@@ -51,7 +53,7 @@ fn list(repo: &git2::Repository, global: &GlobalArgs) -> Result<Outcome> {
     }
     for commit in commits {
         let summary = repo.find_commit(commit).ok().and_then(|c| c.summary().map(String::from)).unwrap_or_default();
-        let suites = match notes::read(repo, commit) {
+        let suites = match index.read(repo, commit) {
             Ok(Some(set)) => {
                 set.suites.iter().map(|s| format!("{} ({})", s.name, s.benchmarks.len())).collect::<Vec<_>>().join(", ")
             }

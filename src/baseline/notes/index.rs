@@ -47,6 +47,18 @@ impl NotesIndex {
         Ok(NotesIndex { notes_commit: Some(notes_commit), notes })
     }
 
+    /// The annotated commits, newest first by commit time; those this clone
+    /// does not have come last.
+    pub fn newest_first(&self, repo: &Repository) -> Vec<Oid> {
+        let mut commits: Vec<(i64, Oid)> = self
+            .notes
+            .keys()
+            .map(|&commit| (repo.find_commit(commit).map(|c| c.time().seconds()).unwrap_or(i64::MIN), commit))
+            .collect();
+        commits.sort_by(|a, b| b.cmp(a));
+        commits.into_iter().map(|(_, commit)| commit).collect()
+    }
+
     /// The results stored for `commit`, if any.
     pub fn read(&self, repo: &Repository, commit: Oid) -> Result<Option<ResultSet>, GitError> {
         let Some(blob) = self.notes.get(&commit) else { return Ok(None) };
