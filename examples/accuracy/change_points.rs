@@ -17,7 +17,7 @@ use super::table::{percent, Table};
 /// Samples behind each recorded value, and their coefficient of variation.
 const SAMPLES: usize = 10;
 const SAMPLE_CV: f64 = 0.03;
-/// The issue's runner-to-runner noise: with the samples' own error, 1.8 % point to point.
+/// Runner-to-runner noise of 1.5 %: with the samples' own error, 1.8 % point to point.
 const RUNNER_SD: f64 = 0.015;
 /// The runner noise that makes the point-to-point CV exactly 2 %.
 fn runner_sd_for_two_percent() -> f64 {
@@ -185,7 +185,7 @@ pub fn change_points(size: Size, seed: u64) -> String {
 
     let two_percent = Step { runner_sd: runner_sd_for_two_percent(), ..ISSUE_STEP };
     let rows = [
-        (ISSUE, "+5 %, point-to-point CV 1.8 % (issue's model)", commits, ISSUE_STEP),
+        (ISSUE, "+5 %, point-to-point CV 1.8 % (runner 1.5 % and samples)", commits, ISSUE_STEP),
         (4, "+5 %, point-to-point CV 2.0 %", commits, two_percent),
         (5, "+5 %, CV 1.8 %, 50 commits, 20 % of them unrecorded", 50, Step { gaps: 0.2, ..ISSUE_STEP }),
         (6, "+10 %, point-to-point CV 1.8 %", commits, Step { change: 0.10, ..ISSUE_STEP }),
@@ -197,7 +197,7 @@ pub fn change_points(size: Size, seed: u64) -> String {
         "none found",
         "extra change points per series",
         "interval covers the step",
-        "best possible within ±1 (true levels known)",
+        "most likely split with the true levels known: within ±1",
     ]);
     for (row, name, commits, step) in rows {
         let tally = steps(trials, commits, step, &defaults, &mut rows_rng(seed, row));
@@ -218,7 +218,7 @@ pub fn change_points(size: Size, seed: u64) -> String {
         "false change points (flat)",
         "+5 % found within ±1",
         "none found",
-        "best possible within ±1",
+        "most likely split, true levels known: within ±1",
     ]);
     for alpha in [0.01, 0.005, 0.001] {
         let settings = at_alpha(alpha);
@@ -235,7 +235,7 @@ pub fn change_points(size: Size, seed: u64) -> String {
     format!(
         "### Change points: false changes in flat histories (defaults, seed {seed})\n\n{}\n\
          ### Change points: one step in {commits} commits, at least 4 recorded points from either end (defaults; {trials} histories per row, seed {seed})\n\n{}\n\
-         ### Change points by significance level (the same {series} flat histories of {points} points and first {alpha_trials} histories with the issue's +5 % step as above)\n\n{}\n",
+         ### Change points by significance level (the same {series} flat histories of {points} points and first {alpha_trials} histories with the +5 % step at 1.8 % as above)\n\n{}\n",
         flat_table.render(),
         step_table.render(),
         alpha_table.render()

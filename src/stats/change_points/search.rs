@@ -28,6 +28,11 @@ pub(super) struct Cut {
     pub(super) t: f64,
 }
 
+/// How much being exactly right counts beside being within one point when a change is placed
+/// (0.25: 95.9 % of +5 % steps at 1.8 % noise placed within one commit, 77 % exactly; the most
+/// likely split: 94.3 % and 79.7 %).
+const EXACT_WEIGHT: f64 = 0.25;
+
 /// Running totals of weights, weighted values and weighted squares, so that
 /// any arc's are two subtractions.
 struct Totals {
@@ -183,6 +188,34 @@ impl<'a> Search<'a> {
         self.confirm(boundaries)
     }
 
+    /// Where in `[start, end)` the one change lies: the split `j` whose neighbourhood
+    /// `j − 1 ..= j + 1` holds the most likelihood, plus [`EXACT_WEIGHT`] times its own (a flat
+    /// prior on the location; the points' weights as their inverse variances, so that a split's
+    /// log-likelihood is `W₁W₂ / (2 (W₁ + W₂)) (m₁ − m₂)²`). The most likely split alone (the
+    /// best `|t|`) is exactly right a little more often; this one is within one point of the
+    /// change more often (docs/ACCURACY.md, "Change points along a history").
+    fn place(&self, start: usize, end: usize) -> usize {
+        let (log, weight) = (&self.prepared.log[start..end], &self.prepared.weight[start..end]);
+        let totals = Totals::new(log, weight);
+        let n = log.len();
+        let min = self.settings.min_segment;
+        let splits: Vec<usize> = (min..=n - min).collect();
+        let log_likelihood: Vec<f64> = splits
+            .iter()
+            .map(|&j| {
+                let (left, right) = (totals.weight[j], totals.weight[n] - totals.weight[j]);
+                let difference = totals.sum[j] / left - (totals.sum[n] - totals.sum[j]) / right;
+                left * right / (2.0 * (left + right)) * difference * difference
+            })
+            .collect();
+        let most = log_likelihood.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mass: Vec<f64> = log_likelihood.iter().map(|l| (l - most).exp()).collect();
+        let score =
+            |i: usize| mass[i.saturating_sub(1)..(i + 2).min(mass.len())].iter().sum::<f64>() + EXACT_WEIGHT * mass[i];
+        let best = (0..mass.len()).max_by(|&a, &b| score(a).total_cmp(&score(b)));
+        start + best.map_or(n / 2, |i| splits[i])
+    }
+
     /// Tests each change again between its neighbours until every one is significant there.
     fn confirm(&mut self, mut boundaries: Vec<usize>) -> Vec<(usize, f64)> {
         'again: loop {
@@ -191,9 +224,10 @@ impl<'a> Search<'a> {
                 let start = if k == 0 { 0 } else { boundaries[k - 1] };
                 let end = boundaries.get(k + 1).copied().unwrap_or(self.prepared.log.len());
                 match self.test(start, end, Scan::Split) {
-                    Some((cut, p_value)) if p_value <= self.settings.alpha => {
-                        boundaries[k] = cut.end;
-                        confirmed.push((cut.end, p_value));
+                    Some((_, p_value)) if p_value <= self.settings.alpha => {
+                        let placed = self.place(start, end);
+                        boundaries[k] = placed;
+                        confirmed.push((placed, p_value));
                     }
                     _ => {
                         boundaries.remove(k);
