@@ -77,6 +77,16 @@ fn a_step_is_one_change_point_at_its_commit_and_flat_series_have_none() {
     let step = series.iter().find(|s| s["bench"] == "step").unwrap();
     let found = step["change_points"][0]["commit"].as_str().unwrap();
     assert!(text.contains(&format!("\n  {}  ", &found[..10])), "{text}");
+    // Without a budget file every benchmark's median is a series.
+    std::fs::remove_file(repo.path().join("perf-budget.toml")).unwrap();
+    let (code, json, stderr) = outcome(perfgate().args(["history", "--format", "json"]).current_dir(repo.path()));
+    assert_eq!(code, 0, "{stderr}");
+    let medians: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let statistics: Vec<&str> =
+        medians["series"].as_array().unwrap().iter().map(|s| s["statistic"].as_str().unwrap()).collect();
+    assert_eq!(statistics, ["median"; 3]);
+    repo.commit("perf-budget.toml", BUDGET, "budget again");
+
     // --last keeps the newest recorded commits.
     let (_, json, _) =
         outcome(perfgate().args(["history", "--last", "10", "--format", "json"]).current_dir(repo.path()));
