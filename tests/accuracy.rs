@@ -3,6 +3,10 @@
 //! check-level false discovery rate regresses beyond the figures published in
 //! docs/ACCURACY.md. Each bound is the published figure plus about two
 //! Monte-Carlo standard errors of this subset's (smaller) number of checks.
+//!
+//! Simulations take minutes in a debug build and seconds in a release build, so a debug
+//! `cargo test` lists them as ignored; `cargo test --release --test accuracy` runs them
+//! (as CI does).
 
 // The harness's modules, shared with the example; this subset uses part of them.
 #[allow(dead_code)]
@@ -68,6 +72,7 @@ fn assert_target_covers(tally: &Tally) {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn paired_a_a_checks_of_500_benchmarks_do_not_fail_and_intervals_cover() {
     // Published: 0 of 1000 checks of 500 benchmarks with any fail (≤ 0.3 % at
     // 95 % confidence); 30 checks here, so any fail at all is a regression.
@@ -77,6 +82,7 @@ fn paired_a_a_checks_of_500_benchmarks_do_not_fail_and_intervals_cover() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn paired_regressions_are_caught_as_often_as_published_and_covered() {
     let large = tally("median", paired(20), LARGE_CHANGE, 200);
     let caught = large.caught_rate().unwrap();
@@ -88,6 +94,7 @@ fn paired_regressions_are_caught_as_often_as_published_and_covered() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn unpaired_a_a_fails_no_more_often_than_published() {
     // Published: 3.6 % of 1000 checks of 20 benchmarks at the calibrated noise
     // (the FDR step allows up to 5 % when every benchmark is a null this close to its budget).
@@ -98,6 +105,7 @@ fn unpaired_a_a_fails_no_more_often_than_published() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn unpaired_regressions_are_caught_as_often_as_published_and_covered() {
     let tally = tally("median", unpaired(20), LARGE_CHANGE, 300);
     let caught = tally.caught_rate().unwrap();
@@ -106,6 +114,7 @@ fn unpaired_regressions_are_caught_as_often_as_published_and_covered() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn intervals_of_the_minimum_cover_under_a_floor_plus_noise_model() {
     // `min`, what `perfgate init` writes: per-round minima when paired, block
     // minima when unpaired; the true change of the floor must be covered.
@@ -118,6 +127,7 @@ fn intervals_of_the_minimum_cover_under_a_floor_plus_noise_model() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn check_level_false_discoveries_stay_below_the_fdr() {
     // 90 benchmarks changed by exactly their KPI's budget (3, 5, 10 %), 6 far
     // beyond, three KPIs in one check: failing any of the 90 is a false
@@ -149,6 +159,7 @@ fn variance(values: &[f64]) -> f64 {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn the_simulated_rounds_carry_the_calibrated_per_side_and_shared_noise() {
     // The calibration's own decomposition, applied to simulated A/A rounds, must
     // give back what was measured: var(d) / 2 = side² + sampling², and
@@ -176,6 +187,7 @@ fn the_simulated_rounds_carry_the_calibrated_per_side_and_shared_noise() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn the_harness_tells_a_noisy_rule_from_a_careful_one() {
     // The same unpaired A/A data (at issue 6's quieter assumed noise) that
     // perfgate passes makes criterion's rule cry wolf:
@@ -196,6 +208,7 @@ fn sequential(statistic: &str, noise: Noise, benchmarks: usize, change: f64, rep
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn sequential_a_a_checks_do_not_fail_and_their_repeated_intervals_cover() {
     // Published (docs/ACCURACY.md, sequential rounds): no A/A check of 500 benchmarks failed
     // at the calibrated noise of `min`; the repeated intervals cover 98 % (they are built to
@@ -207,6 +220,7 @@ fn sequential_a_a_checks_do_not_fail_and_their_repeated_intervals_cover() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn sequential_checks_catch_twice_the_budget_where_the_per_run_noise_allows() {
     // Published: at a per-side shift of `min` of 1 %, +6 % under a 3 % budget is caught in
     // every check; the looks stop after about 11 rounds.
@@ -217,6 +231,7 @@ fn sequential_checks_catch_twice_the_budget_where_the_per_run_noise_allows() {
 }
 
 #[test]
+#[cfg_attr(debug_assertions, ignore = "a simulation: run with cargo test --release --test accuracy")]
 fn sequential_looks_stop_early_and_save_runs_when_the_noise_is_low() {
     // Published: at issue 6's assumed noise an A/A benchmark is decided after about 10 of 20
     // rounds, saving about half the benchmark-runs.
