@@ -6,15 +6,8 @@
 
 use perfgate::testing::TestRepo;
 
+use super::support::recorded::BENCH_SCRIPT;
 use super::*;
-
-/// libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns, under 1 % jitter.
-const BENCH_SCRIPT: &str = r#"#!/bin/sh
-work=$(cat work.txt)
-jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
-echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
-echo "test scaled ... bench:       $((work * 10 + jitter)) ns/iter (+/- 5)"
-"#;
 
 fn budget(source: &str, anchor: &str) -> String {
     format!(

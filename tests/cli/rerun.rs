@@ -6,19 +6,10 @@ use std::path::Path;
 
 use perfgate::testing::TestRepo;
 
+use super::support::recorded::BENCH_SCRIPT;
 use super::*;
 
 mod cleanup;
-
-/// A benchmark that prints libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns,
-/// both with under 1 % of jitter. With `PERFGATE_TEST_WORKDIRS` set, it appends the folder it runs in there.
-const BENCH_SCRIPT: &str = r#"#!/bin/sh
-[ -z "$PERFGATE_TEST_WORKDIRS" ] || pwd -P >> "$PERFGATE_TEST_WORKDIRS"
-work=$(cat work.txt)
-jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
-echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
-echo "test scaled ... bench:       $((work * 10 + jitter)) ns/iter (+/- 5)"
-"#;
 
 fn budget_text(source: &str, command: &str) -> String {
     format!(

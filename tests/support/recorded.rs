@@ -1,12 +1,16 @@
-//! A throw-away repository whose main has a recorded history in git notes, and
-//! a pull request branch on top: what trend charts and `history` are made from.
+//! A stand-in benchmark script, and a throw-away repository whose main has a
+//! recorded history in git notes with a pull request branch on top: what trend
+//! charts and `history` are made from.
 
 use perfgate::testing::TestRepo;
 
 use super::{outcome, perfgate};
 
-/// libtest bencher lines: `fast` is constant, `scaled` takes `work.txt` × 10 ns, under 1 % jitter.
+/// A stand-in benchmark that prints libtest bencher lines: `fast` is constant, `scaled` takes
+/// `work.txt` × 10 ns, both with under 1 % of jitter. With `PERFGATE_TEST_WORKDIRS` set, it appends
+/// the folder it runs in there.
 pub const BENCH_SCRIPT: &str = r#"#!/bin/sh
+[ -z "$PERFGATE_TEST_WORKDIRS" ] || pwd -P >> "$PERFGATE_TEST_WORKDIRS"
 work=$(cat work.txt)
 jitter=$(( $(od -An -N1 -tu1 /dev/urandom) % 8 ))
 echo "test fast   ... bench:       $((1000 + jitter)) ns/iter (+/- 5)"
