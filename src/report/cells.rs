@@ -25,10 +25,7 @@ impl Cells {
             _ => String::new(),
         };
         Cells {
-            bench: match comparison.against {
-                Against::Base => comparison.bench.clone(),
-                Against::Anchor => format!("{} (vs anchor)", comparison.bench),
-            },
+            bench: label(comparison),
             base: comparison.base.map(|v| format_value(v, unit)).unwrap_or_else(|| "—".into()),
             head: match (comparison.head, comparison.head_ci) {
                 (Some(value), _) => format_value(value, unit),
@@ -39,6 +36,14 @@ impl Cells {
             interval,
             status: comparison.verdict.name(),
         }
+    }
+}
+
+/// The series a comparison judges, and `(vs anchor)` when it is against the `[baseline] anchor`.
+pub fn label(comparison: &Comparison) -> String {
+    match comparison.against {
+        Against::Base => comparison.bench.clone(),
+        Against::Anchor => format!("{} (vs anchor)", comparison.bench),
     }
 }
 

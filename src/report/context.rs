@@ -90,6 +90,7 @@ pub fn time_shares_section(report: &Report) -> Option<String> {
     Some(out)
 }
 
+/// A table cell's text inside backticks: escaped, with no backtick to end the code span.
 fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ").replace('`', "'")
+    super::markdown::escape(text).replace('`', "'")
 }

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use super::markdown::{escape, short};
 use crate::model::history::{ChangePoint, History, Series};
 use crate::model::units::{format_change, format_change_interval, format_value};
 
@@ -98,14 +99,6 @@ pub fn sparkline(series: &Series) -> String {
             BLOCKS[level.min(7)]
         })
         .collect()
-}
-
-fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(10)]
-}
-
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 #[cfg(test)]

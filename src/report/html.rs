@@ -58,10 +58,7 @@ fn kpi_section(report: &Report, kpi: &KpiOutcome) -> String {
             Against::Base => "baseline",
             Against::Anchor => "anchor",
         };
-        let name = match comparison.against {
-            Against::Base => comparison.bench.clone(),
-            Against::Anchor => format!("{} (vs anchor)", comparison.bench),
-        };
+        let name = super::cells::label(comparison);
         if let Some(distribution) = &comparison.distribution {
             let chart = charts::distributions(distribution, &comparison.unit, other);
             out.push_str(&figure(&format!("{name}: values on the {other} and on the head"), &chart));

@@ -246,11 +246,12 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
     out
 }
 
-fn short(commit: &str) -> &str {
+/// A commit's first ten hex digits.
+pub(super) fn short(commit: &str) -> &str {
     &commit[..commit.len().min(10)]
 }
 
 /// Keep table cells intact: pipes and newlines would break the row.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
