@@ -9,7 +9,7 @@ use crate::explain::{breakdown, Request};
 use crate::model::history::Series;
 use crate::runner::checkout;
 use crate::stats::CompareOptions;
-use crate::verdict::context::{ChangeSize, Context, TimeShare, TimeShares};
+use crate::verdict::context::{is_trend_of, ChangeSize, Context, TimeShare, TimeShares};
 use crate::verdict::{Against, Comparison, Inputs, KpiOutcome, Report, Verdict};
 
 /// Recorded points on main a trend chart shows.
@@ -47,13 +47,15 @@ pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) 
             Err(error) => say("trends", error.to_string()),
         }
     }
-    for shares in config.kpis.iter().filter_map(|kpi| time_shares(kpi, inputs)) {
-        let same =
-            |known: &TimeShares| known.suite == shares.suite && known.metric == shares.metric && known.by == shares.by;
-        if !context.time_shares.iter().any(same) {
-            context.time_shares.push(shares);
+    // Several KPIs often judge the same latency series: each breakdown is made once.
+    let mut wanted: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for key in config.kpis.iter().filter_map(|kpi| grouping(kpi, inputs)) {
+        if !wanted.contains(&key) {
+            wanted.push(key);
         }
     }
+    context.time_shares =
+        wanted.into_iter().filter_map(|(suite, metric, by)| time_shares(suite, metric, by, inputs)).collect();
     context
 }
 
@@ -84,20 +86,14 @@ fn trends(config: &Config, report: &Report, repo: &git2::Repository, base: git2:
     let history = read_history(repo, base, "the merge-base", &options).map_err(|e| e.to_string())?;
     Ok(wanted
         .into_iter()
-        .filter_map(|(kpi, comparison)| {
-            history
-                .series
-                .iter()
-                .find(|s| s.suite == kpi.suite && s.bench == comparison.bench && s.statistic == kpi.statistic)
-                .cloned()
-        })
+        .filter_map(|(kpi, comparison)| history.series.iter().find(|s| is_trend_of(s, kpi, comparison)).cloned())
         .take(MOST_TRENDS)
         .collect())
 }
 
-/// A latency KPI over tagged series: its groups by the KPI's `per` tags (else `route`, with
-/// `method` when present), ranked by total time.
-fn time_shares(kpi: &crate::config::Kpi, inputs: &Inputs) -> Option<TimeShares> {
+/// What a latency KPI over tagged series is broken down by: (suite, metric, tags) — the KPI's `per`
+/// tags, else `route`, with `method` when present. None for other KPIs.
+fn grouping<'k>(kpi: &'k crate::config::Kpi, inputs: &Inputs) -> Option<(&'k str, &'k str, Vec<String>)> {
     let metric = kpi.metric.as_deref()?;
     let head = inputs.head.get(&kpi.suite)?;
     let tagged = |tag: &str| head.iter().any(|b| b.tags.contains_key(tag));
@@ -108,7 +104,13 @@ fn time_shares(kpi: &crate::config::Kpi, inputs: &Inputs) -> Option<TimeShares> 
     } else {
         return None;
     };
-    let base = inputs.base.as_ref().and_then(|base| base.get(&kpi.suite)).map(Vec::as_slice);
+    Some((&kpi.suite, metric, by))
+}
+
+/// The groups of a suite's `metric` by the tags `by`, ranked by total time.
+fn time_shares(suite: &str, metric: &str, by: Vec<String>, inputs: &Inputs) -> Option<TimeShares> {
+    let head = inputs.head.get(suite)?;
+    let base = inputs.base.as_ref().and_then(|base| base.get(suite)).map(Vec::as_slice);
     let request = Request { by: &by, metric, options: CompareOptions::default() };
     let found = breakdown(head, base, &request).ok()?;
     if found.groups.len() < 2 {
@@ -127,7 +129,7 @@ fn time_shares(kpi: &crate::config::Kpi, inputs: &Inputs) -> Option<TimeShares> 
         })
         .collect();
     Some(TimeShares {
-        suite: kpi.suite.clone(),
+        suite: suite.to_string(),
         metric: metric.to_string(),
         by,
         groups,

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::mermaid::trend_chart;
 use crate::model::units::{format_change, format_change_interval, format_value};
 use crate::model::Unit;
-use crate::verdict::context::ChangeSize;
+use crate::verdict::context::{is_trend_of, ChangeSize};
 use crate::verdict::{Against, Report, Verdict};
 
 /// Recorded points a trend chart shows.
@@ -43,10 +43,9 @@ pub fn trends_section(report: &Report) -> Option<String> {
         let head = report
             .kpis
             .iter()
-            .filter(|k| k.suite == series.suite && k.statistic == series.statistic)
-            .flat_map(|k| &k.comparisons)
-            .find(|c| c.against == Against::Base && c.bench == series.bench)
-            .and_then(|c| c.head);
+            .flat_map(|kpi| kpi.comparisons.iter().map(move |comparison| (kpi, comparison)))
+            .find(|(kpi, comparison)| comparison.against == Against::Base && is_trend_of(series, kpi, comparison))
+            .and_then(|(_, comparison)| comparison.head);
         out.push_str(&trend_chart(series, TREND_POINTS, head));
         out.push('\n');
     }

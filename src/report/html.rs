@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use super::{headline, rounds_summary, Render};
-use crate::model::history::{History, Series};
-use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report};
+use crate::model::history::History;
+use crate::verdict::{Against, CheckVerdict, KpiOutcome, Report};
 
 mod charts;
 mod tables;
@@ -63,18 +63,13 @@ fn kpi_section(report: &Report, kpi: &KpiOutcome) -> String {
             let chart = charts::distributions(distribution, &comparison.unit, other);
             out.push_str(&figure(&format!("{name}: values on the {other} and on the head"), &chart));
         }
-        if let Some(series) = trend_of(report, kpi, comparison) {
+        if let Some(series) = report.context.trend_of(kpi, comparison) {
             let chart = charts::history(series, comparison.head);
             out.push_str(&figure(&format!("{name}: {} along main, then the head", kpi.statistic), &chart));
         }
     }
     out.push_str("</section>\n");
     out
-}
-
-fn trend_of<'r>(report: &'r Report, kpi: &KpiOutcome, comparison: &Comparison) -> Option<&'r Series> {
-    let trends = &report.context.trends;
-    trends.iter().find(|s| s.suite == kpi.suite && s.bench == comparison.bench && s.statistic == kpi.statistic)
 }
 
 /// The page of `perfgate history`: per series its points along main, change points marked, and their table.

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{Comparison, KpiOutcome};
 use crate::model::history::Series;
 
 /// The report's context; empty when nothing around the verdicts was found.
@@ -27,6 +28,16 @@ impl Context {
     pub fn is_empty(&self) -> bool {
         self.trends.is_empty() && self.time_shares.is_empty() && self.change_size.is_none()
     }
+
+    /// The trend of `comparison`, one of `kpi`'s.
+    pub fn trend_of(&self, kpi: &KpiOutcome, comparison: &Comparison) -> Option<&Series> {
+        self.trends.iter().find(|series| is_trend_of(series, kpi, comparison))
+    }
+}
+
+/// Whether `series` is the history of `comparison`, one of `kpi`'s: the same suite, series and statistic.
+pub fn is_trend_of(series: &Series, kpi: &KpiOutcome, comparison: &Comparison) -> bool {
+    series.suite == kpi.suite && series.bench == comparison.bench && series.statistic == kpi.statistic
 }
 
 /// The groups of one suite's latency metric taking most of the total time.
