@@ -1,4 +1,4 @@
-//! The cells every table shows for a comparison (baseline, head, change,
+//! The cells every table shows for a comparison (series, baseline, head, change,
 //! interval, status), formatted once for the text and markdown renderers.
 
 use crate::model::units::{format_change, format_change_interval, format_value};
@@ -45,6 +45,16 @@ pub fn label(comparison: &Comparison) -> String {
         Against::Base => comparison.bench.clone(),
         Against::Anchor => format!("{} (vs anchor)", comparison.bench),
     }
+}
+
+/// A commit's first ten hex digits.
+pub fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(10)]
+}
+
+/// Keep table cells intact: pipes and newlines would break the row.
+pub fn escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// A short symbol for a verdict.

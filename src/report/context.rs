@@ -91,5 +91,5 @@ pub fn time_shares_section(report: &Report) -> Option<String> {
 
 /// A table cell's text inside backticks: escaped, with no backtick to end the code span.
 fn escape(text: &str) -> String {
-    super::markdown::escape(text).replace('`', "'")
+    super::cells::escape(text).replace('`', "'")
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::markdown::{escape, short};
+use super::cells::{escape, short};
 use crate::model::history::{ChangePoint, History, Series};
 use crate::model::units::{format_change, format_change_interval, format_value};
 

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::cells::{emoji, Cells};
+use super::cells::{emoji, escape, short, Cells};
 use super::context::{change_size_section, time_shares_section, trends_section};
 use super::{deciding_comparison, deciding_drift, headline, kpi_rounds, level_note, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
@@ -244,14 +244,4 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
     }
     out.push('\n');
     out
-}
-
-/// A commit's first ten hex digits.
-pub(super) fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(10)]
-}
-
-/// Keep table cells intact: pipes and newlines would break the row.
-pub(super) fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
