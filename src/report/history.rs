@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::cells::{escape, short};
+use super::text::aligned;
 use crate::model::history::{ChangePoint, History, Series};
 use crate::model::units::{format_change, format_change_interval, format_value};
 
@@ -20,17 +21,11 @@ pub fn render_text(history: &History) -> String {
             out.push_str("  no change points\n\n");
             continue;
         }
-        let rows: Vec<[String; 4]> = series.change_points.iter().map(|c| change_cells(series, c)).collect();
         let header = ["commit", "before → after", "change", "interval"].map(String::from);
-        let mut widths = header.clone().map(|h| h.chars().count());
-        for row in &rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
-            }
-        }
-        for row in std::iter::once(&header).chain(&rows) {
-            let cells: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
-            let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+        let rows: Vec<[String; 4]> =
+            std::iter::once(header).chain(series.change_points.iter().map(|c| change_cells(series, c))).collect();
+        for line in aligned(&rows, |_| true) {
+            let _ = writeln!(out, "  {line}");
         }
         out.push('\n');
     }

@@ -96,48 +96,55 @@ impl Text {
                 );
             }
         }
-        let header = ["bench", "baseline", "head", "change", "interval", "status"];
-        let rows: Vec<([String; 6], Verdict)> = kpi
-            .comparisons
-            .iter()
-            .map(|c| {
-                let cells = Cells::of(c);
-                (
-                    [cells.bench, cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()],
-                    c.verdict,
-                )
-            })
-            .collect();
-        let mut widths = header.map(|h| h.chars().count());
-        for (row, _) in &rows {
-            for (width, cell) in widths.iter_mut().zip(row) {
-                *width = (*width).max(cell.chars().count());
-            }
-        }
-        let line = |cells: &[String; 6]| {
-            let mut text = String::from("   ");
-            for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-                let pad = width - cell.chars().count();
-                if i == 0 || i == 5 {
-                    text.push_str(&format!(" {cell}{}", " ".repeat(pad)));
-                } else {
-                    text.push_str(&format!(" {}{cell}", " ".repeat(pad)));
-                }
-                text.push(' ');
-            }
-            text.trim_end().to_string()
-        };
-        let _ = writeln!(out, "{}", line(&header.map(String::from)));
-        for (row, verdict) in &rows {
-            let text = line(row);
-            let _ =
-                writeln!(out, "{}", if *verdict >= Verdict::NoBaseline { self.paint(&text, *verdict) } else { text });
+        let header = ["bench", "baseline", "head", "change", "interval", "status"].map(String::from);
+        let rows = kpi.comparisons.iter().map(|c| {
+            let cells = Cells::of(c);
+            [cells.bench, cells.base, cells.head, cells.change, cells.interval, cells.status.to_string()]
+        });
+        let table: Vec<[String; 6]> = std::iter::once(header).chain(rows).collect();
+        // The series and its status read left to right; numbers line up on the right.
+        let mut lines = aligned(&table, |column| column == 0 || column == 5).into_iter();
+        let _ = writeln!(out, "    {}", lines.next().unwrap_or_default());
+        for (comparison, line) in kpi.comparisons.iter().zip(lines) {
+            let text = format!("    {line}");
+            let verdict = comparison.verdict;
+            let _ = writeln!(out, "{}", if verdict >= Verdict::NoBaseline { self.paint(&text, verdict) } else { text });
         }
         for comparison in kpi.comparisons.iter().filter(|c| c.verdict >= Verdict::Inconclusive) {
             let settle = comparison.settle.as_deref().map(|s| format!("; {s}")).unwrap_or_default();
             let _ = writeln!(out, "    {}: {}{settle}", Cells::of(comparison).bench, comparison.reason);
         }
     }
+}
+
+/// The rows of a table as lines, each column padded to its widest cell (left-aligned where
+/// `left_aligned` says so, else right-aligned), two spaces between columns, no trailing blanks.
+pub(super) fn aligned<const N: usize>(rows: &[[String; N]], left_aligned: impl Fn(usize) -> bool) -> Vec<String> {
+    let mut widths = [0; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(widths)
+                .enumerate()
+                .map(
+                    |(column, (cell, width))| {
+                        if left_aligned(column) {
+                            format!("{cell:<width$}")
+                        } else {
+                            format!("{cell:>width$}")
+                        }
+                    },
+                )
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
 }
 
 fn serde_plain<T: serde::Serialize>(value: T) -> String {
