@@ -78,7 +78,7 @@ pub const ANCHOR_BUILD_CACHE: &str = "target/perfgate-anchor";
 
 /// Find the merge-base of HEAD and the baseline ref for the repository holding the budget file.
 pub fn locate(config: &Config) -> Result<Location> {
-    let folder = config.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let folder = config.folder();
     let repo = checkout::open_repository(folder)?;
     let head = checkout::head_commit(&repo)?;
     let git_ref = match &config.baseline.git_ref {

@@ -66,11 +66,7 @@ fn list(repo: &git2::Repository, global: &GlobalArgs) -> Result<Outcome> {
 }
 
 fn show(repo: &git2::Repository, rev: &str, global: &GlobalArgs) -> Result<Outcome> {
-    let commit = repo
-        .revparse_single(rev)
-        .and_then(|o| o.peel_to_commit())
-        .map_err(|e| anyhow::anyhow!("cannot resolve {rev:?}: {}", e.message()))?
-        .id();
+    let commit = checkout::resolve_commit(repo, rev)?;
     let Some(set) = notes::read(repo, commit)? else {
         anyhow::bail!("no results are stored for {} in {}", &commit.to_string()[..10], notes::NOTES_REF);
     };

@@ -29,7 +29,7 @@ pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) 
         }
     };
     let mut context = Context::default();
-    let folder = config.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let folder = config.folder();
     if let (Ok(repo), Some(base)) = (checkout::open_repository(folder), report.git.base_commit.as_deref()) {
         match git2::Oid::from_str(base) {
             Ok(base) => {

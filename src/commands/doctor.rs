@@ -187,7 +187,7 @@ fn is_runnable(program: &str, workdir: &Path) -> bool {
 
 /// The repository, a full history, a baseline ref with a merge-base, and notes when they are the source.
 fn git_state(config: &Config, findings: &mut Vec<Finding>) {
-    let folder = config.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = config.folder();
     let repo = match checkout::open_repository(folder) {
         Ok(repo) => repo,
         Err(error) => {

@@ -18,16 +18,9 @@ pub fn run(args: &HistoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         (None, Ok(path)) => Some(read_config(&path)?),
         (None, Err(_)) => None,
     };
-    let folder = config
-        .as_ref()
-        .and_then(|c| c.path.parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf()))
-        .unwrap_or_else(|| std::path::PathBuf::from("."));
-    let repo = checkout::open_repository(&folder)?;
-    let tip = repo
-        .revparse_single(&args.rev)
-        .and_then(|object| object.peel_to_commit())
-        .map_err(|e| anyhow!("cannot resolve {:?} to a commit: {}", args.rev, e.message()))?
-        .id();
+    let folder = config.as_ref().map_or(std::path::Path::new("."), |c| c.folder());
+    let repo = checkout::open_repository(folder)?;
+    let tip = checkout::resolve_commit(&repo, &args.rev)?;
     if let (Some(name), Some(config)) = (&args.kpi, &config) {
         if !config.kpis.iter().any(|k| &k.name == name) {
             let known: Vec<&str> = config.kpis.iter().map(|k| k.name.as_str()).collect();
@@ -49,7 +42,7 @@ pub fn run(args: &HistoryArgs, global: &GlobalArgs) -> Result<Outcome> {
         kpi: args.kpi.as_deref(),
         bench,
         last: args.last,
-        seed: config.as_ref().map_or(0x5EED, |c| c.gate.seed),
+        seed: config.as_ref().map_or(crate::config::Gate::default().seed, |c| c.gate.seed),
         without_change_points: false,
     };
     let history = read_history(&repo, tip, &args.rev, &options)?;

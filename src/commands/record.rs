@@ -11,14 +11,10 @@ use crate::runner::collect;
 
 pub fn run(args: &RecordArgs, global: &GlobalArgs) -> Result<Outcome> {
     let config = load_config(global)?;
-    let folder = config.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let folder = config.folder();
     let repo = checkout::open_repository(folder)?;
     let commit = match &args.commit {
-        Some(rev) => repo
-            .revparse_single(rev)
-            .and_then(|o| o.peel_to_commit())
-            .map_err(|e| anyhow::anyhow!("cannot resolve {rev:?}: {}", e.message()))?
-            .id(),
+        Some(rev) => checkout::resolve_commit(&repo, rev)?,
         None => checkout::head_commit(&repo)?,
     };
     let results = match &args.results {

@@ -326,6 +326,11 @@ impl Config {
         Ok(Config { path: path.to_path_buf(), gate: file.gate, baseline: file.baseline, suites, kpis })
     }
 
+    /// The folder the budget file is in (`.` for a bare file name).
+    pub fn folder(&self) -> &Path {
+        self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    }
+
     /// A path written in the budget file, resolved against the file's folder.
     pub fn resolve(&self, relative: &Path) -> PathBuf {
         match self.path.parent() {

@@ -123,6 +123,14 @@ pub fn merge_base(repo: &Repository, head: Oid, git_ref: &str) -> Result<Oid, Gi
     })
 }
 
+/// The commit `rev` names (a sha, a branch, a tag, `HEAD~3`).
+pub fn resolve_commit(repo: &Repository, rev: &str) -> Result<Oid, GitError> {
+    repo.revparse_single(rev)
+        .and_then(|object| object.peel_to_commit())
+        .map(|commit| commit.id())
+        .map_err(|e| GitError::context(&format!("cannot resolve {rev:?} to a commit"), e))
+}
+
 /// The commit `[baseline] anchor` names (a tag, a branch, a sha), which must be an ancestor of `head`.
 pub fn anchor_commit(repo: &Repository, head: Oid, anchor: &str) -> Result<Oid, GitError> {
     let commit = repo.revparse_single(anchor).and_then(|object| object.peel_to_commit()).map_err(|e| {
