@@ -22,6 +22,17 @@
 //! runs of identical code with the other core loaded
 //! (`tests/fixtures/criterion/disturbed/`): disturbed runs showed spreads of
 //! 5–27 % against 0.1–0.4 % and drifts up to 43 %.
+//! A run can also be disturbed for a part of it only: the other core busy
+//! for the first second of a three-second run lifts the early samples by half
+//! and leaves the rest alone, a step that neither the spread (most samples are
+//! tight) nor the drift (Theil–Sen shrugs off a minority of the pairs) sees,
+//! while the median moves. The run's **level shift** is found where Pettitt's
+//! (1979) rank statistic `U_t = Σ_{i≤t} (2 R_i − n − 1)` is largest in size;
+//! its size is the change of the median from before that sample to after it,
+//! and its significance Pettitt's `p ≈ 2 exp(−6 K² / (n³ + n²))`. A side is
+//! disturbed when its run shifts level significantly (p < 0.001, each part at
+//! least a tenth of the run) by at least twice the other side's shift plus
+//! five points.
 //! The rule looks at base and head alike, so dropping what it flags keeps a
 //! paired test valid: under no change the remaining rounds are as symmetric
 //! as before.
@@ -42,6 +53,12 @@ const LOG_MAD_VARIANCE: f64 = 1.36;
 const THEIL_SEN_ERROR: f64 = 1.05;
 /// The drift is estimated from at most this many evenly spaced samples (Theil–Sen takes all pairs).
 const DRIFT_POINTS: usize = 400;
+/// A level shift counts when Pettitt's p-value is below this ...
+const LEVEL_SHIFT_P: f64 = 0.001;
+/// ... each part of the run holds at least this share of its samples ...
+const LEVEL_SHIFT_SHARE: f64 = 0.1;
+/// ... and it moves the median by at least twice the other side's shift plus this much (log).
+const LEVEL_SHIFT_MARGIN: f64 = 0.05;
 
 /// How one run's samples are spread and drift.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +69,27 @@ pub struct RunShape {
     pub drift: f64,
     /// Samples in the run.
     pub samples: usize,
+    /// The run's most significant change of level, if any part of it shifted.
+    pub level_shift: LevelShift,
+}
+
+/// Where a run's level changed most (Pettitt 1979), and by how much.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LevelShift {
+    /// Samples before the change.
+    pub at: usize,
+    /// Log change of the median from before `at` to after it.
+    pub size: f64,
+    /// Pettitt's approximate p-value of the change.
+    pub p_value: f64,
+}
+
+impl LevelShift {
+    /// Whether the change is significant and leaves both parts of the run long enough to tell.
+    fn counts(&self, samples: usize) -> bool {
+        let least = (LEVEL_SHIFT_SHARE * samples as f64).ceil() as usize;
+        self.p_value < LEVEL_SHIFT_P && self.at >= least && samples - self.at >= least
+    }
 }
 
 impl RunShape {
@@ -85,7 +123,42 @@ pub fn run_shape(samples: &[f64]) -> Option<RunShape> {
     let center = median(samples.to_vec());
     let deviations: Vec<f64> = samples.iter().map(|x| (x - center).abs()).collect();
     let spread = 1.4826 * median(deviations) / center;
-    Some(RunShape { spread, drift: theil_sen_drift(samples), samples: samples.len() })
+    Some(RunShape {
+        spread,
+        drift: theil_sen_drift(samples),
+        samples: samples.len(),
+        level_shift: level_shift(samples),
+    })
+}
+
+/// The most significant change of level along a run: Pettitt's statistic from the ranks of the
+/// samples (ties share their mean rank), O(n log n).
+pub fn level_shift(samples: &[f64]) -> LevelShift {
+    let n = samples.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| samples[a].total_cmp(&samples[b]));
+    let mut ranks = vec![0.0; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && samples[order[j + 1]] == samples[order[i]] {
+            j += 1;
+        }
+        let mean_rank = (i + j + 2) as f64 / 2.0;
+        order[i..=j].iter().for_each(|&k| ranks[k] = mean_rank);
+        i = j + 1;
+    }
+    let (mut u, mut best, mut at) = (0.0f64, 0.0f64, 0);
+    for (t, rank) in ranks.iter().enumerate().take(n.saturating_sub(1)) {
+        u += 2.0 * rank - (n + 1) as f64;
+        if u.abs() > best {
+            (best, at) = (u.abs(), t + 1);
+        }
+    }
+    let nf = n as f64;
+    let p_value = (2.0 * (-6.0 * best * best / (nf.powi(3) + nf * nf)).exp()).min(1.0);
+    let size = if at == 0 { 0.0 } else { (median(samples[at..].to_vec()) / median(samples[..at].to_vec())).ln() };
+    LevelShift { at, size, p_value }
 }
 
 /// The disturbed side, if one run's shape is far from the other's.
@@ -102,6 +175,16 @@ pub fn disturbed(base: &RunShape, head: &RunShape) -> Option<Disturbance> {
                 "drift {:+.1} % within the run against {:+.1} %",
                 one.drift.exp_m1() * 100.0,
                 other.drift.exp_m1() * 100.0
+            ))
+        } else if one.level_shift.counts(one.samples)
+            && one.level_shift.size.abs() >= RATIO * other.level_shift.size.abs() + LEVEL_SHIFT_MARGIN
+        {
+            Some(format!(
+                "its level moved {:+.1} % after the first {} of {} samples, against {:+.1} %",
+                one.level_shift.size.exp_m1() * 100.0,
+                one.level_shift.at,
+                one.samples,
+                other.level_shift.size.exp_m1() * 100.0
             ))
         } else {
             None
@@ -193,6 +276,39 @@ mod tests {
         // Ten samples tell less: a spread 3x the other's is within chance there, 10x is not.
         assert_eq!(disturbed_runs(&run(10, 0.02, 0.0), &run(10, 0.06, 0.0)), None);
         assert!(disturbed_runs(&run(10, 0.02, 0.0), &run(10, 0.2, 0.0)).is_some());
+    }
+
+    #[test]
+    fn pettitts_statistic_finds_the_step_as_the_brute_force_definition_does() {
+        // Reference (brute force of U_t = sum_{i<=t} sum_{j>t} sgn(x_j - x_i), max |U_t| at t,
+        // p = 2 exp(-6 K^2 / (n^3 + n^2)), log ratio of the medians after/before), in Python:
+        // K = 48 at t = 4, p = 0.08346537467517898, size = -0.5273549257172011.
+        let x = [3.1, 2.9, 3.3, 3.0, 1.8, 1.7, 1.9, 1.6, 2.0, 1.8, 1.7, 1.9, 1.8, 1.6, 1.75, 1.85];
+        let shift = level_shift(&x);
+        assert_eq!(shift.at, 4);
+        assert!((shift.p_value - 0.08346537467517898).abs() < 1e-12, "{shift:?}");
+        assert!((shift.size - -0.5273549257172011).abs() < 1e-12, "{shift:?}");
+    }
+
+    #[test]
+    fn a_run_whose_first_part_was_slowed_is_disturbed_though_its_spread_and_drift_are_ordinary() {
+        // The other core busy at the start of the run: its first 15 samples ~1.7x, the rest tight.
+        let quiet = run(100, 0.02, 0.0);
+        let mut stepped = run(100, 0.02, 0.0);
+        stepped[..15].iter_mut().for_each(|x| *x *= 1.7);
+        let shape = run_shape(&stepped).unwrap();
+        assert!(shape.spread < 0.06 && shape.drift.abs() < 0.03, "spread and drift see little: {shape:?}");
+        let found = disturbed_runs(&quiet, &stepped).unwrap();
+        assert_eq!(found.side, "head");
+        // Before: median 1.7 x 102 of the 15 (8 of them at +2 %); after: 98 (43 of the 85 at -2 %):
+        // ln(98 / 173.4) = -43.5 %. The quiet run's best split is one wobble, ln(98 / 102) = -3.9 %.
+        assert_eq!(found.what, "its level moved -43.5 % after the first 15 of 100 samples, against -3.9 %");
+        // The same step on both sides (a harness's own pattern) disturbs neither.
+        assert_eq!(disturbed_runs(&stepped, &stepped), None);
+        // A step of 3 % is within the margin.
+        let mut small = run(100, 0.02, 0.0);
+        small[..50].iter_mut().for_each(|x| *x *= 1.03);
+        assert_eq!(disturbed_runs(&run(100, 0.02, 0.0), &small), None);
     }
 
     #[test]
