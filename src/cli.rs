@@ -431,6 +431,11 @@ pub struct CalibrateArgs {
     /// A/A rounds to run [default: [baseline] rounds]
     #[arg(long, value_name = "N")]
     pub rounds: Option<u32>,
+    /// Write the calibration file ([gate] calibration, else perf-calibration.json beside the
+    /// budget file): checks then take each benchmark's run-to-run noise from it where they
+    /// cannot measure it themselves (one run per side, a benchmark judged on few rounds)
+    #[arg(long)]
+    pub record: bool,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub mod buckets;
+pub mod calibration;
 pub mod histogram;
 pub mod history;
 pub mod statistic;
@@ -89,6 +90,11 @@ pub struct Benchmark {
     /// first to last request of the whole log), so `throughput` is count / window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_seconds: Option<f64>,
+    /// Seconds the harness spent measuring these samples in the run that made them (criterion:
+    /// the sum of its sample times), for telling whether a run was as short as it was asked to be.
+    /// Known while the run's results are collected; never stored.
+    #[serde(skip)]
+    pub measured_seconds: Option<f64>,
 }
 
 /// Units perfgate understands. Durations are normalized to nanoseconds.
@@ -174,6 +180,7 @@ impl Benchmark {
             deterministic: false,
             throughput: None,
             window_seconds: None,
+            measured_seconds: None,
         }
     }
 }

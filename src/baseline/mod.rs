@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::config::{BaselineSource, Config};
+use crate::model::calibration::{Calibration, CALIBRATION_SCHEMA};
 use crate::model::Benchmark;
 use crate::runner::collect::{read_all, used_suites};
 use crate::runner::rounds::Looker;
@@ -21,6 +22,7 @@ pub mod history;
 pub mod notes;
 pub mod prepare;
 pub mod rerun;
+mod rounds_notes;
 
 pub use rerun::{rerun, RerunOptions};
 
@@ -55,6 +57,7 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         Override::File(_) => BaselineSource::File,
         Override::None => config.baseline.source,
     };
+    let calibration = read_calibration(config)?;
     if source == BaselineSource::Rerun {
         let rerun_options = RerunOptions {
             settings: options.settings.clone(),
@@ -63,7 +66,7 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
             only: None,
             shard: options.shard,
         };
-        return rerun(config, rerun_options);
+        return Ok(Inputs { calibration, ..rerun(config, rerun_options)? });
     }
     let head = read_all(config, &options.settings)?;
     let mut notes = Vec::new();
@@ -104,8 +107,39 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         git,
         warnings,
         notes,
+        calibration,
         ..Inputs::default()
     })
+}
+
+/// The calibration file `[gate] calibration` names (None when the budget file names none).
+pub fn read_calibration(config: &Config) -> Result<Option<Calibration>> {
+    if config.gate.calibration.is_none() {
+        return Ok(None);
+    }
+    let path = config.calibration_path();
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read the calibration file {} ([gate] calibration): {e}\n  hint: write it with `perfgate calibrate --record`",
+            path.display()
+        )
+    })?;
+    let calibration: Calibration = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not a calibration file: {e}\n  hint: write it with `perfgate calibrate --record`",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    if calibration.schema != CALIBRATION_SCHEMA {
+        anyhow::bail!(
+            "{}: calibration schema {} is not {CALIBRATION_SCHEMA}: write it again with `perfgate calibrate --record`",
+            path.display(),
+            calibration.schema
+        );
+    }
+    Ok(Some(calibration))
 }
 
 /// The anchor's recorded results for the suites the KPIs use (None, with a note, when it has no record).

@@ -52,13 +52,20 @@ pub fn prepare<'c>(
             }
         }
         let mut shard_names = None;
+        let mut listed_names = None;
         if let Some(harness) = harness {
             match list_benchmarks(suite, sides.head, settings, harness) {
                 Ok(names) => {
                     listed += names.as_ref().map_or(0, Vec::len);
-                    if let (Some(shard), Some(names)) = (splits, names) {
-                        shard_names = Some(names.into_iter().filter(|name| shard.holds(name)).collect::<BTreeSet<_>>());
-                    }
+                    let names = match (splits, names) {
+                        (Some(shard), Some(names)) => {
+                            let kept: Vec<String> = names.into_iter().filter(|name| shard.holds(name)).collect();
+                            shard_names = Some(kept.iter().cloned().collect::<BTreeSet<_>>());
+                            Some(kept)
+                        }
+                        (_, names) => names,
+                    };
+                    listed_names = names;
                 }
                 Err(error) if splits.is_some() => {
                     return Err(error.context(format!(
@@ -87,7 +94,7 @@ pub fn prepare<'c>(
         if shard_names.as_ref().is_some_and(BTreeSet::is_empty) {
             continue;
         }
-        planned.push((suite, harness, shard_names));
+        planned.push((suite, harness, shard_names, listed_names));
     }
     let build_seconds = build_started.elapsed().as_secs_f64();
     if listed > 0 && shortest_round(listed) > budget.time {
@@ -102,7 +109,7 @@ pub fn prepare<'c>(
     }
     let suites = planned
         .into_iter()
-        .map(|(suite, harness, shard_names)| {
+        .map(|(suite, harness, shard_names, names)| {
             // A suite judged by its minimum or maximum gets longer runs; the others, more rounds.
             let extremes = config
                 .kpis
@@ -112,7 +119,7 @@ pub fn prepare<'c>(
             let seconds = run_seconds(budget, (listed > 0).then_some(listed), rounds);
             let mut steering = steering_of(suite, harness, seconds);
             steering.only = only.and_then(|only| only.get(&suite.name).cloned().flatten()).or(shard_names);
-            RoundSuite { suite, harness, steering }
+            RoundSuite { suite, harness, steering, listed: names }
         })
         .collect();
     Ok(Prepared { suites, build_seconds, notes })

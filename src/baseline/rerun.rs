@@ -11,13 +11,14 @@ use anyhow::Result;
 use git2::{Oid, Repository};
 
 use super::prepare::{prepare, round_options_text};
+use super::rounds_notes;
 use crate::config::Config;
 use crate::runner::checkout::{self, BaseCheckout};
 use crate::runner::collect::head_tree;
 use crate::runner::interrupt;
 use crate::runner::plan::Budget;
 use crate::runner::progress::Progress;
-use crate::runner::rounds::{run_interleaved, Looker, Sides, Stop};
+use crate::runner::rounds::{run_interleaved, Looker, RoundResults, RoundSuite, Sides, Stop};
 use crate::runner::shard::Shard;
 use crate::runner::suite::{RunSettings, TargetRedirect, Tree};
 use crate::verdict::outcome::{BaselineInfo, GitInfo, Measuring, SuiteMeasuring};
@@ -122,6 +123,10 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
         None => None,
     };
     let anchor_tree = anchor_checkout.as_ref().map(|c| checkout_tree("anchor", c, &location, ANCHOR_BUILD_CACHE));
+    let mut lock_notes = Vec::new();
+    for checkout in std::iter::once(&base_checkout).chain(&anchor_checkout) {
+        lock_notes.extend(lockfile_note(&checkout.share_uncommitted_lockfiles(&location.repo)?, checkout.commit));
+    }
     let head_tree = head_tree(config);
     let sides = Sides { base: &base_tree, head: &head_tree, anchor: anchor_tree.as_ref() };
     let mut settings = options.settings.clone();
@@ -134,6 +139,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
 
     let prepared = prepare(config, sides, &settings, &budget, options.only.as_ref(), options.shard)?;
     let (suites, build_seconds, mut notes) = (prepared.suites, prepared.build_seconds, prepared.notes);
+    notes.extend(lock_notes);
 
     let rounds_started = Instant::now();
     let runs_per_round = sides.all().len() as u64 * suites.len() as u64;
@@ -166,11 +172,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
             ));
         }
     }
-    for suite in &results.unfiltered {
-        notes.push(format!(
-            "Suite {suite:?}: its command cannot be limited to the undecided benchmarks, so every round ran all of them."
-        ));
-    }
+    notes.extend(rounds_notes::notes(&results, budget.time));
     let measuring = Measuring {
         rounds: results.rounds,
         max_rounds: results.max_rounds,
@@ -190,10 +192,16 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
                     harness: planned.harness.map(|h| h.name().to_string()),
                     round_options: round_options_text(planned),
                     filtered: planned.harness.is_some() && !results.unfiltered.contains(&planned.suite.name),
+                    chunked: ran.chunked,
+                    ignored_round_options: ran.ignored_options.keys().cloned().collect(),
+                    asked_seconds: ran.asked_seconds.filter(|_| !ran.ignored_options.is_empty()),
+                    longest_seconds: ran.ignored_options.values().copied().reduce(f64::max),
+                    unmeasured: ran.unmeasured.iter().cloned().collect(),
                 }
             })
             .collect(),
     };
+    let unmeasured = never_measured(&suites, &results);
     let anchor = location.anchor.as_ref().map(|_| results.anchor);
     Ok(Inputs {
         head: results.head,
@@ -218,6 +226,36 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
         warnings: location.warnings,
         measuring: Some(measuring),
         partial: false,
+        calibration: None,
+        unmeasured,
+    })
+}
+
+/// Per suite, the benchmarks the time budget left without a single round on the head (by the names
+/// the harness runs them under, which are their ids).
+fn never_measured(suites: &[RoundSuite], results: &RoundResults) -> BTreeMap<String, BTreeSet<String>> {
+    let mut never = BTreeMap::new();
+    for planned in suites {
+        let (Some(harness), Some(ran)) = (planned.harness, results.suites.get(&planned.suite.name)) else { continue };
+        let head = results.head.get(&planned.suite.name).map(Vec::as_slice).unwrap_or(&[]);
+        let measured: BTreeSet<String> = head.iter().map(|b| harness.name_of(b)).collect();
+        let missing: BTreeSet<String> = ran.unmeasured.difference(&measured).cloned().collect();
+        if !missing.is_empty() {
+            never.insert(planned.suite.name.clone(), missing);
+        }
+    }
+    never
+}
+
+/// The note of a checkout that was given the working tree's lock files.
+fn lockfile_note(copied: &[PathBuf], commit: Oid) -> Option<String> {
+    let names: Vec<String> = copied.iter().map(|path| path.display().to_string()).collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "{} is not committed, so {} builds with the working tree's: both sides use the same dependency versions.",
+            names.join(", "),
+            &commit.to_string()[..10]
+        )
     })
 }
 

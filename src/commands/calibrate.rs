@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use super::{load_config, run_settings, write_atomically, Outcome};
 use crate::baseline::prepare::{prepare, round_options_text};
 use crate::cli::{CalibrateArgs, GlobalArgs};
+use crate::model::calibration::{Calibration, CALIBRATION_SCHEMA};
 use crate::model::units::human_duration as human;
 use crate::model::units::{format_change, format_value};
 use crate::report::OutputFormat;
@@ -52,9 +53,23 @@ pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
         .map(|s| format!("{}: {}", s.suite.name, round_options_text(s)))
         .filter(|line| !line.ends_with(": "))
         .collect();
+    let text = render_text(&rows, rounds, config.baseline.rounds) + &render_advice(&advice, &config, &options);
+    let calibration =
+        Calibration { schema: CALIBRATION_SCHEMA, rounds: results.rounds as usize, rows, time_budget: Some(advice) };
+    let json = serde_json::to_string_pretty(&calibration)? + "\n";
+    if args.record {
+        let path = config.calibration_path();
+        write_atomically(&path, &json)?;
+        let hint = if config.gate.calibration.is_none() {
+            format!(" — add `calibration = {:?}` to [gate] for checks to use it", relative_name(&config, &path))
+        } else {
+            String::new()
+        };
+        eprintln!("perfgate: recorded the calibration in {}{hint}", path.display());
+    }
     let rendered = match global.format {
-        OutputFormat::Json => serde_json::to_string_pretty(&Calibration { rows: &rows, time_budget: &advice })? + "\n",
-        _ => render_text(&rows, rounds, config.baseline.rounds) + &render_advice(&advice, &config, &options),
+        OutputFormat::Json => json,
+        _ => text,
     };
     match &global.output {
         Some(path) => write_atomically(path, &rendered)?,
@@ -64,11 +79,9 @@ pub fn run(args: &CalibrateArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// `perfgate calibrate --format json`.
-#[derive(serde::Serialize)]
-struct Calibration<'a> {
-    rows: &'a [CalibrationRow],
-    time_budget: &'a TimeBudgetAdvice,
+/// `path` as the budget file would name it: relative to its folder.
+fn relative_name(config: &crate::config::Config, path: &std::path::Path) -> String {
+    path.strip_prefix(config.folder()).unwrap_or(path).display().to_string()
 }
 
 /// The time budget a check of this suite needs, in words.

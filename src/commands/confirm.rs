@@ -16,7 +16,7 @@ use crate::model::Benchmark;
 use crate::runner::harness::Harness;
 use crate::runner::suite::RunSettings;
 use crate::verdict::sequential::RoundsJudge;
-use crate::verdict::{apply_check_wide_fdr, Report, Verdict};
+use crate::verdict::{apply_check_wide_fdr, Comparison, Report, Verdict};
 
 /// Re-run what failed in `report` and decide it on the rounds. A confirmation that cannot run
 /// (no git repository, no command) leaves the report as it is, with a note saying why.
@@ -50,14 +50,16 @@ pub fn confirm_failures(
     for outcome in &mut report.kpis {
         let Some(again) = confirmation.kpis.iter().find(|k| k.line == outcome.line) else { continue };
         for comparison in outcome.comparisons.iter_mut().filter(|c| c.verdict == Verdict::Fail) {
-            if let Some(fresh) = again.comparisons.iter().find(|c| c.bench == comparison.bench) {
+            let same = |c: &&Comparison| c.bench == comparison.bench && c.against == comparison.against;
+            if let Some(fresh) = again.comparisons.iter().find(same) {
                 *comparison = fresh.clone();
-                confirmed.push(comparison.bench.clone());
+                confirmed.push((comparison.bench.clone(), comparison.against));
             }
         }
     }
     apply_check_wide_fdr(report, config.gate.fdr);
-    let still = report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| confirmed.contains(&c.bench));
+    let still =
+        report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| confirmed.contains(&(c.bench.clone(), c.against)));
     let still_failing = still.filter(|c| c.verdict == Verdict::Fail).count();
     report.notes.push(format!(
         "Confirmed by re-running: {} failing comparison{} against the stored baseline {} re-run on {} and the head \

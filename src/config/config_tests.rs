@@ -85,7 +85,7 @@ fn defaults_apply_to_an_empty_file() {
     assert_eq!(config.baseline.rounds, DEFAULT_ROUNDS);
     assert_eq!(config.baseline.min_rounds, DEFAULT_MIN_ROUNDS);
     assert_eq!(config.baseline.time_budget(), std::time::Duration::from_secs(900));
-    assert!(!config.baseline.confirm);
+    assert!(config.baseline.confirm, "failures against a stored baseline are re-run before they stand");
 }
 
 #[test]

@@ -21,6 +21,8 @@ pub use units::{Percent, Quantity, Ratio};
 
 /// Default file name, searched upward from the working directory.
 pub const CONFIG_FILE_NAME: &str = "perf-budget.toml";
+/// Where `perfgate calibrate --record` writes the calibration when `[gate] calibration` is not set.
+pub const CALIBRATION_FILE_NAME: &str = "perf-calibration.json";
 
 /// A parsed and validated budget file.
 #[derive(Debug, Clone)]
@@ -74,6 +76,9 @@ pub struct Gate {
     pub run_noise: Percent,
     /// Seed of the bootstrap resampling (reported; results are reproducible).
     pub seed: u64,
+    /// The calibration file `perfgate calibrate --record` writes (relative to the budget file):
+    /// the run-to-run noise of each benchmark on this machine, used instead of `run-noise`.
+    pub calibration: Option<PathBuf>,
 }
 
 impl Default for Gate {
@@ -85,6 +90,7 @@ impl Default for Gate {
             fdr: 0.05,
             run_noise: Percent(0.02),
             seed: 0x5EED,
+            calibration: None,
         }
     }
 }
@@ -137,7 +143,7 @@ impl Default for Baseline {
             rounds: DEFAULT_ROUNDS,
             min_rounds: DEFAULT_MIN_ROUNDS,
             time_budget: Quantity::Duration(DEFAULT_TIME_BUDGET_SECONDS * 1e9),
-            confirm: false,
+            confirm: true,
             path: None,
             anchor: None,
         }
@@ -329,6 +335,12 @@ impl Config {
     /// The folder the budget file is in (`.` for a bare file name).
     pub fn folder(&self) -> &Path {
         self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    }
+
+    /// Where the calibration file is: `[gate] calibration`, else `perf-calibration.json` beside
+    /// the budget file (where `perfgate calibrate --record` writes one).
+    pub fn calibration_path(&self) -> PathBuf {
+        self.resolve(self.gate.calibration.as_deref().unwrap_or(Path::new(CALIBRATION_FILE_NAME)))
     }
 
     /// A path written in the budget file, resolved against the file's folder.

@@ -132,6 +132,7 @@ fn load_measurement(folder: &Path) -> Result<Benchmark, InputError> {
 
     let mut bench = Benchmark::with_samples(info.full_id, "time", Unit::Ns, samples);
     bench.throughput = info.throughput.as_ref().and_then(throughput_of);
+    bench.measured_seconds = Some(sample.times.iter().sum::<f64>() / 1e9);
     let estimates_path = folder.join("estimates.json");
     if estimates_path.is_file() {
         let estimates: Estimates = read_json(&estimates_path)?;
@@ -272,6 +273,9 @@ mod tests {
         }
     }
 
+    /// `sum(times) / 1e9` of aa-run1's checksum/adler, computed in Python.
+    const MEASURED_ADLER: f64 = 1.036516601;
+
     #[test]
     fn samples_are_nanoseconds_per_iteration() {
         let benchmarks = load_all(&fixture("aa-run1")).unwrap();
@@ -281,6 +285,8 @@ mod tests {
         let fib = &benchmarks[1];
         // sample.json: iters[0] = 78, times[0] = 1315649 ns.
         assert!((fib.samples[0] - 1_315_649.0 / 78.0).abs() < 1e-9);
+        // The seconds criterion measured: the sum of sample.json's times (Python: sum(times) / 1e9).
+        assert_eq!(adler.measured_seconds, Some(MEASURED_ADLER));
     }
 
     #[test]

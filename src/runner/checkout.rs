@@ -201,6 +201,38 @@ impl BaseCheckout {
     pub fn root(&self) -> &Path {
         self.folder.path()
     }
+
+    /// Give every cargo package or workspace of the checkout that commits no `Cargo.lock` the
+    /// working tree's (libraries often ignore it): without one, cargo resolves the newest
+    /// dependencies for the checkout, and base and head would be built — and measured — with
+    /// different versions of them. Returns the lock files copied, relative to the root.
+    pub fn share_uncommitted_lockfiles(&self, repo: &Repository) -> Result<Vec<PathBuf>, GitError> {
+        let Some(workdir) = repo.workdir() else { return Ok(Vec::new()) };
+        let tree = repo
+            .find_commit(self.commit)
+            .and_then(|c| c.tree())
+            .map_err(|e| GitError::context(&format!("cannot read commit {}", self.commit), e))?;
+        let mut manifests = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |folder, entry| {
+            if entry.name() == Some("Cargo.toml") {
+                manifests.push(PathBuf::from(folder));
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(|e| GitError::context("cannot list the base commit's files", e))?;
+        let mut copied = Vec::new();
+        for folder in manifests {
+            let lock = folder.join("Cargo.lock");
+            let theirs = workdir.join(&lock);
+            if tree.get_path(&lock).is_ok() || !theirs.is_file() {
+                continue;
+            }
+            std::fs::copy(&theirs, self.root().join(&lock))
+                .map_err(|e| GitError(format!("cannot copy {} into the base checkout: {e}", theirs.display())))?;
+            copied.push(lock);
+        }
+        Ok(copied)
+    }
 }
 
 /// Where `path` (inside the repository's working tree) is, relative to that tree's root.
@@ -254,6 +286,24 @@ mod tests {
         assert_eq!(repo.refs(), refs_before);
         assert!(is_dirty(&git));
         assert!(!repo.path().join(".git/worktrees").exists());
+    }
+
+    #[test]
+    fn a_lock_file_the_commit_lacks_is_the_working_trees_and_a_committed_one_is_kept() {
+        let repo = TestRepo::new();
+        repo.commit("Cargo.toml", "[package]\nname = \"lib\"\n", "library");
+        repo.commit("tool/Cargo.toml", "[package]\nname = \"tool\"\n", "tool");
+        let base = repo.commit("tool/Cargo.lock", "committed tool lock", "tool lock");
+        // The library ignores its lock file, as libraries often do; the user's tree has one.
+        std::fs::write(repo.path().join("Cargo.lock"), "the user's resolution").unwrap();
+        std::fs::write(repo.path().join("tool/Cargo.lock"), "edited tool lock").unwrap();
+        let git = repo.open();
+        let checkout = BaseCheckout::create(&git, base).unwrap();
+        assert!(!checkout.root().join("Cargo.lock").exists());
+        let copied = checkout.share_uncommitted_lockfiles(&git).unwrap();
+        assert_eq!(copied, [PathBuf::from("Cargo.lock")]);
+        assert_eq!(std::fs::read_to_string(checkout.root().join("Cargo.lock")).unwrap(), "the user's resolution");
+        assert_eq!(std::fs::read_to_string(checkout.root().join("tool/Cargo.lock")).unwrap(), "committed tool lock");
     }
 
     #[test]

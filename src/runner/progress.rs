@@ -37,9 +37,8 @@ impl Progress {
         }
     }
 
-    /// The rounds that fit the budget are known: `rounds` rounds of `suites` suites on two sides at most.
-    pub fn set_rounds(&mut self, rounds: u32, suites: usize) {
-        let runs = u64::from(rounds) * 2 * suites as u64;
+    /// The rounds that fit the budget are known: they take about `runs` runs.
+    pub fn set_runs(&mut self, runs: u64) {
         match self {
             Progress::Bar(bar) => bar.set_length(runs.max(bar.position())),
             Progress::GithubGroups { total, .. } => *total = runs,

@@ -25,6 +25,8 @@ pub struct RunNoise {
     pub from_suite: bool,
     /// Comparisons the estimate used (exact ones excluded).
     pub benchmarks: usize,
+    /// `between_sd` is (at least) the benchmark's noise measured by `perfgate calibrate`.
+    pub calibrated: bool,
 }
 
 impl RunNoise {
@@ -36,6 +38,7 @@ impl RunNoise {
             degrees_of_freedom: f64::INFINITY,
             from_suite: false,
             benchmarks: 0,
+            calibrated: false,
         }
     }
 
@@ -104,6 +107,7 @@ pub fn estimate_run_noise(
         degrees_of_freedom: (kept.len().max(2) - 1) as f64,
         from_suite: true,
         benchmarks: usable.len(),
+        calibrated: false,
     }
 }
 

@@ -3,13 +3,13 @@
 //! configured rounds can detect, and the rounds or budget that would make each
 //! KPI decidable.
 
-use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 use super::pool::prepare;
 use super::rounds::per_round_statistics;
 use super::select::select;
 use crate::config::{Config, Kpi};
+pub use crate::model::calibration::{CalibrationRow, TimeBudgetAdvice};
 use crate::model::Benchmark;
 use crate::stats::Looks;
 
@@ -17,45 +17,6 @@ use crate::stats::Looks;
 const TARGET_POWER: f64 = 0.8;
 /// The fewest rounds for which a 95 % signed-rank interval exists.
 const MIN_ROUNDS: usize = 6;
-
-/// One benchmark under one KPI.
-#[derive(Debug, Clone, Serialize)]
-pub struct CalibrationRow {
-    pub kpi: String,
-    pub bench: String,
-    pub statistic: String,
-    /// Rounds measured.
-    pub rounds: usize,
-    /// Coefficient of variation of the per-round statistic (one side).
-    pub round_cv: f64,
-    /// Standard deviation of the per-round log ratio between the two identical sides.
-    pub pair_sd: f64,
-    /// Regressions this much beyond the budget are caught with 80 % power at the configured rounds.
-    pub detectable_beyond_budget: f64,
-    /// The KPI's relative budget, if any.
-    pub budget: Option<f64>,
-    /// Rounds that would catch a regression of twice the budget with 80 % power.
-    pub rounds_for_budget: Option<usize>,
-    /// The smallest relative budget the configured rounds can decide.
-    pub smallest_budget: f64,
-}
-
-/// How long a check must measure for its benchmarks to decide.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TimeBudgetAdvice {
-    /// Wall time of one round of both sides, in seconds.
-    pub round_seconds: f64,
-    /// Rounds the noisiest benchmark needs to catch a regression of twice its budget
-    /// (at most `[baseline] rounds`); None without relative budgets.
-    pub rounds_needed: Option<usize>,
-    /// `time-budget` for that many rounds, rounded up to a minute (`"16min"`).
-    pub suggested: String,
-    /// Rounds the configured time budget holds at this pace.
-    pub rounds_within_budget: u32,
-    /// Benchmarks (rows with a relative budget) that decide within those rounds, and all of them.
-    pub decidable_within_budget: usize,
-    pub benchmarks: usize,
-}
 
 /// The time budget the rows need at `round_seconds` per round (at most `max_rounds`), and what
 /// the `within` rounds of the configured budget decide.
@@ -126,8 +87,9 @@ fn row(kpi: &Kpi, bench: &str, a: &[f64], b: &[f64], planned: usize, confidence:
     });
     CalibrationRow {
         kpi: kpi.name.clone(),
+        suite: kpi.suite.clone(),
         bench: bench.to_string(),
-        statistic: kpi.statistic.to_string(),
+        statistic: kpi.statistic,
         rounds: d.len(),
         round_cv: sample_sd(&logs_a),
         pair_sd,

@@ -11,6 +11,7 @@ use super::pool::prepare;
 use super::select::Selection;
 use super::series::{estimator, Series};
 use crate::config::{Config, Kpi, Statistic};
+use crate::model::calibration::Calibration;
 use crate::model::{Direction, Unit};
 use crate::stats::disturbance::Disturbance;
 use crate::stats::{self, Adjusted, CompareOptions, LogRatio, RunNoise};
@@ -58,6 +59,8 @@ pub enum RelativeEstimate {
     NoBaseline,
     /// A baseline, but no change can be computed (the message says why).
     Undefined(String),
+    /// The time budget ran out before the benchmark ran at all.
+    NotMeasured,
     Estimated(Box<Relative>),
 }
 
@@ -84,6 +87,21 @@ pub struct UndisturbedRounds {
 }
 
 impl Estimate {
+    /// A benchmark the time budget left without a single round.
+    pub fn not_measured(bench: String, unit: Unit) -> Estimate {
+        Estimate {
+            bench,
+            unit,
+            base: None,
+            head: None,
+            head_ci: None,
+            n_base: 0,
+            n_head: 0,
+            relative: RelativeEstimate::NotMeasured,
+            distribution: None,
+        }
+    }
+
     /// The one-sided p-value that the change is beyond the relative budget, if it has one.
     pub fn p_value(&self) -> Option<f64> {
         match &self.relative {
@@ -116,6 +134,7 @@ pub fn estimate_kpi<'k>(
     kpi: &'k Kpi,
     selections: &[Selection],
     have_baseline: bool,
+    calibration: Option<&Calibration>,
     options: &CompareOptions,
 ) -> Result<KpiEstimate<'k>, String> {
     let mut prepared = Vec::new();
@@ -171,7 +190,7 @@ pub fn estimate_kpi<'k>(
                 // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
                 let noise = match evidence.ratio.method {
                     stats::Method::Exact | stats::Method::Paired { .. } => RunNoise::none(),
-                    _ => noise.clone(),
+                    _ => with_calibration(&noise, calibration, kpi, &selection.label),
                 };
                 RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, config.gate.confidence)))
             }
@@ -203,6 +222,28 @@ pub fn estimate_kpi<'k>(
         suite_shift: from_suite.then_some(noise.common_shift),
         comparisons,
     })
+}
+
+/// The run noise of one benchmark's unpaired comparison: the suite's, or the calibrated noise of
+/// this benchmark on this machine where there is one — never less than what the calibration
+/// measured, and in place of the fixed `run-noise` prior.
+fn with_calibration(noise: &RunNoise, calibration: Option<&Calibration>, kpi: &Kpi, bench: &str) -> RunNoise {
+    let Some((calibrated, rounds)) =
+        calibration.and_then(|c| Some((c.noise(&kpi.suite, bench, kpi.statistic)?, c.rounds)))
+    else {
+        return noise.clone();
+    };
+    let degrees_of_freedom = (rounds.max(2) - 1) as f64;
+    if noise.from_suite {
+        RunNoise {
+            between_sd: noise.between_sd.max(calibrated.between_runs),
+            degrees_of_freedom: noise.degrees_of_freedom.min(degrees_of_freedom),
+            calibrated: true,
+            ..noise.clone()
+        }
+    } else {
+        RunNoise { between_sd: calibrated.between_runs, degrees_of_freedom, calibrated: true, ..noise.clone() }
+    }
 }
 
 /// Both sides' quantiles for pictures; None when the head has no values to draw.

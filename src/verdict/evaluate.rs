@@ -14,10 +14,10 @@ use super::judge::judge;
 use super::outcome::Settings;
 use super::reasons;
 use super::rollup::{check_verdict, kpi_verdict};
-use super::select::{matches_any, select};
+use super::select::{matches_any, matching_ids, select};
 use super::{Comparison, KpiOutcome, Report, REPORT_SCHEMA};
 use crate::config::{Config, Kpi};
-use crate::model::Benchmark;
+use crate::model::{Benchmark, Unit};
 use crate::stats::CompareOptions;
 
 /// Results of every suite of one side.
@@ -112,12 +112,19 @@ fn estimate_all<'k>(
         };
         let head = inputs.head.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]);
         let base = against.map(|b| b.get(&kpi.suite).map(Vec::as_slice).unwrap_or(&[]));
-        let estimate = match select(kpi, head, base) {
-            Ok(selections) => estimate_kpi(config, kpi, &selections, against.is_some(), &options).map_err(fail)?,
-            // A partial check with nothing of this KPI in its part.
-            Err(_) if inputs.partial && !matches_any(kpi, head) => unmeasured(kpi),
+        let not_measured = inputs.unmeasured.get(&kpi.suite).map(|ids| matching_ids(kpi, ids)).unwrap_or_default();
+        let mut estimate = match select(kpi, head, base) {
+            Ok(selections) => {
+                let calibration = inputs.calibration.as_ref();
+                estimate_kpi(config, kpi, &selections, against.is_some(), calibration, &options).map_err(fail)?
+            }
+            // A partial check with nothing of this KPI in its part, or a time budget that ran out
+            // before any of its benchmarks ran.
+            Err(_) if !not_measured.is_empty() || (inputs.partial && !matches_any(kpi, head)) => unmeasured(kpi),
             Err(message) => return Err(fail(message)),
         };
+        let unit = estimate.comparisons.first().map_or(Unit::Ns, |c| c.unit.clone());
+        estimate.comparisons.extend(not_measured.into_iter().map(|id| Estimate::not_measured(id, unit.clone())));
         measured.push(estimate);
     }
     Ok(measured)

@@ -2,9 +2,10 @@
 //! there is one) the baseline, with what obtaining them found worth saying.
 //! `baseline::measure` obtains them; `evaluate` judges them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::outcome::{BaselineInfo, GitInfo, Measuring};
+use crate::model::calibration::Calibration;
 use crate::model::Benchmark;
 
 /// Results of every suite, for the head and (when there is one) the baseline.
@@ -27,4 +28,10 @@ pub struct Inputs {
     /// Only part of each suite was measured (a shard, a confirmation): a KPI that matches nothing
     /// here is reported without comparisons instead of being an error.
     pub partial: bool,
+    /// `[gate] calibration`: each benchmark's run-to-run noise on this machine, for the
+    /// comparisons that cannot measure it themselves.
+    pub calibration: Option<Calibration>,
+    /// Benchmark ids per suite that the time budget left without a single round: reported as
+    /// inconclusive, never silently missing.
+    pub unmeasured: BTreeMap<String, BTreeSet<String>>,
 }

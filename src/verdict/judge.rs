@@ -33,6 +33,11 @@ pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: 
             verdicts.push(Verdict::Inconclusive);
             reasons.push(reasons::undefined(message));
         }
+        RelativeEstimate::NotMeasured => {
+            verdicts.push(Verdict::Inconclusive);
+            reasons.push(reasons::NOT_MEASURED.into());
+            settle = Some(reasons::NOT_MEASURED_SETTLE.to_string());
+        }
         RelativeEstimate::Estimated(relative) => {
             let judged = judge_relative(kpi.kpi, relative, gate);
             numbers = RelativeNumbers::of(relative);
@@ -160,10 +165,11 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::Exact => "exact".to_string(),
         stats::Method::Buckets => "bucket bounds".to_string(),
     };
-    if relative.noise.from_suite {
-        format!("{base}, suite-relative")
-    } else {
-        base
+    match (relative.noise.from_suite, relative.noise.calibrated) {
+        (true, true) => format!("{base}, suite-relative, calibrated"),
+        (true, false) => format!("{base}, suite-relative"),
+        (false, true) => format!("{base}, calibrated"),
+        (false, false) => base,
     }
 }
 

@@ -93,6 +93,23 @@ pub struct SuiteMeasuring {
     pub round_options: String,
     /// Later rounds ran only the undecided benchmarks (false: the command cannot be limited).
     pub filtered: bool,
+    /// Its runs were long, so it ran in chunks of benchmarks, each chunk base-head-head-base:
+    /// the seconds one side's run took per benchmark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunked: Option<f64>,
+    /// Benchmarks that measured far longer than the round options asked (a benchmark group that
+    /// sets its own times in code), as the harness names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored_round_options: Vec<String>,
+    /// Seconds of measuring the round options asked for per benchmark, and the most one of
+    /// `ignored_round_options` measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked_seconds: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_seconds: Option<f64>,
+    /// Benchmarks the time budget left unmeasured in the pass it ran out in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmeasured: Vec<String>,
 }
 
 /// Commits compared (when known).

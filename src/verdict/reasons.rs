@@ -15,6 +15,12 @@ pub const NO_BASELINE: &str = "no baseline for this series";
 /// The words appended to a reason when the q-value holds a failure back.
 pub const HELD_BACK: &str = ", but q = ";
 
+/// The reason of a benchmark the time budget left without a single round.
+pub const NOT_MEASURED: &str = "not measured: the time budget ran out before this benchmark's turn";
+/// What settles it.
+pub const NOT_MEASURED_SETTLE: &str =
+    "a larger `[baseline] time-budget`, or the suite split over a CI matrix (`--shard`), would measure it";
+
 /// What settles an inconclusive bucketed comparison.
 pub const BUCKETS_SETTLE: &str =
     "the buckets are too coarse to tell: finer buckets around the budget (or raw latencies) would settle it";

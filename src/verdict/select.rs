@@ -49,6 +49,15 @@ fn glob(pattern: &str) -> Result<GlobMatcher, String> {
     Glob::new(pattern).map(|g| g.compile_matcher()).map_err(|e| format!("invalid glob {pattern:?}: {e}"))
 }
 
+/// The ids among `ids` that a KPI judging benchmark by benchmark (no `metric`) selects by its `bench` glob.
+pub fn matching_ids<'i>(kpi: &Kpi, ids: impl IntoIterator<Item = &'i String>) -> Vec<String> {
+    let Ok(filter) = Filter::new(kpi) else { return Vec::new() };
+    if kpi.metric.is_some() {
+        return Vec::new();
+    }
+    ids.into_iter().filter(|id| filter.bench.as_ref().is_none_or(|g| g.is_match(id.as_str()))).cloned().collect()
+}
+
 /// Whether anything in `head` is a series of the KPI.
 pub fn matches_any(kpi: &Kpi, head: &[Benchmark]) -> bool {
     Filter::new(kpi).is_ok_and(|filter| head.iter().any(|b| filter.matches(b)))

@@ -36,6 +36,26 @@ for name in steady noisy scaled; do
 done
 "#;
 
+/// `cargo` for the chunk tests: eight benchmarks `b1` … `b8` of 1000 ns, each taking `$EACH`
+/// seconds to measure; logs the folder it runs in (base or head) and its command line.
+const FAKE_SLOW_CARGO: &str = r#"#!/bin/sh
+printf '%s %s\n' "$PWD" "$*" >> "$PERFGATE_TEST_LOG"
+filter=''
+list=0
+for word in "$@"; do
+  case "$word" in
+    --list) list=1 ;;
+    '^('*) filter="$word" ;;
+  esac
+done
+for name in b1 b2 b3 b4 b5 b6 b7 b8; do
+  if [ -n "$filter" ] && ! printf '%s\n' "$name" | grep -Eq "$filter"; then continue; fi
+  if [ "$list" = 1 ]; then echo "$name: bench"; continue; fi
+  sleep "$EACH"
+  echo "test $name ... bench: 1000 ns/iter (+/- 1)"
+done
+"#;
+
 struct Setup {
     repo: TestRepo,
     bin: tempfile::TempDir,
@@ -43,9 +63,13 @@ struct Setup {
 }
 
 fn setup(baseline: &str) -> Setup {
+    setup_with(FAKE_CARGO, baseline)
+}
+
+fn setup_with(fake_cargo: &str, baseline: &str) -> Setup {
     let bin = tempfile::tempdir().unwrap();
     let cargo = bin.path().join("cargo");
-    std::fs::write(&cargo, FAKE_CARGO).unwrap();
+    std::fs::write(&cargo, fake_cargo).unwrap();
     std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&cargo).unwrap().permissions(), 0o755);
     std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let repo = TestRepo::new();
@@ -71,7 +95,8 @@ fn check(setup: &Setup, extra: &[&str], sleep: &str) -> (i32, serde_json::Value)
             .current_dir(setup.repo.path())
             .env("PATH", path)
             .env("PERFGATE_TEST_LOG", &setup.log)
-            .env("SLEEP", sleep),
+            .env("SLEEP", sleep)
+            .env("EACH", sleep),
     )
 }
 
@@ -200,4 +225,74 @@ fn a_suite_can_pass_its_own_round_options_or_run_as_written() {
         assert_eq!(measured.len(), 4, "{measured:#?}");
         assert!(measured.iter().all(|l| l.ends_with(expected_tail)), "{key}: {measured:#?}");
     }
+}
+
+/// The measuring runs of the log (listings left out): the folder each ran in, and its filter.
+fn measuring_runs(log: &Path) -> Vec<(String, String)> {
+    runs(log)
+        .into_iter()
+        .filter(|line| !line.ends_with("--list"))
+        .map(|line| {
+            let (folder, command) = line.split_once(' ').unwrap();
+            let filter = command.split(' ').find(|w| w.starts_with("^(")).unwrap_or("").to_string();
+            (folder.to_string(), filter)
+        })
+        .collect()
+}
+
+#[test]
+fn a_suite_whose_runs_are_long_runs_in_chunks_each_base_head_head_base() {
+    // Eight benchmarks of 0.25 s: 2 s a side, longer than a fifteenth of the 24 s budget (1.6 s),
+    // so the suite runs in chunks of a sixtieth (0.4 s): one benchmark each.
+    let setup = setup_with(FAKE_SLOW_CARGO, "rounds = 4");
+    let (code, report) = check(&setup, &["--time-budget", "24s"], "0.25");
+    assert_eq!(code, 0, "{report:#}");
+    let measured = measuring_runs(&setup.log);
+    // The probe: the first three benchmarks on the first side.
+    assert_eq!(measured[0].1, "^(b1|b2|b3)$", "{measured:#?}");
+    // Then the probe's chunk goes on (other side twice, first side again), and each further chunk
+    // of one benchmark runs A B B A, or B A A B, before the next.
+    let first_side = &measured[0].0;
+    assert_eq!(measured[1..4].iter().map(|(f, _)| f == first_side).collect::<Vec<_>>(), [false, false, true]);
+    let chunks = measured[4..].chunks(4).take(5);
+    for (index, chunk) in chunks.enumerate() {
+        assert_eq!(chunk.len(), 4, "{measured:#?}");
+        let filter = &chunk[0].1;
+        assert_eq!(filter, &format!("^(b{})$", index + 4), "one benchmark a chunk, in order: {measured:#?}");
+        assert!(chunk.iter().all(|(_, f)| f == filter), "{chunk:?}");
+        let (a, b) = (&chunk[0].0, &chunk[1].0);
+        assert_ne!(a, b);
+        assert_eq!((&chunk[2].0, &chunk[3].0), (b, a), "A B B A: {chunk:?}");
+    }
+    let suite = &report["measuring"]["suites"][0];
+    let per_benchmark = suite["chunked"].as_f64().unwrap();
+    assert!((0.2..1.0).contains(&per_benchmark), "{suite:#}");
+    let notes = report["notes"].as_array().unwrap();
+    assert!(
+        notes.iter().any(|n| n.as_str().unwrap().contains("ran in chunks of benchmarks, each base, head, head, base")),
+        "{notes:#?}"
+    );
+    assert!(verdicts(&report).iter().all(|(_, v)| v == "pass" || v == "inconclusive"), "{report:#}");
+    assert_eq!(verdicts(&report).len(), 8);
+}
+
+#[test]
+fn benchmarks_the_time_budget_never_reached_are_inconclusive_and_named() {
+    // Eight benchmarks of 0.5 s in chunks of one: a pass takes 16 s, the budget 12 s.
+    let setup = setup_with(FAKE_SLOW_CARGO, "rounds = 4");
+    let (code, report) = check(&setup, &["--time-budget", "12s"], "0.5");
+    assert_eq!(code, 0, "{report:#}");
+    let judged = verdicts(&report);
+    assert_eq!(judged.len(), 8, "every benchmark is reported: {report:#}");
+    let comparisons = report["kpis"][0]["comparisons"].as_array().unwrap();
+    let never: Vec<&serde_json::Value> =
+        comparisons.iter().filter(|c| c["reason"].as_str().unwrap().starts_with("not measured")).collect();
+    assert!(!never.is_empty() && never.len() < 8, "{report:#}");
+    for comparison in &never {
+        assert_eq!(comparison["verdict"], "inconclusive");
+        assert!(comparison["settle"].as_str().unwrap().contains("time-budget"));
+    }
+    assert!(report["measuring"]["seconds"].as_f64().unwrap() <= 13.0, "{:#}", report["measuring"]);
+    let notes = report["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("the time budget of 12 s ran out before")), "{notes:#?}");
 }

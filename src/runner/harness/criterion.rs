@@ -87,6 +87,13 @@ pub fn round_options(words: &[String], length: RoundLength) -> Vec<String> {
     options
 }
 
+/// The seconds of measuring (warm-up apart) a command asks criterion for per benchmark, if it
+/// says (`--measurement-time`).
+pub fn asked_measuring(words: &[String]) -> Option<f64> {
+    let mut harness = Split::of(words).harness;
+    remove_option(&mut harness, &["--measurement-time"], true).last().and_then(|value| value.parse().ok())
+}
+
 /// Seconds as criterion reads them, to the millisecond.
 fn seconds(value: f64) -> String {
     let text = format!("{value:.3}");

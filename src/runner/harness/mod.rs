@@ -183,6 +183,16 @@ impl Harness {
         Steered { words, filtered }
     }
 
+    /// Seconds of measuring per benchmark the command line asks the harness for, where the
+    /// harness says afterwards how long it measured (criterion's sample times): the check of
+    /// whether round options took.
+    pub fn asked_measuring(self, words: &[String]) -> Option<f64> {
+        match self {
+            Harness::Criterion => criterion::asked_measuring(words),
+            _ => None,
+        }
+    }
+
     /// The command that lists the benchmarks `words` would run, without running them.
     pub fn listing(self, words: &[String]) -> Option<Vec<String>> {
         match self {
