@@ -47,6 +47,8 @@ pub struct MeasureOptions<'a> {
     pub quiet: bool,
     /// Interleaved rounds: measure only this shard's benchmarks.
     pub shard: Option<Shard>,
+    /// `[gate] calibration` as read (`read_calibration`), handed on to the check's inputs.
+    pub calibration: Option<Calibration>,
 }
 
 /// Obtain head and baseline results as the config (or the command line) asks; `looker`
@@ -57,7 +59,7 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         Override::File(_) => BaselineSource::File,
         Override::None => config.baseline.source,
     };
-    let calibration = read_calibration(config)?;
+    let calibration = options.calibration.clone();
     if source == BaselineSource::Rerun {
         let rerun_options = RerunOptions {
             settings: options.settings.clone(),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::model::units::human_duration as human;
+use crate::model::units::{first_names, human_duration as human};
 use crate::runner::rounds::{RoundResults, SuiteRounds};
 
 /// Names listed in a note before "and N more".
@@ -35,7 +35,7 @@ pub fn notes(results: &RoundResults, budget: Duration) -> Vec<String> {
                 human(budget),
                 count_of(ran.unmeasured.len(), total),
                 results.rounds.max(1),
-                listed(ran.unmeasured.iter())
+                listed(&ran.unmeasured.iter().collect::<Vec<_>>())
             ));
         }
     }
@@ -53,8 +53,12 @@ fn ignored_options(name: &str, ran: &SuiteRounds) -> Option<String> {
          takes that long and fewer rounds fit: remove those settings from the groups (or make them depend on an \
          environment variable of your own), or raise `[baseline] time-budget`. `perfgate doctor` names the groups.",
         count_of(ran.ignored_options.len(), ran.ignored_options.len()),
-        listed(ran.ignored_options.keys())
+        listed(&ran.ignored_options.keys().collect::<Vec<_>>())
     ))
+}
+
+fn listed(names: &[&String]) -> String {
+    first_names(names, NAMES_SHOWN)
 }
 
 fn count_of(count: usize, total: usize) -> String {
@@ -66,28 +70,9 @@ fn count_of(count: usize, total: usize) -> String {
     }
 }
 
-/// The first few names, and how many more.
-fn listed<'a>(names: impl ExactSizeIterator<Item = &'a String>) -> String {
-    let total = names.len();
-    let mut shown: Vec<&str> = names.take(NAMES_SHOWN).map(String::as_str).collect();
-    let more = total - shown.len();
-    if more > 0 {
-        shown.push("");
-        return format!("{}and {more} more", shown.join(", "));
-    }
-    shown.join(", ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_are_listed_up_to_four_then_counted() {
-        let names: Vec<String> = (1..=6).map(|i| format!("b{i}")).collect();
-        assert_eq!(listed(names.iter()), "b1, b2, b3, b4, and 2 more");
-        assert_eq!(listed(names[..2].iter()), "b1, b2");
-    }
 
     #[test]
     fn ignored_options_are_said_with_the_fix() {

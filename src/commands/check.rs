@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use super::confirm::confirm_failures;
 use super::{emit_report, github_options, load_config, run_settings, Outcome};
-use crate::baseline::{measure, MeasureOptions, Override};
+use crate::baseline::{measure, read_calibration, MeasureOptions, Override};
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::github::GithubSession;
 use crate::report::OutputFormat;
@@ -28,12 +28,16 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
         (None, true) => Override::NoBaseline,
         (None, false) => Override::None,
     };
-    let mut judge = RoundsJudge::new(&config);
-    let mut inputs = measure(
-        &config,
-        &MeasureOptions { requested, settings: run_settings(global), quiet: global.quiet, shard: args.shard },
-        &mut judge,
-    )?;
+    let calibration = read_calibration(&config)?;
+    let mut judge = RoundsJudge::new(&config, calibration.clone());
+    let options = MeasureOptions {
+        requested,
+        settings: run_settings(global),
+        quiet: global.quiet,
+        shard: args.shard,
+        calibration: calibration.clone(),
+    };
+    let mut inputs = measure(&config, &options, &mut judge)?;
     if global.verbose {
         eprintln!("perfgate: baseline: {} ({})", inputs.baseline.description, inputs.baseline.source);
     }
@@ -48,7 +52,8 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     let stored = matches!(report.baseline.source.as_str(), "notes" | "file");
     let failed = report.kpis.iter().flat_map(|k| &k.comparisons).any(|c| c.verdict == Verdict::Fail);
     if config.baseline.confirm && stored && failed {
-        confirm_failures(&config, &mut report, &inputs.head, &run_settings(global), global.quiet)?;
+        let settings = run_settings(global);
+        confirm_failures(&config, &mut report, &inputs.head, &settings, global.quiet, calibration)?;
     }
 
     report.context = super::context::gather(&config, &inputs, &report, global.verbose);

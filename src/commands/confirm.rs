@@ -12,6 +12,7 @@ use anyhow::Result;
 
 use crate::baseline::{rerun, RerunOptions};
 use crate::config::{BaselineSource, Config};
+use crate::model::calibration::Calibration;
 use crate::model::Benchmark;
 use crate::runner::harness::Harness;
 use crate::runner::suite::RunSettings;
@@ -26,6 +27,7 @@ pub fn confirm_failures(
     head: &BTreeMap<String, Vec<Benchmark>>,
     settings: &RunSettings,
     quiet: bool,
+    calibration: Option<Calibration>,
 ) -> Result<()> {
     let (only, kpi_lines) = failing_benchmarks(config, report, head);
     if only.is_empty() {
@@ -34,7 +36,7 @@ pub fn confirm_failures(
     let mut restricted = config.clone();
     restricted.baseline.source = BaselineSource::Rerun;
     restricted.kpis.retain(|kpi| kpi_lines.contains(&kpi.line));
-    let mut judge = RoundsJudge::new(&restricted);
+    let mut judge = RoundsJudge::new(&restricted, calibration.clone());
     let options = RerunOptions { settings: settings.clone(), quiet, looker: &mut judge, only: Some(only), shard: None };
     let mut measured = match rerun(&restricted, options) {
         Ok(measured) => measured,
@@ -45,6 +47,7 @@ pub fn confirm_failures(
     };
     let Some(measuring) = measured.measuring.take() else { return Ok(()) };
     measured.partial = true;
+    measured.calibration = calibration;
     let confirmation = judge.conclude(&measured, measuring)?;
     let mut confirmed = Vec::new();
     for outcome in &mut report.kpis {

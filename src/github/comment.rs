@@ -139,6 +139,7 @@ mod tests {
             run_noise: None,
             rounds: None,
             seconds: None,
+            footing: None,
         };
         Report {
             schema: 1,

@@ -181,6 +181,17 @@ pub fn format_change(fraction: f64) -> String {
     }
 }
 
+/// The first `shown` of `names`, and how many more: `a, b, c, and 2 more`.
+pub fn first_names<S: AsRef<str>>(names: &[S], shown: usize) -> String {
+    let mut listed: Vec<&str> = names.iter().take(shown).map(AsRef::as_ref).collect();
+    let more = names.len() - listed.len();
+    if more > 0 {
+        listed.push("");
+        return format!("{}and {more} more", listed.join(", "));
+    }
+    listed.join(", ")
+}
+
 /// A relative interval: `[+1.2%, +4.8%]`.
 pub fn format_change_interval(interval: [f64; 2]) -> String {
     format!("[{}, {}]", format_change(interval[0]), format_change(interval[1]))
@@ -189,6 +200,13 @@ pub fn format_change_interval(interval: [f64; 2]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_listed_up_to_a_count_then_counted() {
+        let names: Vec<String> = (1..=6).map(|i| format!("b{i}")).collect();
+        assert_eq!(first_names(&names, 4), "b1, b2, b3, b4, and 2 more");
+        assert_eq!(first_names(&names[..2], 4), "b1, b2");
+    }
 
     #[test]
     fn durations_pick_a_readable_prefix() {

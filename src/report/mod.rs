@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use crate::model::units::human_duration as human;
-use crate::verdict::outcome::Stop;
+use crate::model::units::{first_names, format_change, format_value, human_duration as human};
+use crate::verdict::outcome::{NoiseFrom, Stop};
 use crate::verdict::{Against, CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 mod cells;
@@ -98,6 +98,50 @@ pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
     let rounds = kpi.rounds?;
     let time = kpi.seconds.map(|s| format!(", {}", human(Duration::from_secs_f64(s.max(0.0))))).unwrap_or_default();
     Some(format!("{rounds} round{}{time}", if rounds == 1 { "" } else { "s" }))
+}
+
+/// What the noise allowed a KPI, in sentences: how many comparisons were judged on one run per
+/// side and with what run-to-run noise, and which had fewer rounds than a rank interval needs.
+pub fn footing_lines(kpi: &KpiOutcome) -> Vec<String> {
+    let Some(footing) = &kpi.footing else { return Vec::new() };
+    let mut lines = Vec::new();
+    if footing.single_runs > 0 {
+        let ratio = crate::model::Unit::Ratio;
+        let noise = match footing.noise {
+            Some([lo, hi]) if (hi - lo).abs() > 5e-4 => {
+                format!("±{}–{}", format_value(lo, &ratio), format_value(hi, &ratio))
+            }
+            Some([_, hi]) => format!("±{}", format_value(hi, &ratio)),
+            None => "unknown".into(),
+        };
+        let suite = kpi.run_noise.as_ref().filter(|n| n.from_suite);
+        let from = match (footing.noise_from, suite) {
+            (Some(NoiseFrom::Calibration), _) => "as `perfgate calibrate` measured it on this machine".to_string(),
+            (Some(NoiseFrom::Suite), Some(noise)) => format!("from the spread of {} benchmarks", noise.benchmarks),
+            _ => "the assumed `run-noise`; `perfgate calibrate --record` measures this machine's".to_string(),
+        };
+        let shift = suite.map(|n| format!("suite-wide shift {} removed; ", format_change(n.common_shift)));
+        let count = footing.single_runs;
+        lines.push(format!(
+            "judged on one run per side ({count} comparison{}): {}run-to-run noise {noise} per benchmark, {from}",
+            if count == 1 { "" } else { "s" },
+            shift.unwrap_or_default()
+        ));
+    }
+    if !footing.few_rounds.is_empty() {
+        let count = footing.few_rounds.len();
+        let names = first_names(&footing.few_rounds, 4);
+        let judged = match footing.few_rounds_calibrated {
+            0 => "left inconclusive (no calibration says how much one round moves)".to_string(),
+            k if k == count => "judged against their calibrated run-to-run noise".to_string(),
+            k => format!("{k} judged against their calibrated run-to-run noise, the rest inconclusive"),
+        };
+        lines.push(format!(
+            "{count} benchmark{} had fewer rounds than a rank interval needs ({names}): {judged}",
+            if count == 1 { "" } else { "s" }
+        ));
+    }
+    lines
 }
 
 /// What a KPI's level makes of its verdict, when not the plain gate: `overridden`, `warn`, `off`.

@@ -3,7 +3,7 @@
 use crate::config::Level;
 use crate::model::history::{ChangePoint, Point, Series};
 use crate::model::{Direction, Unit};
-use crate::verdict::outcome::{Against, BaselineInfo, Budget, GitInfo, NoiseInfo, Settings};
+use crate::verdict::outcome::{Against, BaselineInfo, Budget, Footing, GitInfo, NoiseFrom, NoiseInfo, Settings};
 use crate::verdict::{CheckVerdict, Comparison, KpiOutcome, Report, Verdict};
 
 /// A relative comparison in nanoseconds, 30 samples per side.
@@ -54,6 +54,12 @@ pub fn sample_report() -> Report {
         run_noise: Some(NoiseInfo { common_shift: 0.012, between_sd: 0.011, from_suite: true, benchmarks: 3 }),
         rounds: None,
         seconds: None,
+        footing: Some(Footing {
+            single_runs: 3,
+            noise: Some([0.011, 0.011]),
+            noise_from: Some(NoiseFrom::Suite),
+            ..Footing::default()
+        }),
     };
     let p99 = KpiOutcome {
         name: "GET requests p99 under 1s".into(),
@@ -90,6 +96,7 @@ pub fn sample_report() -> Report {
         run_noise: None,
         rounds: None,
         seconds: None,
+        footing: None,
     };
     let errors = KpiOutcome {
         name: "error rate".into(),
@@ -126,6 +133,7 @@ pub fn sample_report() -> Report {
         run_noise: None,
         rounds: None,
         seconds: None,
+        footing: None,
     };
     Report {
         schema: 1,

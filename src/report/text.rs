@@ -6,8 +6,7 @@ use std::fmt::Write;
 use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
-use super::{headline, kpi_rounds, rounds_summary, Render};
-use crate::model::units::{format_change, format_value};
+use super::{footing_lines, headline, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 pub struct Text {
@@ -85,16 +84,8 @@ impl Text {
             kpi.statistic,
             kpi.budget.text
         );
-        if let Some(noise) = &kpi.run_noise {
-            if noise.from_suite {
-                let _ = writeln!(
-                    out,
-                    "  suite-wide shift {} removed; run-to-run noise ±{} per benchmark (from {} benchmarks)",
-                    format_change(noise.common_shift),
-                    format_value(noise.between_sd, &crate::model::Unit::Ratio),
-                    noise.benchmarks
-                );
-            }
+        for line in footing_lines(kpi) {
+            let _ = writeln!(out, "  {line}");
         }
         let header = ["bench", "baseline", "head", "change", "interval", "status"].map(String::from);
         let rows = kpi.comparisons.iter().map(|c| {

@@ -67,7 +67,10 @@ pub use buckets::{bucket_log_ratio, BucketValue, Bucketed};
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
-pub use paired::{paired_log_ratio, paired_log_ratio_of_changes, round_log_ratios, signed_rank_p_beyond};
+pub use paired::{
+    calibrated_paired_log_ratio, paired_log_ratio, paired_log_ratio_of_changes, round_log_ratios, signed_rank_depth,
+    signed_rank_p_beyond,
+};
 pub use proportion::proportion_interval;
 pub use quantile::{order_statistic_ranks, quantile_interval, quantile_sorted, statistic, statistic_interval};
 pub use sequential::Looks;
@@ -96,6 +99,11 @@ pub enum Method {
     Exact,
     /// Per-round ratios of interleaved base/head rounds (one-sample Hodges–Lehmann, signed-rank interval).
     Paired {
+        rounds: usize,
+    },
+    /// Fewer rounds than a rank interval needs, against the per-round noise `perfgate
+    /// calibrate` measured: mean of the per-round ratios with a t interval.
+    PairedCalibrated {
         rounds: usize,
     },
     /// One value per side (summary-only inputs): the ratio itself, whose

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::{std_normal, z_two_sided, LogRatio, Method, StatsError};
-use statrs::distribution::ContinuousCDF;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Above this many rounds the signed-rank distribution is taken as normal.
 const EXACT_UP_TO: usize = 200;
@@ -45,7 +45,7 @@ pub fn paired_log_ratio_of_changes(d: &[f64], confidence: f64) -> LogRatio {
     LogRatio { estimate, se, ci, method: Method::Paired { rounds: d.len() }, n_base: d.len(), n_head: d.len() }
 }
 
-/// The per-round log ratios `ln(head_r / base_r)` (same length, same round order, at least 2).
+/// The per-round log ratios `ln(head_r / base_r)` (same length, same round order, at least 1).
 pub fn round_log_ratios(base_rounds: &[f64], head_rounds: &[f64]) -> Result<Vec<f64>, StatsError> {
     if base_rounds.len() != head_rounds.len() {
         return Err(StatsError::Invalid(format!(
@@ -63,10 +63,35 @@ pub fn round_log_ratios(base_rounds: &[f64], head_rounds: &[f64]) -> Result<Vec<
         }
         d.push((h / b).ln());
     }
-    if d.len() < 2 {
-        return Err(StatsError::Invalid("a paired comparison needs at least 2 rounds".into()));
+    if d.is_empty() {
+        return Err(StatsError::Invalid("a paired comparison needs at least 1 round".into()));
     }
     Ok(d)
+}
+
+/// Paired log ratio of fewer rounds than a rank interval needs, against a per-round noise
+/// measured elsewhere (`perfgate calibrate` on this machine): the mean of the per-round log
+/// ratios `d` with the interval `mean ± t_df · s / √r`, where `s` is the larger of
+/// `per_round_sd` and the rounds' own spread (so a benchmark noisier today than when it was
+/// calibrated is not overtrusted), and `df` the degrees of freedom of the calibration (Student
+/// 1908; the calibration is the variance estimate, as in a pooled-variance t interval). `se`
+/// is the interval's half-width over the normal `z`, so that a normal p-value from it agrees
+/// with the interval.
+pub fn calibrated_paired_log_ratio(d: &[f64], per_round_sd: f64, df: f64, confidence: f64) -> LogRatio {
+    let r = d.len() as f64;
+    let mean = d.iter().sum::<f64>() / r;
+    let own = if d.len() >= 2 { (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (r - 1.0)).sqrt() } else { 0.0 };
+    let sd = per_round_sd.max(own);
+    let t = StudentsT::new(0.0, 1.0, df.max(1.0)).map_or(f64::INFINITY, |t| t.inverse_cdf((1.0 + confidence) / 2.0));
+    let half = t * sd / r.sqrt();
+    LogRatio {
+        estimate: mean,
+        se: half / z_two_sided(confidence),
+        ci: (mean - half, mean + half),
+        method: Method::PairedCalibrated { rounds: d.len() },
+        n_base: d.len(),
+        n_head: d.len(),
+    }
 }
 
 /// One-sided p-value of the exact Wilcoxon signed-rank test (Wilcoxon 1945;
@@ -257,9 +282,30 @@ mod tests {
     fn few_rounds_give_an_unbounded_interval_and_bad_input_an_error() {
         let ratio = paired_log_ratio(&[1.0, 1.0, 1.0], &[1.1, 1.2, 1.1], 0.95).unwrap();
         assert!(ratio.ci.0.is_infinite() && ratio.se.is_infinite());
-        assert!(paired_log_ratio(&[1.0], &[1.0], 0.95).is_err());
+        let one = paired_log_ratio(&[1.0], &[1.5], 0.95).unwrap();
+        assert!(one.ci.0.is_infinite() && one.ci.1.is_infinite(), "one round has no rank interval");
+        assert!(paired_log_ratio(&[], &[], 0.95).is_err());
         assert!(paired_log_ratio(&[1.0, 0.0], &[1.0, 1.0], 0.95).is_err());
         assert!(paired_log_ratio(&[1.0, 2.0], &[1.0], 0.95).is_err());
+    }
+
+    #[test]
+    fn few_rounds_against_a_calibrated_noise_match_scipy() {
+        // scipy.stats: t.ppf(0.975, 9) = 2.262157162798205; 0.2 ± t * 0.03 / sqrt(2)
+        // = (0.15201239990227006, 0.24798760009772997); se = half / norm.ppf(0.975) = 0.024483919335380654.
+        let ratio = calibrated_paired_log_ratio(&[0.18, 0.22], 0.03, 9.0, 0.95);
+        assert!((ratio.estimate - 0.2).abs() < 1e-12);
+        assert!((ratio.ci.0 - 0.15201239990227006).abs() < 1e-9 && (ratio.ci.1 - 0.24798760009772997).abs() < 1e-9);
+        assert!((ratio.se - 0.024483919335380654).abs() < 1e-9);
+        assert_eq!(ratio.method, Method::PairedCalibrated { rounds: 2 });
+        // Rounds noisier than the calibration: their own spread (tstd([0.1, 0.3]) = 0.1414) widens it,
+        // to 0.2 ± t * 0.1414 / sqrt(2) = (-0.026215716279820445, 0.42621571627982047).
+        let noisier = calibrated_paired_log_ratio(&[0.10, 0.30], 0.03, 9.0, 0.95);
+        assert!((noisier.ci.0 - -0.026215716279820445).abs() < 1e-9, "{noisier:?}");
+        assert!((noisier.ci.1 - 0.42621571627982047).abs() < 1e-9, "{noisier:?}");
+        // One round: the calibration alone.
+        let one = calibrated_paired_log_ratio(&[0.2], 0.03, 9.0, 0.95);
+        assert!((one.ci.1 - one.ci.0 - 2.0 * 2.262157162798205 * 0.03).abs() < 1e-9);
     }
 
     #[test]

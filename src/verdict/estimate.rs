@@ -6,7 +6,7 @@
 use super::buckets;
 use super::budget::{budget_of, has_relative_budget, relative_threshold};
 use super::evidence::{log_ratio, Evidence};
-use super::outcome::{Budget, Distribution, NoiseInfo};
+use super::outcome::{Budget, Distribution, Footing, NoiseFrom, NoiseInfo};
 use super::pool::prepare;
 use super::select::Selection;
 use super::series::{estimator, Series};
@@ -111,6 +111,41 @@ impl Estimate {
     }
 }
 
+impl KpiEstimate<'_> {
+    /// What the noise allowed this KPI's relative comparisons; None when each had rounds
+    /// enough or needed no noise (exact, bucket bounds).
+    pub fn footing(&self) -> Option<Footing> {
+        let mut footing = Footing::default();
+        let mut noise: Option<[f64; 2]> = None;
+        for estimate in &self.comparisons {
+            let RelativeEstimate::Estimated(relative) = &estimate.relative else { continue };
+            match relative.ratio.method {
+                stats::Method::PairedCalibrated { .. } => {
+                    footing.few_rounds.push(estimate.bench.clone());
+                    footing.few_rounds_calibrated += 1;
+                }
+                stats::Method::Paired { .. } if !relative.ratio.se.is_finite() => {
+                    footing.few_rounds.push(estimate.bench.clone())
+                }
+                stats::Method::Paired { .. } | stats::Method::Exact | stats::Method::Buckets => {}
+                _ => {
+                    footing.single_runs += 1;
+                    let sd = relative.noise.between_sd;
+                    noise = Some(noise.map_or([sd, sd], |[lo, hi]| [lo.min(sd), hi.max(sd)]));
+                    let from = match (relative.noise.calibrated, relative.noise.from_suite) {
+                        (true, _) => NoiseFrom::Calibration,
+                        (false, true) => NoiseFrom::Suite,
+                        (false, false) => NoiseFrom::Prior,
+                    };
+                    footing.noise_from = Some(footing.noise_from.map_or(from, |known| known.max(from)));
+                }
+            }
+        }
+        footing.noise = noise;
+        (footing.single_runs > 0 || !footing.few_rounds.is_empty()).then_some(footing)
+    }
+}
+
 /// The ratio interval `[lo, hi]` of an adjusted log ratio.
 pub fn ratio_interval(adjusted: &Adjusted) -> [f64; 2] {
     [adjusted.ci.0.exp(), adjusted.ci.1.exp()]
@@ -159,7 +194,13 @@ pub fn estimate_kpi<'k>(
     // Sample-based log ratios first: together they estimate the run-to-run noise.
     let ratios: Vec<Option<Result<Evidence, String>>> = prepared
         .iter()
-        .map(|(_, head, base)| base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, options)))
+        .map(|(selection, head, base)| {
+            let calibrated = calibration.and_then(|c| {
+                let noise = c.noise(&kpi.suite, &selection.label, kpi.statistic)?;
+                Some((noise.per_round, (c.rounds.max(2) - 1) as f64))
+            });
+            base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, calibrated, options))
+        })
         .collect();
     let noisy: Vec<LogRatio> = ratios
         .iter()
@@ -189,7 +230,9 @@ pub fn estimate_kpi<'k>(
             Some(Ok(evidence)) => {
                 // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
                 let noise = match evidence.ratio.method {
-                    stats::Method::Exact | stats::Method::Paired { .. } => RunNoise::none(),
+                    stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::PairedCalibrated { .. } => {
+                        RunNoise::none()
+                    }
                     _ => with_calibration(&noise, calibration, kpi, &selection.label),
                 };
                 RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, config.gate.confidence)))

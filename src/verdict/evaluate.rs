@@ -137,11 +137,12 @@ fn judge_all(config: &Config, measured: Vec<KpiEstimate>) -> Vec<KpiOutcome> {
     measured
         .into_iter()
         .map(|mut estimate| {
+            let footing = estimate.footing();
             let comparisons: Vec<Comparison> = std::mem::take(&mut estimate.comparisons)
                 .into_iter()
                 .map(|comparison| judge(&estimate, comparison, q_values.next().flatten(), &config.gate))
                 .collect();
-            kpi_outcome(config, estimate, comparisons)
+            KpiOutcome { footing, ..kpi_outcome(config, estimate, comparisons) }
         })
         .collect()
 }
@@ -165,6 +166,7 @@ fn kpi_outcome(config: &Config, estimate: KpiEstimate, comparisons: Vec<Comparis
         run_noise,
         rounds: None,
         seconds: None,
+        footing: None,
     }
 }
 
@@ -175,3 +177,7 @@ mod tests;
 #[cfg(test)]
 #[path = "evaluate_buckets_tests.rs"]
 mod bucket_tests;
+
+#[cfg(test)]
+#[path = "evaluate_calibration_tests.rs"]
+mod calibration_tests;

@@ -26,15 +26,24 @@ impl Evidence {
     /// Whether the log ratio's spread already holds (or needs no) run-to-run noise: exact values,
     /// paired rounds and bucket bounds do not estimate the suite's run noise.
     pub fn estimates_run_noise(&self) -> bool {
-        !matches!(self.ratio.method, stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::Buckets)
+        !matches!(
+            self.ratio.method,
+            stats::Method::Exact
+                | stats::Method::Paired { .. }
+                | stats::Method::PairedCalibrated { .. }
+                | stats::Method::Buckets
+        )
     }
 }
 
-/// The evidence of `head` against `base` for `statistic`.
+/// The evidence of `head` against `base` for `statistic`; `calibrated`: the per-round noise (log
+/// sd) and degrees of freedom `perfgate calibrate` measured for this benchmark, for rounds too
+/// few for a rank interval.
 pub fn log_ratio(
     base: &Series,
     head: &Series,
     statistic: Statistic,
+    calibrated: Option<(f64, f64)>,
     options: &CompareOptions,
 ) -> Result<Evidence, String> {
     // The same order of precedence as the unpaired path: exact, buckets, single values and histograms first.
@@ -43,6 +52,12 @@ pub fn log_ratio(
     if comparable_runs {
         if let Some(rounds) = per_round_statistics(base, head, statistic)? {
             let changes = stats::round_log_ratios(&rounds.base, &rounds.head).map_err(|e| e.to_string())?;
+            if let (None, Some((per_round, df))) =
+                (stats::signed_rank_depth(changes.len(), options.confidence), calibrated)
+            {
+                let ratio = stats::calibrated_paired_log_ratio(&changes, per_round, df, options.confidence);
+                return Ok(Evidence { ratio, round_changes: None, disturbance: None, undisturbed: None });
+            }
             let ratio = stats::paired_log_ratio_of_changes(&changes, options.confidence);
             let disturbed = rounds.head_disturbed.iter().filter(|&&disturbed| disturbed).count();
             let undisturbed = (disturbed > 0).then(|| {

@@ -118,6 +118,17 @@ fn judge_relative(kpi: &Kpi, relative: &Relative, gate: &Gate) -> RelativeJudgem
     let mut reason = reasons::relative(verdict, kpi, interval);
     let mut settle = (verdict == Verdict::Inconclusive || (verdict == Verdict::Fail && relative.p_value.is_some()))
         .then(|| settle_text(relative, gate.confidence));
+    if let stats::Method::Paired { rounds } = relative.ratio.method {
+        if interval[0] == 0.0 || !interval[1].is_finite() {
+            let needed = (rounds + 1..).find(|&n| stats::signed_rank_depth(n, gate.confidence).is_some());
+            reason = reasons::too_few_rounds(rounds, needed.unwrap_or(rounds + 1));
+        }
+    }
+    if let (stats::Method::PairedCalibrated { rounds }, Verdict::Fail | Verdict::Improved) =
+        (relative.ratio.method, verdict)
+    {
+        reason = reasons::decided_on_few_rounds(&reason, rounds);
+    }
     let mut disturbed = None;
     if let (Verdict::Fail, Some(undisturbed)) = (verdict, &relative.undisturbed) {
         let without = undisturbed.adjusted.as_ref().map(ratio_interval);
@@ -161,6 +172,7 @@ fn method_name(relative: &Relative) -> String {
         stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
         stats::Method::SingleValue => "single-value".to_string(),
         stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
+        stats::Method::PairedCalibrated { rounds } => format!("paired, {rounds} rounds, calibrated noise"),
         stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
         stats::Method::Exact => "exact".to_string(),
         stats::Method::Buckets => "bucket bounds".to_string(),

@@ -182,6 +182,41 @@ pub struct KpiOutcome {
     /// Interleaved rounds: wall time of its suite's runs, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
+    /// What the noise allowed: comparisons judged on one run per side, or on fewer interleaved
+    /// rounds than a rank interval needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footing: Option<Footing>,
+}
+
+/// The relative comparisons of a KPI that could not measure their own run-to-run noise.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Footing {
+    /// Judged on one run per side (no interleaved rounds): how many.
+    pub single_runs: usize,
+    /// The run-to-run noise (relative standard deviation) they were widened by: least and most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<[f64; 2]>,
+    /// Where that noise came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_from: Option<NoiseFrom>,
+    /// Benchmarks judged on fewer interleaved rounds than a rank interval needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub few_rounds: Vec<String>,
+    /// How many of those a calibration judged (the others are inconclusive).
+    #[serde(default)]
+    pub few_rounds_calibrated: usize,
+}
+
+/// Where the run-to-run noise of single-run comparisons came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoiseFrom {
+    /// `[gate] run-noise`: an assumption.
+    Prior,
+    /// The spread of the suite's own comparisons (five or more).
+    Suite,
+    /// What `perfgate calibrate` measured on this machine (`[gate] calibration`).
+    Calibration,
 }
 
 /// The budgets of a KPI, as written and in the metric's unit.

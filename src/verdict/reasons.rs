@@ -98,6 +98,23 @@ pub fn disturbed_rounds(reason: &str, disturbed: usize, without: Option<[f64; 2]
     )
 }
 
+/// A paired comparison of fewer rounds than a rank interval needs, and no calibration to judge them by.
+pub fn too_few_rounds(rounds: usize, needed: usize) -> String {
+    format!(
+        "{rounds} round{} too few for a rank interval at this confidence ({needed} are needed), and no \
+         calibration says how much one round of it moves (`perfgate calibrate --record`)",
+        if rounds == 1 { " is" } else { "s are" }
+    )
+}
+
+/// `reason` of a comparison decided on fewer rounds than a rank interval needs.
+pub fn decided_on_few_rounds(reason: &str, rounds: usize) -> String {
+    format!(
+        "{reason} — judged on {rounds} round{} against the run-to-run noise `perfgate calibrate` measured for it",
+        if rounds == 1 { "" } else { "s" }
+    )
+}
+
 /// `reason`, not failed because a run was disturbed.
 pub fn disturbed_run(reason: &str, disturbance: &Disturbance) -> String {
     format!("{reason}, but not failed: the {} run was disturbed ({})", disturbance.side, disturbance.what)

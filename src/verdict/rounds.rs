@@ -16,7 +16,8 @@ pub struct RoundPairs {
     pub head_disturbed: Vec<bool>,
 }
 
-/// The KPI statistic of each round both sides ran in, when both sides carry rounds; None below two rounds.
+/// The KPI statistic of each round both sides ran in, when both sides carry rounds (None when they
+/// share none).
 ///
 /// Every round is kept: the rank-based paired interval is not moved far by one odd round, and the
 /// shape of a short run (its spread, its drift) is too variable to tell a disturbed run from an
@@ -46,7 +47,7 @@ pub fn per_round_statistics(base: &Series, head: &Series, statistic: Statistic) 
             pairs.head.push(value(head_samples)?);
         }
     }
-    Ok((pairs.base.len() >= 2).then_some(pairs))
+    Ok((!pairs.base.is_empty()).then_some(pairs))
 }
 
 fn round_statistic(samples: &[f64], statistic: Statistic) -> Result<f64, StatsError> {

@@ -28,6 +28,7 @@ use super::inputs::Inputs;
 use super::outcome::Measuring;
 use super::{Against, Comparison, Report, Verdict};
 use crate::config::Config;
+use crate::model::calibration::Calibration;
 use crate::model::Benchmark;
 use crate::runner::rounds::{Looker, Needed, RoundResults};
 use crate::stats::Looks;
@@ -175,12 +176,14 @@ impl<'c> SequentialCheck<'c> {
 /// undecided; when the rounds have ended, the report.
 pub struct RoundsJudge<'c> {
     config: &'c Config,
+    /// `[gate] calibration`, for the comparisons of fewer rounds than a rank interval needs.
+    calibration: Option<Calibration>,
     check: Option<SequentialCheck<'c>>,
 }
 
 impl<'c> RoundsJudge<'c> {
-    pub fn new(config: &'c Config) -> RoundsJudge<'c> {
-        RoundsJudge { config, check: None }
+    pub fn new(config: &'c Config, calibration: Option<Calibration>) -> RoundsJudge<'c> {
+        RoundsJudge { config, calibration, check: None }
     }
 
     fn check(&mut self, max_rounds: u32) -> &mut SequentialCheck<'c> {
@@ -219,6 +222,7 @@ impl Looker for RoundsJudge<'_> {
             head: results.head.clone(),
             base: Some(results.base.clone()),
             anchor: (!results.anchor.is_empty()).then(|| results.anchor.clone()),
+            calibration: self.calibration.clone(),
             ..Inputs::default()
         };
         let check = self.check(max_rounds);
