@@ -16,6 +16,9 @@ use crate::github::event::read_pull_request;
 use crate::input::{Format, InputOptions};
 use crate::runner::checkout;
 use crate::runner::collect::{head_tree, used_suites};
+use crate::runner::harness::Harness;
+use crate::runner::probe::probe_round_options;
+use crate::runner::suite::RunSettings;
 
 /// One finding: what was checked, how it stands, and the fix when it is not fine.
 struct Finding {
@@ -49,6 +52,7 @@ pub fn run(global: &GlobalArgs) -> Result<Outcome> {
     let mut findings = Vec::new();
     if let Some(config) = budget_file(global, &mut findings) {
         findings.extend(used_suites(&config).map(|suite| suite_input(&config, suite)));
+        findings.extend(used_suites(&config).filter_map(|suite| round_options_reach(&config, suite, global.quiet)));
         if matches!(config.baseline.source, BaselineSource::Rerun | BaselineSource::Notes) {
             git_state(&config, &mut findings);
         }
@@ -155,6 +159,59 @@ fn suite_input(config: &Config, suite: &Suite) -> Finding {
             "set `input` to where its results are, or `command` to what produces them",
         ),
     }
+}
+
+/// Whether a criterion suite's benchmarks take the short-round options: one benchmark of each
+/// group runs briefly (after the listing, which builds them), and groups that measure far longer
+/// than asked are named.
+fn round_options_reach(config: &Config, suite: &Suite, quiet: bool) -> Option<Finding> {
+    let harness = Harness::of(suite)?;
+    if !quiet {
+        eprintln!("perfgate doctor: probing suite {:?}: one benchmark of each group, briefly", suite.name);
+    }
+    let probed = match probe_round_options(suite, &head_tree(config), &RunSettings::default(), harness) {
+        Ok(probed) => probed?,
+        Err(error) => {
+            return Some(Finding::warning(
+                format!(
+                    "suite {:?}: its benchmarks could not be probed: {}",
+                    suite.name,
+                    first_line(&format!("{error:#}"))
+                ),
+                "run the suite's command by hand and fix what it says; a check would stop at the same place",
+            ))
+        }
+    };
+    if probed.ignoring.is_empty() {
+        return Some(Finding::fine(format!(
+            "suite {:?}: the round options reach its benchmarks (one of each of {} groups probed)",
+            suite.name, probed.groups
+        )));
+    }
+    let groups: Vec<String> = probed
+        .ignoring
+        .iter()
+        .map(|g| {
+            format!(
+                "{} ({} benchmarks: measured {:.1} s where {:.2} s was asked)",
+                g.group, g.benchmarks, g.measured, g.asked
+            )
+        })
+        .collect();
+    let count: usize = probed.ignoring.iter().map(|g| g.benchmarks).sum();
+    Some(Finding::warning(
+        format!(
+            "suite {:?}: {} benchmark group{} ({count} benchmarks) set their own times in code and ignore the round options: {}",
+            suite.name,
+            groups.len(),
+            if groups.len() == 1 { "" } else { "s" },
+            groups.join(", ")
+        ),
+        "remove `measurement_time` and `warm_up_time` from these groups in the bench sources (criterion lets a \
+         group's own times win over the command line), or make them depend on an environment variable of your \
+         own; otherwise each round of them takes that long, a check runs them in chunks, and fewer rounds fit the \
+         time budget",
+    ))
 }
 
 /// An existing input of a suite without a command: it reads in the suite's format.

@@ -7,6 +7,7 @@ pub mod command;
 pub mod harness;
 pub mod interrupt;
 pub mod plan;
+pub mod probe;
 pub mod progress;
 pub mod rounds;
 pub mod shard;

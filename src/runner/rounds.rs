@@ -179,6 +179,12 @@ pub struct SuiteRounds {
 const IGNORED_FACTOR: f64 = 2.0;
 const IGNORED_MARGIN: f64 = 0.05;
 
+/// Whether a benchmark that measured `measured` seconds where `asked` were asked ignored the
+/// round options (a benchmark group that sets its own times in code).
+pub fn ignored_round_options(asked: f64, measured: f64) -> bool {
+    measured > IGNORED_FACTOR * asked + IGNORED_MARGIN
+}
+
 /// A looker that never stops the rounds early.
 pub struct NeverStop;
 
@@ -543,7 +549,7 @@ fn note_ignored_options(suite: &mut SuiteRounds, planned: &RoundSuite, steering:
     suite.asked_seconds = Some(asked);
     for bench in benchmarks {
         let Some(measured) = bench.measured_seconds else { continue };
-        if measured > IGNORED_FACTOR * asked + IGNORED_MARGIN {
+        if ignored_round_options(asked, measured) {
             let longest = suite.ignored_options.entry(harness.name_of(bench)).or_insert(0.0);
             *longest = longest.max(measured);
         }

@@ -192,3 +192,24 @@ fn github_actions_without_a_token_on_a_fork_and_on_a_push() {
     assert_eq!(code, 0);
     assert!(reported(&stdout, "!", "\"push\" is not a pull request", "perfgate record"), "{stdout}");
 }
+
+#[test]
+fn benchmark_groups_that_set_their_own_times_are_named_with_the_fix() {
+    let bin = tempfile::tempdir().unwrap();
+    super::support::fake_criterion::install(bin.path());
+    let dir = folder_with(&format!("[baseline]\nsource = \"none\"\n\n{}", super::support::fake_criterion::SUITE));
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let (code, stdout, stderr) = doctor_in(dir.path(), &[("PATH", &path)]);
+    assert_eq!(code, 0, "a warning, not a problem: {stdout}{stderr}");
+    assert!(
+        reported(
+            &stdout,
+            "!",
+            "suite \"micro\": 1 benchmark group (2 benchmarks) set their own times in code and ignore the round \
+             options: slow (2 benchmarks: measured 3.0 s where 0.15 s was asked)",
+            "remove `measurement_time` and `warm_up_time` from these groups"
+        ),
+        "{stdout}"
+    );
+    assert!(stderr.contains("probing suite \"micro\""), "{stderr}");
+}

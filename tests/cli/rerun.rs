@@ -202,6 +202,57 @@ fn calibrate_reports_noise_and_what_would_make_each_kpi_decidable() {
     }
 }
 
+#[test]
+fn calibrate_records_the_noise_that_single_run_checks_then_use() {
+    let repo = repo_with_branch("rerun");
+    let (code, _, stderr) =
+        outcome(perfgate().args(["calibrate", "--rounds", "4", "--record"]).current_dir(repo.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("recorded the calibration in")
+            && stderr.contains("add `calibration = \"perf-calibration.json\"` to [gate]"),
+        "{stderr}"
+    );
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("perf-calibration.json")).unwrap()).unwrap();
+    assert_eq!((recorded["schema"].as_u64(), recorded["rounds"].as_u64()), (Some(1), Some(4)), "{recorded:#}");
+    assert!(recorded["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|row| row["suite"] == "micro" && row["statistic"] == "median"));
+    // A check against a stored run (one run per side) takes each benchmark's noise from it.
+    std::fs::write(
+        repo.path().join("stored.txt"),
+        "test fast ... bench: 1003 ns/iter (+/- 5)\ntest scaled ... bench: 1003 ns/iter (+/- 5)\n",
+    )
+    .unwrap();
+    let budget = std::fs::read_to_string(repo.path().join("perf-budget.toml")).unwrap();
+    std::fs::write(
+        repo.path().join("calibrated.toml"),
+        format!("[gate]\ncalibration = \"perf-calibration.json\"\n{budget}"),
+    )
+    .unwrap();
+    let (code, report) = json_report(
+        perfgate().args(["check", "--config", "calibrated.toml", "--baseline", "stored.txt"]).current_dir(repo.path()),
+    );
+    assert_eq!(code, 0, "{report:#}");
+    let kpi = &report["kpis"][0];
+    assert_eq!(kpi["footing"]["noise_from"], "calibration", "{kpi:#}");
+    assert!(
+        kpi["comparisons"].as_array().unwrap().iter().all(|c| c["method"].as_str().unwrap().ends_with("calibrated")),
+        "{kpi:#}"
+    );
+    // A calibration file that is not one is an error naming it, with the fix.
+    std::fs::write(repo.path().join("perf-calibration.json"), "{\"rows\": 3}").unwrap();
+    let (code, _, stderr) = outcome(
+        perfgate().args(["check", "--config", "calibrated.toml", "--baseline", "stored.txt"]).current_dir(repo.path()),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("perf-calibration.json:1:") && stderr.contains("not a calibration file"), "{stderr}");
+    assert!(stderr.contains("perfgate calibrate --record"), "{stderr}");
+}
+
 /// A stored baseline measured on a machine twice as fast: every benchmark took 500 ns.
 const STORED_ON_A_FASTER_MACHINE: &str =
     "test fast   ... bench:         500 ns/iter (+/- 5)\ntest scaled ... bench:         500 ns/iter (+/- 5)\n";

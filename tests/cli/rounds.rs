@@ -296,3 +296,30 @@ fn benchmarks_the_time_budget_never_reached_are_inconclusive_and_named() {
     let notes = report["notes"].as_array().unwrap();
     assert!(notes.iter().any(|n| n.as_str().unwrap().contains("the time budget of 12 s ran out before")), "{notes:#?}");
 }
+
+#[test]
+fn benchmarks_that_ignore_the_round_options_are_named_in_the_report() {
+    let bin = tempfile::tempdir().unwrap();
+    super::support::fake_criterion::install(bin.path());
+    let repo = TestRepo::new();
+    let budget = format!(
+        "[baseline]\nsource = \"rerun\"\nref = \"main\"\nrounds = 2\n\n{}",
+        super::support::fake_criterion::SUITE
+    );
+    repo.commit("perf-budget.toml", &budget, "budget");
+    repo.branch("main");
+    repo.checkout_new_branch("feature");
+    repo.commit("README.md", "docs\n", "docs only");
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let (code, report) = json_report(perfgate().arg("check").current_dir(repo.path()).env("PATH", path));
+    assert_eq!(code, 0, "{report:#}");
+    let suite = &report["measuring"]["suites"][0];
+    assert_eq!(suite["ignored_round_options"], serde_json::json!(["slow/a", "slow/b"]), "{suite:#}");
+    assert!((suite["longest_seconds"].as_f64().unwrap() - 3.0).abs() < 1e-6, "{suite:#}");
+    let asked = suite["asked_seconds"].as_f64().unwrap();
+    assert!(asked < 1.0, "{suite:#}");
+    let notes = report["notes"].as_array().unwrap();
+    let note = notes.iter().filter_map(|n| n.as_str()).find(|n| n.contains("ignored the round options")).unwrap();
+    assert!(note.starts_with("Suite \"micro\": 2 benchmarks ignored the round options — asked for"), "{note}");
+    assert!(note.contains("they measured up to 3.0 s (slow/a, slow/b)"), "{note}");
+}

@@ -125,4 +125,5 @@ pub fn detected_fixtures() -> Vec<(perfgate::input::Format, PathBuf)> {
     }
     found
 }
+pub mod fake_criterion;
 pub mod recorded;
