@@ -28,13 +28,20 @@ pub fn notes(results: &RoundResults, budget: Duration) -> Vec<String> {
             ));
         }
         if !ran.unmeasured.is_empty() {
-            let total = results.head.get(name).map_or(0, Vec::len).max(ran.unmeasured.len());
+            let measured: Vec<&str> =
+                results.head.get(name).map_or_else(Vec::new, |b| b.iter().map(|b| b.id.as_str()).collect());
+            let never = ran.unmeasured.iter().filter(|name| !measured.contains(&name.as_str())).count();
+            let never = match never {
+                0 => String::new(),
+                n if n == ran.unmeasured.len() => ": none of them ran at all, so they are inconclusive".to_string(),
+                n => format!("; {n} of them never ran at all and are inconclusive"),
+            };
             notes.push(format!(
-                "Suite {name:?}: the time budget of {} ran out before {} of its benchmarks had their turn in round {} \
-                 ({}); raise `[baseline] time-budget`, or split the suite over a CI matrix (`--shard`).",
+                "Suite {name:?}: the time budget of {} ran out in round {} before {} had their turn ({}){never}. \
+                 Raise `[baseline] time-budget`, or split the suite over a CI matrix (`--shard`).",
                 human(budget),
-                count_of(ran.unmeasured.len(), total),
-                results.rounds.max(1),
+                ran.rounds.max(1),
+                count_of(ran.unmeasured.len(), ran.unmeasured.len()),
                 listed(&ran.unmeasured.iter().collect::<Vec<_>>())
             ));
         }

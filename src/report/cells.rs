@@ -20,6 +20,8 @@ impl Cells {
     pub fn of(comparison: &Comparison) -> Cells {
         let unit = &comparison.unit;
         let interval = match (comparison.ci, comparison.head_ci) {
+            // Too few rounds for any interval: the log-ratio interval is unbounded on both sides.
+            (Some([lo, hi]), _) if lo <= -1.0 && !hi.is_finite() => "unbounded".into(),
             (Some(ci), _) => format_change_interval(ci),
             (None, Some([lo, hi])) if lo != hi => format!("[{}, {}]", format_value(lo, unit), format_value(hi, unit)),
             _ => String::new(),

@@ -175,3 +175,57 @@ fn a_real_regression_fails_although_one_head_round_was_disturbed() {
     assert_eq!(for_chunks["verdict"], "fail", "{for_chunks:#}");
     assert!(comparisons.iter().all(|c| c["verdict"] != "pass"), "{comparisons:#?}");
 }
+
+/// One run per side of the `calibrated/` runs, every benchmark its own KPI, judged with the
+/// calibration `perfgate calibrate --record` made on the same machine.
+fn calibrated_check(base: &str, head: &str) -> (i32, Vec<serde_json::Value>, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = fixture("criterion/calibrated");
+    let mut text = format!(
+        "[gate]\ncalibration = {:?}\n\n[baseline]\nsource = \"file\"\n\n[[suite]]\nname = \"lab\"\nformat = \"criterion\"\n\
+         input = {:?}\nbaseline = {:?}\n",
+        runs.join("perf-calibration.json"),
+        runs.join(head),
+        runs.join(base)
+    );
+    for bench in ["sum_vec", "adler", "fib", "sort", "parse", "count"] {
+        text.push_str(&format!(
+            "\n[[kpi]]\nname = \"{bench}\"\nsuite = \"lab\"\nbench = \"{bench}\"\nstatistic = \"median\"\nmax-regression = \"3%\"\n"
+        ));
+    }
+    let (code, report) = json_report(perfgate().arg("check").arg("--config").arg(budget(dir.path(), &text)));
+    (code, comparisons(&report), report)
+}
+
+#[test]
+fn one_run_per_side_of_identical_code_fails_nothing_against_the_machines_calibrated_noise() {
+    let pairs = [
+        ("quiet-11", "quiet-12"),
+        ("quiet-03", "quiet-04"),
+        ("quiet-24", "quiet-25"),
+        ("quiet-01", "busy-04"),
+        ("busy-04", "quiet-01"),
+        ("busy-11", "quiet-12"),
+        ("busy-15", "quiet-03"),
+        ("busy-22", "quiet-24"),
+    ];
+    for (base, head) in pairs {
+        let (code, comparisons, report) = calibrated_check(base, head);
+        assert_eq!(code, 0, "{base} -> {head}: {comparisons:#?}");
+        assert!(comparisons.iter().all(|c| c["verdict"] != "fail" && c["verdict"] != "improved"), "{comparisons:#?}");
+        let footing = &report["kpis"][0]["footing"];
+        assert_eq!(footing["noise_from"], "calibration", "{footing:#}");
+    }
+}
+
+#[test]
+fn ten_percent_more_work_still_fails_the_benchmark_quiet_enough_to_tell() {
+    // Every benchmark of the `slow-*` runs does 10 % more work; only `adler` is steady enough
+    // between runs (0.96 % calibrated noise) for one run per side to show it.
+    for (base, head) in [("quiet-03", "slow-03"), ("quiet-04", "slow-04"), ("quiet-11", "slow-01")] {
+        let (code, comparisons, _) = calibrated_check(base, head);
+        let adler = comparisons.iter().find(|c| c["bench"] == "adler").unwrap();
+        assert_eq!((code, &adler["verdict"]), (1, &serde_json::json!("fail")), "{base} -> {head}: {adler:#}");
+        assert!(comparisons.iter().all(|c| c["verdict"] != "improved"), "{comparisons:#?}");
+    }
+}
