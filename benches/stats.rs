@@ -6,7 +6,9 @@ use std::path::Path;
 
 use perfgate::config::Config;
 use perfgate::model::{Benchmark, Unit};
+use perfgate::stats::Looks;
 use perfgate::stats::{log_ratio, CompareOptions, Estimator};
+use perfgate::verdict::sequential::evaluate_sequentially;
 use perfgate::verdict::{evaluate, Inputs};
 use rand::distributions::Distribution;
 use rand::SeedableRng;
@@ -107,6 +109,12 @@ fn one_look(c: &mut Criterion) {
     let mut group = c.benchmark_group("one_look_500_benchmarks_30_rounds");
     group.sample_size(10);
     group.bench_function("min", |b| b.iter(|| evaluate(black_box(&config), black_box(&inputs)).expect("judged")));
+    // The whole sequential check over the same rounds: a look after every round from the
+    // fifth, each judging what is still undecided.
+    let looks = Looks { min_rounds: 5, max_rounds: ROUNDS };
+    group.bench_function("every_look_from_round_5", |b| {
+        b.iter(|| evaluate_sequentially(black_box(&config), black_box(&inputs), looks).expect("judged"))
+    });
     group.finish();
 }
 

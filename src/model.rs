@@ -13,11 +13,13 @@ use serde::{Deserialize, Serialize};
 
 pub mod buckets;
 pub mod calibration;
+pub mod commit;
 pub mod histogram;
 pub mod history;
 pub mod statistic;
 pub mod units;
 
+pub use commit::Commit;
 pub use statistic::Statistic;
 
 use buckets::BucketCount;

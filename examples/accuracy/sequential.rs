@@ -86,7 +86,7 @@ fn one_look_intervals(config: &Config, inputs: &Inputs, summary: &LookSummary) -
     for rounds in stops {
         let report = evaluate(config, &first_rounds(inputs, rounds)).expect("the check evaluates");
         for comparison in report.kpis.iter().flat_map(|k| &k.comparisons) {
-            if summary.rounds_used.get(&format!("{SUITE}/{}", comparison.bench)) == Some(&rounds) {
+            if summary.rounds_used.get(&(SUITE.to_string(), comparison.bench.clone())) == Some(&rounds) {
                 intervals[bench_index(&comparison.bench)] = comparison.ci;
             }
         }

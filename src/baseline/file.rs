@@ -44,7 +44,7 @@ pub fn from_file(config: &Config, cli_path: Option<&Path>) -> Result<Baseline> {
     described.dedup();
     Ok(Baseline {
         results: Some(results),
-        info: BaselineInfo { source: "file".into(), description: described.join(", ") },
+        info: BaselineInfo { source: crate::config::BaselineSource::File, description: described.join(", ") },
     })
 }
 

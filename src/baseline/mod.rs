@@ -88,7 +88,10 @@ pub fn measure(config: &Config, options: &MeasureOptions, looker: &mut dyn Looke
         _ => (
             Baseline {
                 results: None,
-                info: BaselineInfo { source: "none".into(), description: "no baseline (absolute budgets only)".into() },
+                info: BaselineInfo {
+                    source: crate::config::BaselineSource::None,
+                    description: "no baseline (absolute budgets only)".into(),
+                },
             },
             GitInfo::default(),
             Vec::new(),
@@ -180,7 +183,7 @@ fn notes_baseline(config: &Config, location: &rerun::Location) -> Result<Baselin
     let short = &location.base.to_string()[..10];
     let Some(stored) = notes::read(&location.repo, location.base)? else {
         let info = BaselineInfo {
-            source: "notes".into(),
+            source: crate::config::BaselineSource::Notes,
             description: format!(
                 "no results recorded for merge-base {short} ({}) in {} — fetch them with `git fetch origin {}:{}`, or record them on that commit with `perfgate record`",
                 location.git_ref,
@@ -194,7 +197,7 @@ fn notes_baseline(config: &Config, location: &rerun::Location) -> Result<Baselin
     let results = used_results(config, &stored);
     let names: Vec<&str> = stored.suites.iter().map(|s| s.name.as_str()).collect();
     let info = BaselineInfo {
-        source: "notes".into(),
+        source: crate::config::BaselineSource::Notes,
         description: format!(
             "results of merge-base {short} ({}) from {}: {}",
             location.git_ref,

@@ -48,11 +48,11 @@ impl Location {
     /// The commits compared, as the report names them.
     pub fn git_info(&self) -> GitInfo {
         GitInfo {
-            base_commit: Some(self.base.to_string()),
-            head_commit: Some(self.head.to_string()),
+            base_commit: Some(self.base.into()),
+            head_commit: Some(self.head.into()),
             head_dirty: self.dirty,
             anchor: self.anchor.as_ref().map(|(name, _)| name.clone()),
-            anchor_commit: self.anchor.as_ref().map(|(_, commit)| commit.to_string()),
+            anchor_commit: self.anchor.as_ref().map(|(_, commit)| (*commit).into()),
         }
     }
 }
@@ -208,7 +208,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
         base: Some(results.base),
         anchor,
         baseline: BaselineInfo {
-            source: "rerun".into(),
+            source: crate::config::BaselineSource::Rerun,
             description: format!(
                 "merge-base {} of HEAD and {}, re-run with the head{} in {} interleaved rounds",
                 short(location.base),

@@ -49,7 +49,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> Result<Outcome> {
     if let Some(shard) = args.shard {
         keep_shard(&mut report, &config, &inputs.head, shard);
     }
-    let stored = matches!(report.baseline.source.as_str(), "notes" | "file");
+    let stored = report.baseline.source.is_stored();
     let failed = report.kpis.iter().flat_map(|k| &k.comparisons).any(|c| c.verdict == Verdict::Fail);
     if config.baseline.confirm && stored && failed {
         let settings = run_settings(global);

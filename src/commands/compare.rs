@@ -41,7 +41,7 @@ pub fn run(args: &CompareArgs, global: &GlobalArgs) -> Result<Outcome> {
     let inputs = Inputs {
         head: BTreeMap::from([(suite.name.clone(), head)]),
         base: Some(BTreeMap::from([(suite.name.clone(), base)])),
-        baseline: BaselineInfo { source: "file".into(), description: describe(&args.base) },
+        baseline: BaselineInfo { source: crate::config::BaselineSource::File, description: describe(&args.base) },
         ..Inputs::default()
     };
     let report = evaluate(&config, &inputs)?;

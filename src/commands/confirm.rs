@@ -70,7 +70,7 @@ pub fn confirm_failures(
         confirmed.len(),
         if confirmed.len() == 1 { " was" } else { "s were" },
         report.baseline.source,
-        measured.baseline.description.split(" of HEAD").next().unwrap_or("the base commit"),
+        measured.git.base_commit.map_or_else(|| "the base commit".to_string(), |c| format!("merge-base {}", c.short())),
         confirmation.measuring.as_ref().map_or(0, |m| m.rounds),
         if still_failing == 1 { "s" } else { "" }
     ));

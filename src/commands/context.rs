@@ -30,21 +30,16 @@ pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) 
     };
     let mut context = Context::default();
     let folder = config.folder();
-    if let (Ok(repo), Some(base)) = (checkout::open_repository(folder), report.git.base_commit.as_deref()) {
-        match git2::Oid::from_str(base) {
-            Ok(base) => {
-                match checkout::change_size(&repo, base) {
-                    Ok((files, insertions, deletions)) => {
-                        context.change_size = Some(ChangeSize { files, insertions, deletions })
-                    }
-                    Err(error) => say("change size", error.0),
-                }
-                match trends(config, report, &repo, base) {
-                    Ok(trends) => context.trends = trends,
-                    Err(error) => say("trends", error),
-                }
+    if let (Ok(repo), Some(base)) = (checkout::open_repository(folder), report.git.base_commit) {
+        match checkout::change_size(&repo, base.oid()) {
+            Ok((files, insertions, deletions)) => {
+                context.change_size = Some(ChangeSize { files, insertions, deletions })
             }
-            Err(error) => say("trends", error.to_string()),
+            Err(error) => say("change size", error.0),
+        }
+        match trends(config, report, &repo, base.oid()) {
+            Ok(trends) => context.trends = trends,
+            Err(error) => say("trends", error),
         }
     }
     // Several KPIs often judge the same latency series: each breakdown is made once.

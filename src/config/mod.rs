@@ -105,6 +105,29 @@ pub enum BaselineSource {
     None,
 }
 
+impl BaselineSource {
+    /// The name the budget file and the report use.
+    pub fn name(self) -> &'static str {
+        match self {
+            BaselineSource::Rerun => "rerun",
+            BaselineSource::Notes => "notes",
+            BaselineSource::File => "file",
+            BaselineSource::None => "none",
+        }
+    }
+
+    /// Results stored earlier (git notes, a file), not measured with the head.
+    pub fn is_stored(self) -> bool {
+        matches!(self, BaselineSource::Notes | BaselineSource::File)
+    }
+}
+
+impl std::fmt::Display for BaselineSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// `[baseline]`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]

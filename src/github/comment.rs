@@ -145,7 +145,7 @@ mod tests {
             schema: 1,
             verdict: CheckVerdict::Pass,
             git: GitInfo::default(),
-            baseline: BaselineInfo { source: "none".into(), description: String::new() },
+            baseline: BaselineInfo { source: crate::config::BaselineSource::None, description: String::new() },
             settings: Settings { confidence: 0.95, fdr: 0.05, seed: 1, run_noise: 0.02 },
             kpis: verdicts.iter().map(kpi).collect(),
             notes: vec![],

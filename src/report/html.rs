@@ -107,12 +107,10 @@ fn figure(caption: &str, svg: &str) -> String {
 }
 
 fn footer(report: &Report) -> String {
-    let mut parts =
-        vec![format!("baseline: {} ({})", escape(&report.baseline.description), escape(&report.baseline.source))];
+    let mut parts = vec![format!("baseline: {} ({})", escape(&report.baseline.description), report.baseline.source)];
     if let (Some(base), Some(head)) = (&report.git.base_commit, &report.git.head_commit) {
         let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
-        let short = |commit: &str| escape(&commit.chars().take(10).collect::<String>());
-        parts.push(format!("<code>{}</code> → <code>{}</code>{dirty}", short(base), short(head)));
+        parts.push(format!("<code>{}</code> → <code>{}</code>{dirty}", base.short(), head.short()));
     }
     if let Some(rounds) = rounds_summary(report) {
         parts.push(escape(&rounds));

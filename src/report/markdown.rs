@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::cells::{emoji, escape, short, Cells};
+use super::cells::{emoji, escape, Cells};
 use super::context::{change_size_section, time_shares_section, trends_section};
 use super::{
     deciding_comparison, deciding_drift, footing_lines, headline, kpi_rounds, level_note, rounds_summary, Render,
@@ -156,10 +156,10 @@ impl Markdown {
             vec![format!("baseline: {} ({})", escape(&report.baseline.description), report.baseline.source)];
         if let (Some(base), Some(head)) = (&report.git.base_commit, &report.git.head_commit) {
             let dirty = if report.git.head_dirty { " + uncommitted changes" } else { "" };
-            parts.push(format!("`{}` → `{}`{dirty}", short(base), short(head)));
+            parts.push(format!("`{}` → `{}`{dirty}", base.short(), head.short()));
         }
         if let (Some(anchor), Some(commit)) = (&report.git.anchor, &report.git.anchor_commit) {
-            parts.push(format!("anchor `{}` (`{}`)", escape(anchor), short(commit)));
+            parts.push(format!("anchor `{}` (`{}`)", escape(anchor), commit.short()));
         }
         if let Some(rounds) = rounds_summary(report) {
             parts.push(escape(&rounds));
@@ -244,7 +244,7 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
             cells.change,
             cells.interval,
             emoji(comparison.verdict),
-            comparison.method
+            comparison.method_words()
         );
     }
     out.push('\n');

@@ -21,10 +21,10 @@ pub fn comparison(bench: &str, verdict: Verdict, base: f64, head: f64, ci: [f64;
         q_value: Some(0.004),
         n_base: 30,
         n_head: 30,
-        method: "hodges-lehmann, suite-relative".into(),
+        method: crate::verdict::method::Method::parse("hodges-lehmann, suite-relative"),
         settle: None,
         disturbed: None,
-        reason: format!("interval {ci:?} vs the 3% budget"),
+        reason: crate::verdict::Reason::new(format!("interval {ci:?} vs the 3% budget")),
         against: Against::Base,
         distribution: None,
     }
@@ -86,10 +86,10 @@ pub fn sample_report() -> Report {
             q_value: None,
             n_base: 0,
             n_head: 15_000,
-            method: String::new(),
+            method: None,
             settle: None,
             disturbed: None,
-            reason: "absolute budget: pass".into(),
+            reason: crate::verdict::Reason::new("absolute budget: pass"),
             against: Against::Base,
             distribution: None,
         }],
@@ -123,10 +123,10 @@ pub fn sample_report() -> Report {
             q_value: None,
             n_base: 0,
             n_head: 15_000,
-            method: String::new(),
+            method: None,
             settle: None,
             disturbed: None,
-            reason: "no baseline for this series".into(),
+            reason: crate::verdict::Reason::new("no baseline for this series"),
             against: Against::Base,
             distribution: None,
         }],
@@ -139,12 +139,12 @@ pub fn sample_report() -> Report {
         schema: 1,
         verdict: CheckVerdict::Fail,
         git: GitInfo {
-            base_commit: Some("0123456789abcdef".into()),
-            head_commit: Some("fedcba9876543210".into()),
+            base_commit: Some(commit("0123456789abcdef0123456789abcdef01234567")),
+            head_commit: Some(commit("fedcba9876543210fedcba9876543210fedcba98")),
             head_dirty: true,
             ..GitInfo::default()
         },
-        baseline: BaselineInfo { source: "file".into(), description: "base.json".into() },
+        baseline: BaselineInfo { source: crate::config::BaselineSource::File, description: "base.json".into() },
         settings: Settings { confidence: 0.95, fdr: 0.05, seed: 0x5EED, run_noise: 0.02 },
         kpis: vec![micro, p99, errors],
         notes: vec!["Suite \"micro\" moved +1.20% as a whole between the runs.".into()],
@@ -194,4 +194,9 @@ pub fn series(bench: &str, values: &[f64], change_at: Option<usize>) -> Series {
         points,
         change_points,
     }
+}
+
+/// The commit of a 40-digit hex sha.
+pub fn commit(sha: &str) -> crate::model::Commit {
+    crate::model::Commit(git2::Oid::from_str(sha).expect("a hex sha"))
 }

@@ -105,11 +105,27 @@ impl RunShape {
     }
 }
 
+/// A side of a comparison: the baseline's run or the head's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Base,
+    Head,
+}
+
+impl std::fmt::Display for Side {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Side::Base => "base",
+            Side::Head => "head",
+        })
+    }
+}
+
 /// Which side was disturbed, and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Disturbance {
-    /// `base` or `head`.
-    pub side: &'static str,
+    pub side: Side,
     /// What was seen, e.g. `within-run spread 26.6 % against 0.2 %`.
     pub what: String,
 }
@@ -191,8 +207,8 @@ pub fn disturbed(base: &RunShape, head: &RunShape) -> Option<Disturbance> {
         }
     };
     match (beyond(head, base), beyond(base, head)) {
-        (Some(what), _) => Some(Disturbance { side: "head", what }),
-        (None, Some(what)) => Some(Disturbance { side: "base", what }),
+        (Some(what), _) => Some(Disturbance { side: Side::Head, what }),
+        (None, Some(what)) => Some(Disturbance { side: Side::Base, what }),
         (None, None) => None,
     }
 }
@@ -263,9 +279,9 @@ mod tests {
         let quiet = run(30, 0.002, 0.0);
         let noisy = run(30, 0.2, 0.0);
         let found = disturbed_runs(&quiet, &noisy).unwrap();
-        assert_eq!(found.side, "head");
+        assert_eq!(found.side, Side::Head);
         assert!(found.what.starts_with("within-run spread 29.7 % against 0.3 %"), "{found:?}");
-        assert_eq!(disturbed_runs(&noisy, &quiet).unwrap().side, "base");
+        assert_eq!(disturbed_runs(&noisy, &quiet).unwrap().side, Side::Base);
         // The machine slowed steadily by 3 % over a long run: the spread barely moves, the drift shows.
         let slowing = disturbed_runs(&run(200, 0.002, 0.0), &run(200, 0.002, 0.03)).unwrap();
         assert_eq!(slowing.what, "drift +3.0 % within the run against +0.0 %", "{slowing:?}");
@@ -299,7 +315,7 @@ mod tests {
         let shape = run_shape(&stepped).unwrap();
         assert!(shape.spread < 0.06 && shape.drift.abs() < 0.03, "spread and drift see little: {shape:?}");
         let found = disturbed_runs(&quiet, &stepped).unwrap();
-        assert_eq!(found.side, "head");
+        assert_eq!(found.side, Side::Head);
         // Before: median 1.7 x 102 of the 15 (8 of them at +2 %); after: 98 (43 of the 85 at -2 %):
         // ln(98 / 173.4) = -43.5 %. The quiet run's best split is one wobble, ln(98 / 102) = -3.9 %.
         assert_eq!(found.what, "its level moved -43.5 % after the first 15 of 100 samples, against -3.9 %");

@@ -121,7 +121,7 @@ pub enum Method {
 }
 
 /// Options of a relative comparison.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CompareOptions {
     /// Two-sided confidence level of intervals, in (0, 1).
     pub confidence: f64,

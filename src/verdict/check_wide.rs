@@ -1,14 +1,15 @@
-//! The check-wide step that decides which failures stand: one conditional
-//! Benjamini–Hochberg adjustment over the p-values of every relative
-//! comparison of the check, then each comparison whose interval lies wholly
-//! beyond its budget fails only when its q-value is below `fdr` (else it is
-//! `inconclusive`, and says why). The same step serves a plain check, a
-//! sequential one (over the spent p-values of its looks) and shard reports
-//! merged into one (over the union of their comparisons), so a merged report
+//! The check-wide step that decides which failures stand, and the verdicts
+//! that follow: one conditional Benjamini–Hochberg adjustment over the
+//! p-values of every relative comparison of the check, then each comparison
+//! whose interval lies wholly beyond its budget fails only when its q-value is
+//! below `fdr` (else it is `inconclusive`, held back, and says why); then the
+//! KPIs' verdicts and the check's. This is the only place that happens: a
+//! plain check, each look of a sequential one (over the spent p-values of its
+//! looks), a shard's report, a confirmation, and shard reports merged into one
+//! (over the union of their comparisons) all call [`apply`], so a merged report
 //! decides exactly as one unsharded check would.
 
-use super::outcome::Budget;
-use super::reasons::{held_back, HELD_BACK};
+use super::outcome::{Budget, HeldBack, Side};
 use super::rollup::{check_verdict, kpi_verdict};
 use super::{gain_interval, judge_absolute, Comparison, Report, Verdict};
 use crate::model::Direction;
@@ -18,30 +19,17 @@ use crate::stats;
 /// aside before the FDR adjustment (conditional Benjamini–Hochberg, Ellis et al. 2020).
 const FDR_SELECTION: f64 = 0.5;
 
-/// A comparison's verdict, its reason and what would settle it: what the FDR step may change.
-pub struct Said {
-    pub verdict: Verdict,
-    pub reason: String,
-    pub settle: Option<String>,
-}
-
-/// What the FDR step looks at in a comparison of a KPI with `budget`.
-pub struct Facts<'a> {
-    /// The interval of the relative change (`Comparison::ci`).
-    pub ci: Option<[f64; 2]>,
-    /// The interval of the head's statistic (`Comparison::head_ci`).
-    pub head_ci: Option<[f64; 2]>,
-    /// The side whose run was disturbed.
-    pub disturbed: Option<&'a str>,
-    pub budget: &'a Budget,
-    pub direction: Direction,
-}
-
-/// Adjust every comparison's p-value across the whole report and re-decide the
-/// comparisons whose relative interval lies wholly beyond the budget; then the
-/// KPI verdicts and the check's.
+/// Adjust every comparison's p-value across the whole report, decide the comparisons whose
+/// relative interval lies wholly beyond the budget, then the KPI verdicts and the check's.
 pub fn apply(report: &mut Report, fdr: f64) {
-    let p_values: Vec<Option<f64>> = report.kpis.iter().flat_map(|k| &k.comparisons).map(|c| c.p_value).collect();
+    apply_among(report, fdr, &[]);
+}
+
+/// [`apply`], with `others`: the p-values of comparisons decided outside `report` that share its
+/// FDR step (the frozen comparisons of a sequential check, at a look that judges only the rest).
+pub fn apply_among(report: &mut Report, fdr: f64, others: &[f64]) {
+    let mut p_values: Vec<Option<f64>> = report.kpis.iter().flat_map(|k| &k.comparisons).map(|c| c.p_value).collect();
+    p_values.extend(others.iter().copied().map(Some));
     let mut q_values = q_values(&p_values).into_iter();
     for outcome in &mut report.kpis {
         for comparison in &mut outcome.comparisons {
@@ -74,42 +62,22 @@ fn wholly_beyond(ci: [f64; 2], budget: &Budget, direction: Direction) -> bool {
     beyond_regression || short_of_ratio
 }
 
-/// Fail or hold back a comparison whose interval lies wholly beyond the budget, by its q-value.
+/// A comparison whose relative interval lies wholly beyond the budget fails when its q-value is
+/// below `fdr` (or its absolute budget failed too), and is otherwise held back: inconclusive,
+/// saying why. A disturbed head is no evidence of a regression, whatever the q-value.
 fn decide(comparison: &mut Comparison, budget: &Budget, direction: Direction, q: f64, fdr: f64) {
-    let facts = Facts {
-        ci: comparison.ci,
-        head_ci: comparison.head_ci,
-        disturbed: comparison.disturbed.as_deref(),
-        budget,
-        direction,
-    };
-    let said = Said {
-        verdict: comparison.verdict,
-        reason: std::mem::take(&mut comparison.reason),
-        settle: comparison.settle.take(),
-    };
-    let said = after_fdr(said, &facts, q, fdr);
-    (comparison.verdict, comparison.reason, comparison.settle) = (said.verdict, said.reason, said.settle);
-}
-
-/// What a comparison says after the FDR step: one whose relative interval lies wholly beyond
-/// the budget fails when its q-value is below `fdr` (or its absolute budget failed too), and
-/// is otherwise inconclusive, saying why. A disturbed head is no evidence of a regression,
-/// whatever the q-value.
-pub fn after_fdr(mut said: Said, facts: &Facts, q: f64, fdr: f64) -> Said {
-    let Some(ci) = facts.ci else { return said };
-    if !wholly_beyond(ci, facts.budget, facts.direction) || facts.disturbed == Some("head") {
-        return said;
+    let Some(ci) = comparison.ci else { return };
+    if !wholly_beyond(ci, budget, direction) || comparison.disturbed == Some(Side::Head) {
+        return;
     }
-    if let Some(at) = said.reason.find(HELD_BACK) {
-        said.reason.truncate(at);
-    }
-    let absolute_failed = facts
-        .head_ci
-        .is_some_and(|interval| judge_absolute(interval, facts.budget.max, facts.budget.min) == Verdict::Fail);
+    let absolute_failed =
+        comparison.head_ci.is_some_and(|interval| judge_absolute(interval, budget.max, budget.min) == Verdict::Fail);
     if q < fdr || absolute_failed {
-        Said { verdict: Verdict::Fail, reason: said.reason, settle: None }
+        comparison.verdict = Verdict::Fail;
+        comparison.reason.held_back = None;
+        comparison.settle = None;
     } else {
-        Said { verdict: Verdict::Inconclusive, reason: held_back(&said.reason, q, fdr), settle: said.settle }
+        comparison.verdict = Verdict::Inconclusive;
+        comparison.reason.held_back = Some(HeldBack { q, fdr });
     }
 }

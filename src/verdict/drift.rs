@@ -4,8 +4,8 @@
 //! results, with `max-drift` as its regression budget; those comparisons say
 //! `against: anchor` and join the KPI's verdict.
 
-use super::outcome::Against;
-use super::{KpiOutcome, Verdict};
+use super::reasons;
+use super::KpiOutcome;
 use crate::config::Kpi;
 
 /// The KPI as it is judged against the anchor: `max-drift` as its only budget, a regression budget.
@@ -15,16 +15,13 @@ pub fn drift_kpi(kpi: &Kpi) -> Option<Kpi> {
 }
 
 /// Fold a KPI's judgement against the anchor (`anchor`, named `label` in reasons) into its
-/// judgement against the base: the comparisons are added, marked as against the anchor, and the
-/// KPI's verdict is the worse of the two.
+/// judgement against the base: the comparisons are added, and say since what they are judged.
+/// The KPI's verdict is then decided over both by the check-wide step.
 pub fn fold(outcome: &mut KpiOutcome, anchor: KpiOutcome, label: &str) {
     for mut comparison in anchor.comparisons {
-        comparison.against = Against::Anchor;
-        comparison.reason = format!("since the anchor {label}: {}", comparison.reason);
+        comparison.reason.judged = reasons::since_anchor(label, &comparison.reason.judged);
         outcome.comparisons.push(comparison);
     }
-    // A KPI whose only budget is `max-drift` passes against the base, so this is the anchor's verdict.
-    outcome.verdict = Verdict::combine(&[outcome.verdict, anchor.verdict]);
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 
 use super::buckets;
 use super::budget::{budget_of, has_relative_budget, relative_threshold};
+pub use super::evidence::Confidence;
 use super::evidence::{log_ratio, Evidence};
-use super::outcome::{Budget, Distribution, Footing, NoiseFrom, NoiseInfo};
+use super::outcome::{Against, Budget, Distribution, Footing, NoiseFrom, NoiseInfo};
 use super::pool::prepare;
 use super::select::Selection;
 use super::series::{estimator, Series};
@@ -24,6 +25,8 @@ const NOISE_FLOOR: f64 = 0.005;
 /// A KPI's comparisons as measured, before any verdict.
 pub struct KpiEstimate<'k> {
     pub kpi: &'k Kpi,
+    /// What the head is compared with.
+    pub against: Against,
     pub direction: Direction,
     pub budget: Budget,
     /// The run-to-run noise its relative comparisons were widened by (with a baseline).
@@ -101,13 +104,41 @@ impl Estimate {
             distribution: None,
         }
     }
+}
 
-    /// The one-sided p-value that the change is beyond the relative budget, if it has one.
-    pub fn p_value(&self) -> Option<f64> {
-        match &self.relative {
-            RelativeEstimate::Estimated(relative) => relative.p_value,
-            _ => None,
+impl Estimate {
+    /// What the noise allowed this comparison, as its share of its KPI's footing (empty when it
+    /// had rounds enough or needed no noise: exact, bucket bounds).
+    pub fn footing(&self) -> Footing {
+        let mut footing = Footing::default();
+        let RelativeEstimate::Estimated(relative) = &self.relative else { return footing };
+        match relative.ratio.method {
+            stats::Method::PairedCalibrated { .. } => {
+                footing.few_rounds.push(self.bench.clone());
+                footing.few_rounds_calibrated += 1;
+            }
+            stats::Method::Paired { .. } if !relative.ratio.se.is_finite() => {
+                footing.few_rounds.push(self.bench.clone())
+            }
+            stats::Method::Paired { .. } | stats::Method::Exact | stats::Method::Buckets => {}
+            _ => {
+                footing.single_runs += 1;
+                let sd = relative.noise.between_sd;
+                footing.noise = Some([sd, sd]);
+                footing.noise_from = Some(match (relative.noise.calibrated, relative.noise.from_suite) {
+                    (true, _) => NoiseFrom::Calibration,
+                    (false, true) => NoiseFrom::Suite,
+                    (false, false) => NoiseFrom::Prior,
+                });
+            }
         }
+        footing
+    }
+
+    /// Whether base and head were compared round by round.
+    pub fn is_paired(&self) -> bool {
+        matches!(&self.relative, RelativeEstimate::Estimated(relative)
+            if matches!(relative.ratio.method, stats::Method::Paired { .. } | stats::Method::PairedCalibrated { .. }))
     }
 }
 
@@ -115,35 +146,18 @@ impl KpiEstimate<'_> {
     /// What the noise allowed this KPI's relative comparisons; None when each had rounds
     /// enough or needed no noise (exact, bucket bounds).
     pub fn footing(&self) -> Option<Footing> {
-        let mut footing = Footing::default();
-        let mut noise: Option<[f64; 2]> = None;
-        for estimate in &self.comparisons {
-            let RelativeEstimate::Estimated(relative) = &estimate.relative else { continue };
-            match relative.ratio.method {
-                stats::Method::PairedCalibrated { .. } => {
-                    footing.few_rounds.push(estimate.bench.clone());
-                    footing.few_rounds_calibrated += 1;
-                }
-                stats::Method::Paired { .. } if !relative.ratio.se.is_finite() => {
-                    footing.few_rounds.push(estimate.bench.clone())
-                }
-                stats::Method::Paired { .. } | stats::Method::Exact | stats::Method::Buckets => {}
-                _ => {
-                    footing.single_runs += 1;
-                    let sd = relative.noise.between_sd;
-                    noise = Some(noise.map_or([sd, sd], |[lo, hi]| [lo.min(sd), hi.max(sd)]));
-                    let from = match (relative.noise.calibrated, relative.noise.from_suite) {
-                        (true, _) => NoiseFrom::Calibration,
-                        (false, true) => NoiseFrom::Suite,
-                        (false, false) => NoiseFrom::Prior,
-                    };
-                    footing.noise_from = Some(footing.noise_from.map_or(from, |known| known.max(from)));
-                }
-            }
-        }
-        footing.noise = noise;
-        (footing.single_runs > 0 || !footing.few_rounds.is_empty()).then_some(footing)
+        Footing::of(self.comparisons.iter().map(Estimate::footing))
     }
+}
+
+thread_local! {
+    static ESTIMATES_MADE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many comparisons this thread has estimated so far: what a test counts to see that a look
+/// estimates only what is still undecided.
+pub fn estimates_made() -> usize {
+    ESTIMATES_MADE.with(std::cell::Cell::get)
 }
 
 /// The ratio interval `[lo, hi]` of an adjusted log ratio.
@@ -155,6 +169,7 @@ pub fn ratio_interval(adjusted: &Adjusted) -> [f64; 2] {
 pub fn unmeasured(kpi: &Kpi) -> KpiEstimate<'_> {
     KpiEstimate {
         kpi,
+        against: Against::Base,
         direction: kpi.direction.unwrap_or(Direction::LowerIsBetter),
         budget: budget_of(kpi, &Unit::Ns).unwrap_or_default(),
         run_noise: None,
@@ -171,7 +186,9 @@ pub fn estimate_kpi<'k>(
     have_baseline: bool,
     calibration: Option<&Calibration>,
     options: &CompareOptions,
+    confidence: Confidence,
 ) -> Result<KpiEstimate<'k>, String> {
+    ESTIMATES_MADE.with(|made| made.set(made.get() + selections.len()));
     let mut prepared = Vec::new();
     for selection in selections {
         let head = prepare(&selection.head, kpi.statistic).map_err(|e| format!("{}: {e}", selection.label))?;
@@ -199,7 +216,7 @@ pub fn estimate_kpi<'k>(
                 let noise = c.noise(&kpi.suite, &selection.label, kpi.statistic)?;
                 Some((noise.per_round, (c.rounds.max(2) - 1) as f64))
             });
-            base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, calibrated, options))
+            base.as_ref().map(|base| log_ratio(base, head, kpi.statistic, calibrated, options, confidence))
         })
         .collect();
     let noisy: Vec<LogRatio> = ratios
@@ -214,8 +231,10 @@ pub fn estimate_kpi<'k>(
 
     let mut comparisons = Vec::new();
     for ((selection, head, base), ratio) in prepared.iter().zip(ratios) {
+        let paired = matches!(&ratio, Some(Ok(evidence)) if evidence.is_paired());
+        let at = if paired { confidence.paired } else { confidence.unpaired };
         let head_ci = (budget.max.is_some() || budget.min.is_some())
-            .then(|| absolute_interval(head, kpi.statistic, config.gate.confidence))
+            .then(|| absolute_interval(head, kpi.statistic, at))
             .transpose()?;
         let base_value = base.as_ref().and_then(|b| b.value);
         let relative = match ratio {
@@ -235,7 +254,7 @@ pub fn estimate_kpi<'k>(
                     }
                     _ => with_calibration(&noise, calibration, kpi, &selection.label),
                 };
-                RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, config.gate.confidence)))
+                RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, at)))
             }
         };
         comparisons.push(Estimate {
@@ -254,6 +273,7 @@ pub fn estimate_kpi<'k>(
     let from_suite = noise.from_suite && !noisy.is_empty();
     Ok(KpiEstimate {
         kpi,
+        against: Against::Base,
         direction,
         budget,
         run_noise: (have_baseline && !noisy.is_empty()).then(|| NoiseInfo {

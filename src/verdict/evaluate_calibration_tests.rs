@@ -59,7 +59,7 @@ fn one_run_per_side_is_judged_against_the_calibrated_noise_instead_of_the_fixed_
     let noisy = Inputs { calibration: Some(calibration(&[("a", 0.08, 0.08)])), ..single(1150.0) };
     let comparison = judged(noisy);
     assert_eq!(comparison.verdict, Verdict::Inconclusive, "{comparison:#?}");
-    assert!(comparison.method.ends_with(", calibrated"), "{}", comparison.method);
+    assert!(comparison.method_words().ends_with(", calibrated"), "{}", comparison.method_words());
     // A quiet one (1 %): +10 % stands clear of it.
     let quiet = Inputs { calibration: Some(calibration(&[("a", 0.01, 0.01)])), ..single(1100.0) };
     assert_eq!(judged(quiet).verdict, Verdict::Fail);
@@ -71,9 +71,9 @@ fn too_few_rounds_are_inconclusive_without_a_calibration_and_not_judged_as_one_r
         let base = run("a", &vec![1000.0; centers.len()], true);
         let comparison = judged(inputs(Some(vec![base]), vec![run("a", &centers, true)]));
         assert_eq!(comparison.verdict, Verdict::Inconclusive, "{comparison:#?}");
-        assert_eq!(comparison.method, format!("paired, {} rounds", centers.len()));
+        assert_eq!(comparison.method_words(), format!("paired, {} rounds", centers.len()));
         assert!(
-            comparison.reason.contains("too few for a rank interval at this confidence (6 are needed)"),
+            comparison.reason.to_string().contains("too few for a rank interval at this confidence (6 are needed)"),
             "{}",
             comparison.reason
         );
@@ -91,9 +91,12 @@ fn few_rounds_are_judged_against_the_calibrated_noise_or_their_own_spread_if_lar
     };
     let failed = judged(rounds(&[1200.0, 1220.0]));
     assert_eq!(failed.verdict, Verdict::Fail, "{failed:#?}");
-    assert_eq!(failed.method, "paired, 2 rounds, calibrated noise");
+    assert_eq!(failed.method_words(), "paired, 2 rounds, calibrated noise");
     assert!(
-        failed.reason.contains("judged on 2 rounds against the run-to-run noise `perfgate calibrate` measured"),
+        failed
+            .reason
+            .to_string()
+            .contains("judged on 2 rounds against the run-to-run noise `perfgate calibrate` measured"),
         "{}",
         failed.reason
     );
@@ -101,7 +104,7 @@ fn few_rounds_are_judged_against_the_calibrated_noise_or_their_own_spread_if_lar
     // calibration's, keeps the interval honest.
     let wild = judged(rounds(&[1500.0, 1010.0]));
     assert_eq!(wild.verdict, Verdict::Inconclusive, "{wild:#?}");
-    assert!(wild.reason.starts_with("interval [-"), "{}", wild.reason);
+    assert!(wild.reason.to_string().starts_with("interval [-"), "{}", wild.reason);
     // Two alike rounds at the budget's scale say little (t(11) x 2 % / sqrt(2) = 3.1 % > 3 %);
     // four do (2.2 %), still short of the six a rank interval needs.
     assert_eq!(judged(rounds(&[1000.0, 1002.0])).verdict, Verdict::Inconclusive);

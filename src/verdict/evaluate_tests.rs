@@ -133,7 +133,7 @@ fn deterministic_counts_are_compared_exactly() {
     };
     let worse = judged(10.0, 11.0);
     assert_eq!(worse.verdict, Verdict::Fail);
-    assert_eq!(worse.method, "exact");
+    assert_eq!(worse.method_words(), "exact");
     assert_eq!(worse.ci, Some([0.10000000000000009, 0.10000000000000009]));
     assert_eq!(judged(10.0, 10.0).verdict, Verdict::Pass);
     assert_eq!(judged(10.0, 9.0).verdict, Verdict::Improved);
@@ -180,7 +180,7 @@ fn summary_only_inputs_are_compared_as_single_values_with_the_run_noise_prior() 
     };
     let much_slower = judged(130.0);
     assert_eq!(much_slower.verdict, Verdict::Fail);
-    assert_eq!(much_slower.method, "single-value");
+    assert_eq!(much_slower.method_words(), "single-value");
     // 6 % slower is within the noise a single run per side cannot exclude.
     assert_eq!(judged(106.0).verdict, Verdict::Inconclusive);
     assert_eq!(judged(100.0).verdict, Verdict::Pass);

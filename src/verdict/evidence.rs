@@ -23,6 +23,11 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Whether the ratio is of paired rounds.
+    pub fn is_paired(&self) -> bool {
+        matches!(self.ratio.method, stats::Method::Paired { .. } | stats::Method::PairedCalibrated { .. })
+    }
+
     /// Whether the log ratio's spread already holds (or needs no) run-to-run noise: exact values,
     /// paired rounds and bucket bounds do not estimate the suite's run noise.
     pub fn estimates_run_noise(&self) -> bool {
@@ -36,6 +41,22 @@ impl Evidence {
     }
 }
 
+/// The confidence of a comparison's intervals: a sequential check's looks judge paired
+/// comparisons at the look's confidence, and the others (whose data no look changes) at the
+/// check's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidence {
+    pub paired: f64,
+    pub unpaired: f64,
+}
+
+impl Confidence {
+    /// One confidence for every comparison.
+    pub fn of(confidence: f64) -> Confidence {
+        Confidence { paired: confidence, unpaired: confidence }
+    }
+}
+
 /// The evidence of `head` against `base` for `statistic`; `calibrated`: the per-round noise (log
 /// sd) and degrees of freedom `perfgate calibrate` measured for this benchmark, for rounds too
 /// few for a rank interval.
@@ -45,12 +66,14 @@ pub fn log_ratio(
     statistic: Statistic,
     calibrated: Option<(f64, f64)>,
     options: &CompareOptions,
+    confidence: Confidence,
 ) -> Result<Evidence, String> {
     // The same order of precedence as the unpaired path: exact, buckets, single values and histograms first.
     let raw_samples = |series: &Series| series.buckets.is_none() && series.histogram.is_none() && series.has_values();
     let comparable_runs = !(base.deterministic && head.deterministic) && raw_samples(base) && raw_samples(head);
     if comparable_runs {
         if let Some(rounds) = per_round_statistics(base, head, statistic)? {
+            let options = CompareOptions { confidence: confidence.paired, ..*options };
             let changes = stats::round_log_ratios(&rounds.base, &rounds.head).map_err(|e| e.to_string())?;
             if let (None, Some((per_round, df))) =
                 (stats::signed_rank_depth(changes.len(), options.confidence), calibrated)
@@ -69,7 +92,8 @@ pub fn log_ratio(
             return Ok(Evidence { ratio, round_changes: Some(changes), disturbance: None, undisturbed });
         }
     }
-    let ratio = unpaired_log_ratio(base, head, statistic, options)?;
+    let options = CompareOptions { confidence: confidence.unpaired, ..*options };
+    let ratio = unpaired_log_ratio(base, head, statistic, &options)?;
     let disturbance = comparable_runs.then(|| disturbed_runs(&base.samples, &head.samples)).flatten();
     Ok(Evidence { ratio, round_changes: None, disturbance, undisturbed: None })
 }

@@ -1,18 +1,20 @@
-//! The second pass of a check: one measured comparison (`estimate`) and its
-//! check-wide q-value made into a judged `Comparison` — the absolute
-//! budget's verdict, the relative budget's (held back when the head run was
-//! disturbed), their combination, and the FDR step's say on a failure.
+//! The second pass of a check: one measured comparison (`estimate`) made
+//! into a judged `Comparison` — the absolute budget's verdict, the relative
+//! budget's (held back when the head run was disturbed) and their
+//! combination. Which failures stand is the check-wide FDR step's say
+//! (`check_wide`), once every comparison of the check is judged.
 
-use super::check_wide::{after_fdr, Facts, Said};
 use super::estimate::{ratio_interval, Estimate, KpiEstimate, Relative, RelativeEstimate};
-use super::{judge_absolute, judge_min_ratio, judge_regression, reasons, Against, Comparison, Verdict};
+use super::method::Method;
+use super::outcome::{Reason, Side};
+use super::{judge_absolute, judge_min_ratio, judge_regression, reasons, Comparison, Verdict};
 use crate::config::{Gate, Kpi};
 use crate::model::Direction;
 use crate::stats;
 
-/// The judged comparison of `estimate`, a comparison of `kpi`; `q_value` is its check-wide
-/// q-value (None without a p-value).
-pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: &Gate) -> Comparison {
+/// The judged comparison of `estimate`, a comparison of `kpi`, before the check-wide FDR step: an
+/// interval wholly beyond a relative budget is a failure here.
+pub fn judge(kpi: &KpiEstimate, estimate: Estimate, gate: &Gate) -> Comparison {
     let budget = &kpi.budget;
     let absolute = estimate.head_ci.map(|interval| judge_absolute(interval, budget.max, budget.min));
     let mut verdicts: Vec<Verdict> = absolute.into_iter().collect();
@@ -47,20 +49,9 @@ pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: 
             disturbed = judged.disturbed;
         }
     }
-    let mut said = Said { verdict: Verdict::combine(&verdicts), reason: reasons.join("; "), settle };
-    if let Some(q) = q_value {
-        let facts = Facts {
-            ci: numbers.ci,
-            head_ci: estimate.head_ci,
-            disturbed: disturbed.as_deref(),
-            budget,
-            direction: kpi.direction,
-        };
-        said = after_fdr(said, &facts, q, gate.fdr);
-    }
     Comparison {
         bench: estimate.bench,
-        verdict: said.verdict,
+        verdict: Verdict::combine(&verdicts),
         unit: estimate.unit,
         base: estimate.base,
         head: estimate.head,
@@ -68,14 +59,14 @@ pub fn judge(kpi: &KpiEstimate, estimate: Estimate, q_value: Option<f64>, gate: 
         change: numbers.change,
         ci: numbers.ci,
         p_value: numbers.p_value,
-        q_value,
+        q_value: None,
         n_base: estimate.n_base,
         n_head: estimate.n_head,
         method: numbers.method,
-        settle: said.settle,
+        settle,
         disturbed,
-        reason: said.reason,
-        against: Against::Base,
+        reason: Reason::new(reasons.join("; ")),
+        against: kpi.against,
         distribution: estimate.distribution,
     }
 }
@@ -86,7 +77,7 @@ struct RelativeNumbers {
     change: Option<f64>,
     ci: Option<[f64; 2]>,
     p_value: Option<f64>,
-    method: String,
+    method: Option<Method>,
 }
 
 impl RelativeNumbers {
@@ -96,7 +87,11 @@ impl RelativeNumbers {
             change: Some(relative.adjusted.estimate.exp_m1()),
             ci: Some([interval[0] - 1.0, interval[1] - 1.0]),
             p_value: relative.p_value,
-            method: method_name(relative),
+            method: Some(Method {
+                estimator: relative.ratio.method.into(),
+                suite_relative: relative.noise.from_suite,
+                calibrated: relative.noise.calibrated,
+            }),
         }
     }
 }
@@ -106,8 +101,8 @@ struct RelativeJudgement {
     verdict: Verdict,
     reason: String,
     settle: Option<String>,
-    /// `base` or `head`: the side whose run was disturbed.
-    disturbed: Option<String>,
+    /// The side whose run was disturbed.
+    disturbed: Option<Side>,
 }
 
 /// An interval wholly beyond the relative budget counts as a failure here; a disturbed head
@@ -135,14 +130,14 @@ fn judge_relative(kpi: &Kpi, relative: &Relative, gate: &Gate) -> RelativeJudgem
         if without.is_none_or(|without| judge_interval(kpi, relative, without, gate.fdr) != Verdict::Fail) {
             verdict = Verdict::Inconclusive;
             reason = reasons::disturbed_rounds(&reason, undisturbed.disturbed, without);
-            disturbed = Some("head".to_string());
+            disturbed = Some(Side::Head);
             settle = Some(reasons::DISTURBED_ROUNDS_SETTLE.to_string());
         }
     }
     if let Some(disturbance) = &relative.disturbance {
-        disturbed = Some(disturbance.side.to_string());
+        disturbed = Some(disturbance.side);
         // A disturbance slows a run: a disturbed baseline can only hide a regression.
-        if verdict == Verdict::Fail && disturbance.side == "head" {
+        if verdict == Verdict::Fail && disturbance.side == Side::Head {
             verdict = Verdict::Inconclusive;
             reason = reasons::disturbed_run(&reason, disturbance);
             settle = Some(reasons::DISTURBED_SETTLE.to_string());
@@ -164,25 +159,6 @@ fn judge_interval(kpi: &Kpi, relative: &Relative, interval: [f64; 2], fdr: f64) 
         verdicts.push(judge_min_ratio(interval, ratio.0, direction, q, fdr));
     }
     Verdict::combine(&verdicts)
-}
-
-fn method_name(relative: &Relative) -> String {
-    let base = match relative.ratio.method {
-        stats::Method::HodgesLehmann => "hodges-lehmann".to_string(),
-        stats::Method::Bootstrap { resamples, .. } => format!("bootstrap ({resamples} resamples)"),
-        stats::Method::SingleValue => "single-value".to_string(),
-        stats::Method::Paired { rounds } => format!("paired, {rounds} rounds"),
-        stats::Method::PairedCalibrated { rounds } => format!("paired, {rounds} rounds, calibrated noise"),
-        stats::Method::BlockExtremes { block, blocks } => format!("block extremes ({blocks} blocks of {block})"),
-        stats::Method::Exact => "exact".to_string(),
-        stats::Method::Buckets => "bucket bounds".to_string(),
-    };
-    match (relative.noise.from_suite, relative.noise.calibrated) {
-        (true, true) => format!("{base}, suite-relative, calibrated"),
-        (true, false) => format!("{base}, suite-relative"),
-        (false, true) => format!("{base}, calibrated"),
-        (false, false) => base,
-    }
 }
 
 fn settle_text(relative: &Relative, confidence: f64) -> String {

@@ -19,6 +19,7 @@ mod evaluate;
 mod evidence;
 mod inputs;
 mod judge;
+pub mod method;
 pub mod outcome;
 mod override_label;
 mod pool;
@@ -34,9 +35,10 @@ pub mod shards;
 mod test_support;
 
 pub use check_wide::apply as apply_check_wide_fdr;
+pub use estimate::estimates_made;
 pub use evaluate::{evaluate, EvaluateError};
 pub use inputs::Inputs;
-pub use outcome::{Against, CheckVerdict, Comparison, Distribution, KpiOutcome, Report, REPORT_SCHEMA};
+pub use outcome::{Against, CheckVerdict, Comparison, Distribution, KpiOutcome, Reason, Report, REPORT_SCHEMA};
 pub use override_label::apply_override_label;
 
 use crate::model::Direction;

@@ -5,11 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use super::context::Context;
 
+use super::method::Method;
 use super::Verdict;
-use crate::config::Level;
-use crate::model::{Direction, Unit};
+use crate::config::{BaselineSource, Level};
+use crate::model::{Commit, Direction, Unit};
 pub use crate::runner::rounds::Stop;
 pub use crate::runner::shard::Shard;
+pub use crate::stats::disturbance::Side;
 
 /// Version of the JSON report.
 pub const REPORT_SCHEMA: u32 = 1;
@@ -115,8 +117,8 @@ pub struct SuiteMeasuring {
 /// Commits compared (when known).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GitInfo {
-    pub base_commit: Option<String>,
-    pub head_commit: Option<String>,
+    pub base_commit: Option<Commit>,
+    pub head_commit: Option<Commit>,
     /// The head includes uncommitted changes.
     #[serde(default)]
     pub head_dirty: bool,
@@ -125,14 +127,14 @@ pub struct GitInfo {
     pub anchor: Option<String>,
     /// The anchor's full sha.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor_commit: Option<String>,
+    pub anchor_commit: Option<Commit>,
 }
 
 /// Where the baseline came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineInfo {
     /// `rerun`, `notes`, `file`, `none`.
-    pub source: String,
+    pub source: BaselineSource,
     /// What was read (paths), or why there is none.
     pub description: String,
 }
@@ -140,7 +142,7 @@ pub struct BaselineInfo {
 impl Default for BaselineInfo {
     /// No baseline.
     fn default() -> Self {
-        BaselineInfo { source: "none".into(), description: "no baseline".into() }
+        BaselineInfo { source: BaselineSource::None, description: "no baseline".into() }
     }
 }
 
@@ -205,6 +207,24 @@ pub struct Footing {
     /// How many of those a calibration judged (the others are inconclusive).
     #[serde(default)]
     pub few_rounds_calibrated: usize,
+}
+
+impl Footing {
+    /// The footing of a KPI from its comparisons' shares; None when none of them had one.
+    pub fn of(shares: impl IntoIterator<Item = Footing>) -> Option<Footing> {
+        let mut footing = Footing::default();
+        for share in shares {
+            footing.single_runs += share.single_runs;
+            footing.noise = match (footing.noise, share.noise) {
+                (Some([lo, hi]), Some([low, high])) => Some([lo.min(low), hi.max(high)]),
+                (known, other) => known.or(other),
+            };
+            footing.noise_from = footing.noise_from.max(share.noise_from);
+            footing.few_rounds.extend(share.few_rounds);
+            footing.few_rounds_calibrated += share.few_rounds_calibrated;
+        }
+        (footing.single_runs > 0 || !footing.few_rounds.is_empty()).then_some(footing)
+    }
 }
 
 /// Where the run-to-run noise of single-run comparisons came from.
@@ -282,8 +302,10 @@ pub struct Comparison {
     pub q_value: Option<f64>,
     pub n_base: usize,
     pub n_head: usize,
-    /// How the change was estimated (`hodges-lehmann`, `bootstrap`, `exact`, `single-value`).
-    pub method: String,
+    /// How the change was estimated, in words (`paired, 12 rounds`, `hodges-lehmann`, `bootstrap (2000
+    /// resamples), suite-relative`, `exact`, `single-value`); `""` without a relative estimate.
+    #[serde(with = "super::method::words")]
+    pub method: Option<Method>,
     /// For inconclusive comparisons: what would settle it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settle: Option<String>,
@@ -291,9 +313,11 @@ pub struct Comparison {
     /// or drifting). A disturbed head does not fail the comparison; a disturbed base
     /// (slowed) could only have hidden a regression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disturbed: Option<String>,
-    /// Why this verdict, in a sentence.
-    pub reason: String,
+    pub disturbed: Option<Side>,
+    /// Why this verdict, in a sentence (`reason`), and, when the check-wide FDR step held a failure
+    /// back, its q-value and the `fdr` it was not below (`held_back`).
+    #[serde(flatten)]
+    pub reason: Reason,
     /// What the head is compared with: the baseline (`base`) or the `[baseline] anchor` (`anchor`,
     /// judged on the KPI's `max-drift`).
     #[serde(default)]
@@ -301,6 +325,76 @@ pub struct Comparison {
     /// The shape of both sides' values, for pictures (quantiles); absent without raw values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distribution: Option<Distribution>,
+}
+
+/// Why a comparison got its verdict: the judgement in words, and the FDR step's say when it held
+/// a failure back. Shown whole (`Display`); the FDR step changes only `held_back`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reason {
+    /// The judgement of the budgets, before the check-wide FDR step.
+    pub judged: String,
+    pub held_back: Option<HeldBack>,
+}
+
+/// A comparison whose interval lies wholly beyond its budget, not failed: its check-wide q-value
+/// is not below `fdr`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HeldBack {
+    pub q: f64,
+    pub fdr: f64,
+}
+
+impl Reason {
+    pub fn new(judged: impl Into<String>) -> Reason {
+        Reason { judged: judged.into(), held_back: None }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.judged)?;
+        if let Some(held_back) = self.held_back {
+            f.write_str(&super::reasons::held_back(held_back.q, held_back.fdr))?;
+        }
+        Ok(())
+    }
+}
+
+/// In JSON: `reason`, the whole sentence, and `held_back` when there is one.
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("reason", &self.to_string())?;
+        if let Some(held_back) = &self.held_back {
+            map.serialize_entry("held_back", held_back)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Reason, D::Error> {
+        #[derive(Deserialize)]
+        struct Fields {
+            reason: String,
+            #[serde(default)]
+            held_back: Option<HeldBack>,
+        }
+        let Fields { reason, held_back } = Fields::deserialize(deserializer)?;
+        let judged = match held_back {
+            Some(held_back) => super::reasons::judged_before_holding_back(&reason, held_back.q, held_back.fdr),
+            None => reason,
+        };
+        Ok(Reason { judged, held_back })
+    }
+}
+
+impl Comparison {
+    /// How its change was estimated, in words; empty without a relative estimate.
+    pub fn method_words(&self) -> String {
+        self.method.map(|method| method.to_string()).unwrap_or_default()
+    }
 }
 
 /// The side a comparison judges the head against.

@@ -12,9 +12,6 @@ use crate::stats::Settle;
 /// The reason of a comparison that has a relative budget but no baseline.
 pub const NO_BASELINE: &str = "no baseline for this series";
 
-/// The words appended to a reason when the q-value holds a failure back.
-pub const HELD_BACK: &str = ", but q = ";
-
 /// The reason of a benchmark the time budget left without a single round.
 pub const NOT_MEASURED: &str = "not measured: the time budget ran out before this benchmark's turn";
 /// What settles it.
@@ -120,9 +117,20 @@ pub fn disturbed_run(reason: &str, disturbance: &Disturbance) -> String {
     format!("{reason}, but not failed: the {} run was disturbed ({})", disturbance.side, disturbance.what)
 }
 
-/// A reason whose wholly-beyond interval did not fail: the q-value says why.
-pub fn held_back(reason: &str, q: f64, fdr: f64) -> String {
-    format!("{reason}{HELD_BACK}{q:.3} across the whole check is not below fdr {fdr}")
+/// What a reason says after its judgement when the q-value `q` held a failure back.
+pub fn held_back(q: f64, fdr: f64) -> String {
+    format!(", but q = {q:.3} across the whole check is not below fdr {fdr}")
+}
+
+/// The judgement of a reason read back from a report, without what [`held_back`] added to it.
+pub fn judged_before_holding_back(reason: &str, q: f64, fdr: f64) -> String {
+    let added = held_back(q, fdr);
+    reason.strip_suffix(added.as_str()).unwrap_or(reason).to_string()
+}
+
+/// A reason of a comparison judged against the anchor `label`.
+pub fn since_anchor(label: &str, reason: &str) -> String {
+    format!("since the anchor {label}: {reason}")
 }
 
 /// A ratio interval as changes, e.g. `[+1.2%, +4.5%]`.

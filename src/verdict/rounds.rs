@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::series::{estimator, Series};
 use crate::config::Statistic;
-use crate::stats::disturbance::disturbed_runs;
+use crate::stats::disturbance::{disturbed_runs, Side};
 use crate::stats::{self, StatsError};
 
 /// Per-round statistics of base and head, aligned by round.
@@ -40,7 +40,7 @@ pub fn per_round_statistics(base: &Series, head: &Series, statistic: Statistic) 
     for (round, base_samples) in &base_groups {
         if let Some(head_samples) = head_groups.get(round) {
             let disturbance = disturbed_runs(base_samples, head_samples);
-            pairs.head_disturbed.push(disturbance.is_some_and(|disturbance| disturbance.side == "head"));
+            pairs.head_disturbed.push(disturbance.is_some_and(|disturbance| disturbance.side == Side::Head));
             let value =
                 |samples: &[f64]| round_statistic(samples, statistic).map_err(|e| format!("round {round}: {e}"));
             pairs.base.push(value(base_samples)?);

@@ -23,27 +23,26 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::check_wide;
-use super::evaluate::{evaluate, EvaluateError};
+use super::estimate::Confidence;
+pub use super::evaluate::ComparisonKey;
+use super::evaluate::{evaluate_planned, EvaluateError, Plan};
 use super::inputs::Inputs;
-use super::outcome::Measuring;
-use super::{Against, Comparison, Report, Verdict};
+use super::outcome::{Footing, Measuring};
+use super::{Comparison, Report, Verdict};
 use crate::config::Config;
 use crate::model::calibration::Calibration;
 use crate::model::Benchmark;
 use crate::runner::rounds::{Looker, Needed, RoundResults};
 use crate::stats::Looks;
 
-/// A comparison: the line of its KPI in the budget file, what it is against, and its label.
-pub type ComparisonKey = (usize, Against, String);
-
 /// What the looks cost and saved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LookSummary {
     /// The rounds each look was taken at.
     pub looks: Vec<usize>,
-    /// Per benchmark (`suite/id`), the rounds it was measured for: the look
-    /// that decided its last comparison.
-    pub rounds_used: BTreeMap<String, usize>,
+    /// Per benchmark (suite, id), the rounds it was measured for: the look that decided its last
+    /// comparison.
+    pub rounds_used: BTreeMap<(String, String), usize>,
     pub max_rounds: usize,
 }
 
@@ -57,16 +56,26 @@ impl LookSummary {
     pub fn saved(&self) -> f64 {
         1.0 - self.mean_rounds() / self.max_rounds as f64
     }
+
+    /// The most rounds a benchmark of `suite` was measured for.
+    pub fn suite_rounds(&self, suite: &str) -> Option<usize> {
+        self.rounds_used.iter().filter(|((of, _), _)| of == suite).map(|(_, rounds)| *rounds).max()
+    }
 }
 
-/// A comparison decided at a look, and the rounds it had then.
+/// A comparison decided at a look: as it was decided, its p-value before the look's share of
+/// the error rate was spent (for the FDR step of later looks), its share of its KPI's footing,
+/// and the rounds it had.
 #[derive(Debug, Clone)]
 struct Frozen {
     comparison: Comparison,
+    p_value: Option<f64>,
+    footing: Footing,
     rounds: usize,
 }
 
-/// A check judged look by look as its rounds come in.
+/// A check judged look by look as its rounds come in. Each look estimates only the comparisons
+/// still undecided; the decided ones keep the result of the look that decided them.
 pub struct SequentialCheck<'c> {
     config: &'c Config,
     looks: Looks,
@@ -74,13 +83,15 @@ pub struct SequentialCheck<'c> {
     /// Suite of each KPI line.
     suites: BTreeMap<usize, String>,
     taken: Vec<usize>,
-    last: Option<Report>,
+    /// The frame of the finished report: the first look's report, which judged every
+    /// comparison measured by then, and the comparisons later looks saw first (`keep_new`).
+    first: Option<Report>,
 }
 
 impl<'c> SequentialCheck<'c> {
     pub fn new(config: &'c Config, looks: Looks) -> SequentialCheck<'c> {
         let suites = config.kpis.iter().map(|k| (k.line, k.suite.clone())).collect();
-        SequentialCheck { config, looks, frozen: BTreeMap::new(), suites, taken: Vec::new(), last: None }
+        SequentialCheck { config, looks, frozen: BTreeMap::new(), suites, taken: Vec::new(), first: None }
     }
 
     pub fn looks(&self) -> Looks {
@@ -90,46 +101,64 @@ impl<'c> SequentialCheck<'c> {
     /// Judge `inputs`, the first `rounds` rounds; `last`: no round follows.
     /// Returns the comparisons still undecided.
     pub fn look(&mut self, inputs: &Inputs, rounds: usize, last: bool) -> Result<Vec<ComparisonKey>, EvaluateError> {
-        let weight = self.looks.weight(rounds);
-        let mut at_look = self.config.clone();
-        at_look.gate.confidence = self.looks.confidence_at(rounds, self.config.gate.confidence);
-        at_look.gate.fdr = self.config.gate.fdr * weight;
-        let decision = evaluate(&at_look, inputs)?;
+        let nominal = self.config.gate.confidence;
+        let confidence = Confidence { paired: self.looks.confidence_at(rounds, nominal), unpaired: nominal };
+        let frozen = &self.frozen;
+        let plan = Plan { decided: &|key| frozen.contains_key(key), confidence };
+        let evaluation = evaluate_planned(self.config, inputs, &plan)?;
+        let mut decision = evaluation.report;
+        // The look's FDR step, at its share of the error rate, over every comparison: the ones
+        // decided earlier count with the p-values they were decided on.
+        let decided_p: Vec<f64> = self.frozen.values().filter_map(|f| f.p_value).collect();
+        check_wide::apply_among(&mut decision, self.config.gate.fdr * self.looks.weight(rounds), &decided_p);
         let first = self.taken.is_empty();
         self.taken.push(rounds);
         // Paired comparisons freeze when decided (or at the last look); the others, whose data no
         // look changes, at the first look, judged at the check's own confidence.
-        let mut unpaired = Vec::new();
         let mut undecided = Vec::new();
-        for (k, outcome) in decision.kpis.iter().enumerate() {
-            for (c, comparison) in outcome.comparisons.iter().enumerate() {
+        for outcome in &decision.kpis {
+            for comparison in &outcome.comparisons {
                 let key = (outcome.line, comparison.against, comparison.bench.clone());
-                if self.frozen.contains_key(&key) {
-                    continue;
-                }
-                let paired = comparison.method.starts_with("paired");
+                let paired = comparison.method.is_some_and(|method| method.is_paired());
                 let decided = matches!(comparison.verdict, Verdict::Pass | Verdict::Fail | Verdict::Improved);
-                if paired && (decided || last) {
+                if (paired && (decided || last)) || (!paired && first) {
                     let mut frozen = comparison.clone();
-                    frozen.p_value = frozen.p_value.map(|p| self.looks.spent_p_value(rounds, p));
-                    self.frozen.insert(key, Frozen { comparison: frozen, rounds });
-                } else if !paired && first {
-                    unpaired.push((k, c));
+                    if paired {
+                        frozen.p_value = frozen.p_value.map(|p| self.looks.spent_p_value(rounds, p));
+                    }
+                    let footing = evaluation.footings.get(&key).cloned().unwrap_or_default();
+                    let p_value = comparison.p_value;
+                    self.frozen.insert(key, Frozen { comparison: frozen, p_value, footing, rounds });
                 } else {
                     undecided.push(key);
                 }
             }
         }
-        if !unpaired.is_empty() {
-            let nominal = evaluate(self.config, inputs)?;
-            for (k, c) in unpaired {
-                let comparison = nominal.kpis[k].comparisons[c].clone();
-                let key = (nominal.kpis[k].line, comparison.against, comparison.bench.clone());
-                self.frozen.insert(key, Frozen { comparison, rounds });
+        self.keep_new(decision);
+        Ok(undecided)
+    }
+
+    /// Keep in the finished report's frame what `decision`, a look's report, judged first: the
+    /// first look's whole report, and later a benchmark measured for the first time since (a
+    /// later pass over a long suite, a benchmark the time budget never reached).
+    fn keep_new(&mut self, decision: Report) {
+        let Some(kept) = &mut self.first else {
+            self.first = Some(decision);
+            return;
+        };
+        for outcome in decision.kpis {
+            let Some(known) = kept.kpis.iter_mut().find(|k| k.line == outcome.line) else { continue };
+            if known.comparisons.is_empty() {
+                *known = outcome;
+                continue;
+            }
+            for comparison in outcome.comparisons {
+                let same = |c: &Comparison| c.bench == comparison.bench && c.against == comparison.against;
+                if !known.comparisons.iter().any(same) {
+                    known.comparisons.push(comparison);
+                }
             }
         }
-        self.last = Some(decision);
-        Ok(undecided)
     }
 
     /// The benchmark ids the undecided comparisons draw on, per suite: `None` for
@@ -151,20 +180,25 @@ impl<'c> SequentialCheck<'c> {
         needed
     }
 
-    /// The report: the frozen comparisons in the last look's report, then the check-wide FDR step.
+    /// The report: the first look's, each comparison as the look that froze it decided it, then
+    /// the check-wide FDR step over the spent p-values.
     pub fn finish(self) -> Option<(Report, LookSummary)> {
-        let mut report = self.last?;
+        let mut report = self.first?;
         let mut frozen = self.frozen;
         let mut rounds_used = BTreeMap::new();
         for outcome in &mut report.kpis {
             let suite = self.suites.get(&outcome.line).cloned().unwrap_or_default();
+            let mut footings = Vec::new();
             for comparison in &mut outcome.comparisons {
-                if let Some(decided) = frozen.remove(&(outcome.line, comparison.against, comparison.bench.clone())) {
-                    *comparison = decided.comparison;
-                    let used = rounds_used.entry(format!("{suite}/{}", comparison.bench)).or_insert(0);
-                    *used = (*used).max(decided.rounds);
-                }
+                let Some(decided) = frozen.remove(&(outcome.line, comparison.against, comparison.bench.clone())) else {
+                    continue;
+                };
+                *comparison = decided.comparison;
+                footings.push(decided.footing);
+                let used = rounds_used.entry((suite.clone(), comparison.bench.clone())).or_insert(0);
+                *used = (*used).max(decided.rounds);
             }
+            outcome.footing = Footing::of(footings);
         }
         report.settings.confidence = self.config.gate.confidence;
         check_wide::apply(&mut report, self.config.gate.fdr);
@@ -202,13 +236,7 @@ impl<'c> RoundsJudge<'c> {
         measuring.undecided =
             report.kpis.iter().flat_map(|k| &k.comparisons).filter(|c| c.verdict == Verdict::Inconclusive).count();
         for outcome in &mut report.kpis {
-            let prefix = format!("{}/", outcome.suite);
-            outcome.rounds = summary
-                .rounds_used
-                .iter()
-                .filter(|(bench, _)| bench.starts_with(&prefix))
-                .map(|(_, rounds)| *rounds as u32)
-                .max();
+            outcome.rounds = summary.suite_rounds(&outcome.suite).map(|rounds| rounds as u32);
             outcome.seconds = measuring.suites.iter().find(|s| s.name == outcome.suite).map(|s| s.seconds);
         }
         report.measuring = Some(measuring);

@@ -59,7 +59,7 @@ pub fn comparisons(kpi: &KpiOutcome) -> String {
         escape(&rounds)
     );
     for comparison in &kpi.comparisons {
-        let mut why = escape(&comparison.reason);
+        let mut why = escape(&comparison.reason.to_string());
         if let Some(settle) = &comparison.settle {
             let _ = write!(why, "; {}", escape(settle));
         }
@@ -71,7 +71,7 @@ pub fn comparisons(kpi: &KpiOutcome) -> String {
             against_tag(comparison),
             number_cells(&Cells::of(comparison)),
             status(comparison.verdict),
-            escape(&comparison.method)
+            escape(&comparison.method_words())
         );
     }
     out.push_str("</table>\n");
