@@ -127,11 +127,22 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// Write a file so that readers never see half of it: a temporary file in the same folder, then a rename.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<()> {
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(folder)
-        .with_context(|| format!("cannot create a file in {}", folder.display()))?;
-    std::io::Write::write_all(&mut file, contents.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let file = filled_temporary_file(path, contents)?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// A temporary file next to `path` holding `contents`, to be renamed into place. Its mode is
+/// what any new file gets (0666 less the umask, so 0644 under 0022), not the temporary file's
+/// owner-only default: a report is read by other users and tools.
+pub fn filled_temporary_file(path: &Path, contents: &str) -> Result<tempfile::NamedTempFile> {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file =
+        builder.tempfile_in(folder).with_context(|| format!("cannot create a file in {}", folder.display()))?;
+    std::io::Write::write_all(&mut file, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(file)
 }

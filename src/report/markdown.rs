@@ -9,9 +9,7 @@ use std::fmt::Write;
 
 use super::cells::{emoji, escape, Cells};
 use super::context::{change_size_section, time_shares_section, trends_section};
-use super::{
-    deciding_comparison, deciding_drift, footing_lines, headline, kpi_rounds, level_note, rounds_summary, Render,
-};
+use super::{deciding_comparison, deciding_drift, headline, kpi_notes, kpi_rounds, level_note, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 /// Hidden marker that identifies perfgate's sticky PR comment.
@@ -223,7 +221,7 @@ fn kpi_details(kpi: &KpiOutcome) -> String {
     let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
     let _ =
         writeln!(out, "**{}** — {}, budget {}{rounds}\n", escape(&kpi.name), kpi.statistic, escape(&kpi.budget.text));
-    for line in footing_lines(kpi) {
+    for line in kpi_notes(kpi) {
         let _ = writeln!(out, "{}\n", escape(&line));
     }
     out.push_str("| bench | baseline | head | Δ | interval | status | method |\n|---|---:|---:|---:|---|---|---|\n");

@@ -93,6 +93,10 @@ pub fn rounds_summary(report: &Report) -> Option<String> {
     ))
 }
 
+/// The note of a KPI none of whose benchmarks is in the shard a report judges.
+pub const NOTHING_IN_SHARD: &str =
+    "nothing to judge in this shard: none of its benchmarks is in it, so it passes here (the merged report judges them all)";
+
 /// A KPI's share of the rounds: `14 rounds, 3.1 min` (None without rounds).
 pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
     let rounds = kpi.rounds?;
@@ -100,9 +104,14 @@ pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
     Some(format!("{rounds} round{}{time}", if rounds == 1 { "" } else { "s" }))
 }
 
-/// What the noise allowed a KPI, in sentences: how many comparisons were judged on one run per
-/// side and with what run-to-run noise, and which had fewer rounds than a rank interval needs.
-pub fn footing_lines(kpi: &KpiOutcome) -> Vec<String> {
+/// What a reader of a KPI must know besides its table, in sentences: that a shard held nothing of
+/// it, and what the noise allowed it (how many comparisons were judged on one run per side and
+/// with what run-to-run noise, and which had fewer rounds than a rank interval needs).
+pub fn kpi_notes(kpi: &KpiOutcome) -> Vec<String> {
+    if kpi.comparisons.is_empty() {
+        // Only part of a check leaves a KPI without comparisons: a shard holds none of its series.
+        return vec![NOTHING_IN_SHARD.to_string()];
+    }
     let Some(footing) = &kpi.footing else { return Vec::new() };
     let mut lines = Vec::new();
     if footing.single_runs > 0 {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
-use super::{footing_lines, headline, kpi_rounds, rounds_summary, Render};
+use super::{headline, kpi_notes, kpi_rounds, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 pub struct Text {
@@ -84,7 +84,7 @@ impl Text {
             kpi.statistic,
             kpi.budget.text
         );
-        for line in footing_lines(kpi) {
+        for line in kpi_notes(kpi) {
             let _ = writeln!(out, "  {line}");
         }
         let header = ["bench", "baseline", "head", "change", "interval", "status"].map(String::from);

@@ -6,8 +6,9 @@ use super::{CheckVerdict, Comparison, KpiOutcome, Verdict};
 use crate::config::Level;
 use crate::model::Direction;
 
-/// A KPI's verdict from its comparisons: the worst of them, `improved` when all
-/// improved, and at least `inconclusive` when the whole suite moved beyond the budget.
+/// A KPI's verdict from its comparisons: the worst of them, `improved` when all (and at least
+/// one) improved, `pass` with none (a shard that holds none of its series), and at least
+/// `inconclusive` when the whole suite moved beyond the budget.
 pub fn kpi_verdict(
     comparisons: &[Comparison],
     run_noise: Option<&NoiseInfo>,
@@ -15,7 +16,7 @@ pub fn kpi_verdict(
     direction: Direction,
 ) -> Verdict {
     let mut verdict = comparisons.iter().map(|c| c.verdict).max().unwrap_or(Verdict::Pass);
-    if comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
+    if !comparisons.is_empty() && comparisons.iter().all(|c| c.verdict == Verdict::Improved) {
         verdict = Verdict::Improved;
     }
     if let Some(noise) = run_noise {

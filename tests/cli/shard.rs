@@ -121,3 +121,30 @@ fn shards_of_different_budget_files_or_missing_shards_are_not_merged() {
     assert_eq!(code, 2);
     assert!(stderr.contains("shard 2/3 is missing"), "{stderr}");
 }
+
+/// A KPI on one benchmark: the shards that do not hold it have nothing of it to judge, and say so.
+#[test]
+fn a_kpi_with_nothing_in_a_shard_passes_there_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = all_benchmarks_budget(dir.path(), "aa-run4", "slow-one", 3);
+    let whole = check_json(&config, None, &dir.path().join("whole.json"));
+    let first = whole["kpis"][0]["comparisons"][0]["bench"].as_str().unwrap().to_string();
+    let text = std::fs::read_to_string(&config).unwrap()
+        + &format!("\n[[kpi]]\nname = \"just one\"\nsuite = \"micro\"\nbench = {first:?}\nstatistic = \"median\"\nmax-regression = \"50%\"\n");
+    std::fs::write(&config, text).unwrap();
+    let mut without = 0;
+    for index in 1..=3 {
+        let shard = format!("{index}/3");
+        let report = check_json(&config, Some(&shard), &dir.path().join(format!("shard-{index}.json")));
+        let kpi = &report["kpis"][2];
+        if kpi["comparisons"].as_array().unwrap().is_empty() {
+            without += 1;
+            assert_eq!(kpi["verdict"], "pass", "shard {shard}: {kpi:#}");
+            let (_, stdout, _) = outcome(
+                perfgate().arg("report").arg(dir.path().join(format!("shard-{index}.json"))).args(["--format", "text"]),
+            );
+            assert!(stdout.contains("nothing to judge in this shard"), "{stdout}");
+        }
+    }
+    assert_eq!(without, 2, "one shard holds the benchmark, the other two do not");
+}

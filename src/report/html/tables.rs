@@ -8,7 +8,7 @@ use super::escape;
 use crate::model::history::Series;
 use crate::model::units::{format_change, format_change_interval, format_value};
 use crate::report::cells::{symbol, Cells};
-use crate::report::{deciding_comparison, kpi_rounds, level_note};
+use crate::report::{deciding_comparison, kpi_notes, kpi_rounds, level_note};
 use crate::verdict::{Against, Comparison, KpiOutcome, Report};
 
 /// One row per KPI: its deciding comparison against the budget.
@@ -51,12 +51,14 @@ pub fn kpis(report: &Report) -> String {
 /// One row per comparison of `kpi`, with how it was estimated and why its verdict.
 pub fn comparisons(kpi: &KpiOutcome) -> String {
     let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
-    let mut out = format!(
-        "<p>{}, budget {}{}</p>\n<table>\n<tr><th>bench</th><th>baseline</th><th>head</th><th>Δ</th><th>interval</th>\
+    let mut out =
+        format!("<p>{}, budget {}{}</p>\n", escape(&kpi.statistic), escape(&kpi.budget.text), escape(&rounds));
+    for note in kpi_notes(kpi) {
+        let _ = writeln!(out, "<p class=\"note\">{}</p>", escape(&note));
+    }
+    out.push_str(
+        "<table>\n<tr><th>bench</th><th>baseline</th><th>head</th><th>Δ</th><th>interval</th>\
          <th>status</th><th>method</th><th>why</th></tr>\n",
-        escape(&kpi.statistic),
-        escape(&kpi.budget.text),
-        escape(&rounds)
     );
     for comparison in &kpi.comparisons {
         let mut why = escape(&comparison.reason.to_string());
