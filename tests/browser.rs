@@ -12,7 +12,9 @@ use std::process::Command;
 use perfgate::model::history::{ChangePoint, History, Point, Series};
 use perfgate::model::{Direction, Unit};
 use perfgate::report::html::history_page;
-use perfgate::report::mermaid::trend_chart;
+use perfgate::report::mermaid::{trend_chart, TrendHead};
+use perfgate::verdict::outcome::Budget;
+use perfgate::verdict::{Comparison, Verdict};
 
 #[path = "support/mod.rs"]
 mod support;
@@ -97,12 +99,30 @@ fn series() -> Series {
     }
 }
 
+/// The comparison of `series()`'s benchmark in the pull request: +4.7 % on a 3 % budget.
+fn head_comparison() -> Comparison {
+    let json = serde_json::json!({
+        "bench": series().bench, "verdict": "fail", "unit": "ns", "base": 1.347e6, "head": 1.41e6,
+        "change": 0.047, "ci": [0.035, 0.06], "p_value": 0.001, "q_value": 0.002, "n_base": 12, "n_head": 12,
+        "method": "paired, 12 rounds", "reason": "interval [+3.5%, +6.0%] lies wholly beyond the +3% budget",
+    });
+    let comparison: Comparison = serde_json::from_value(json).unwrap();
+    assert_eq!(comparison.verdict, Verdict::Fail);
+    comparison
+}
+
+fn budget() -> Budget {
+    Budget { max_regression: Some(0.03), text: "+3%".into(), ..Budget::default() }
+}
+
 #[test]
 fn trend_charts_render_in_mermaid() {
     let Some(scripts) = browser_tests() else { return };
     let dir = tempfile::tempdir().unwrap();
     let comment = dir.path().join("comment.md");
-    let charts = [trend_chart(&series(), 8, Some(1.41e6)), trend_chart(&series(), 20, None)];
+    let row = head_comparison();
+    let head = TrendHead { comparison: &row, budget: &budget() };
+    let charts = [trend_chart(&series(), 8, Some(head)), trend_chart(&series(), 20, None)];
     std::fs::write(&comment, format!("### perfgate\n\n{}\ntext between\n\n{}", charts[0], charts[1])).unwrap();
     let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
     assert!(success, "{output}");
@@ -126,6 +146,22 @@ fn the_pr_comment_made_against_notes_renders_its_trend_chart() {
     let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
     assert!(success, "{output}");
     assert!(output.contains("1 chart(s) rendered"), "{output}");
+    // Twenty recorded points and the PR, at the width of a comment: labels apart, a screenshot to look at.
+    let twenty = [
+        1000, 1004, 998, 1002, 1001, 999, 1003, 1000, 1002, 1001, 997, 1000, 1003, 999, 1001, 1002, 998, 1000, 1004,
+        1001,
+    ];
+    let repo = support::recorded::recorded_main_and_pr(&twenty, 1150);
+    let comment = kept("comment-20.md");
+    let (code, _, stderr) = outcome(
+        perfgate()
+            .args(["check", "--format", "markdown", "--quiet", "--output"])
+            .arg(&comment)
+            .current_dir(repo.path()),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment, &kept("comment-20.png")]);
+    assert!(success, "{output}");
     // The same check as one HTML page: the distributions and the trend drawn on screen.
     let page = kept("check.html");
     let (code, _, stderr) = outcome(
@@ -146,6 +182,25 @@ fn the_mermaid_check_fails_on_a_broken_chart() {
     let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
     assert!(!success, "a broken chart must fail the check: {output}");
     assert!(output.contains("Mermaid failed"), "{output}");
+}
+
+/// Twenty-one commit shas as x-axis labels, as the charts once had: printed over one another.
+#[test]
+fn the_mermaid_check_fails_on_overlapping_axis_labels() {
+    let Some(scripts) = browser_tests() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let comment = dir.path().join("comment.md");
+    let labels: Vec<String> = (0..21).map(|i| format!("\"{i:x}a1b2c3d\"")).collect();
+    let values: Vec<String> = (0..21).map(|i| (100 + i % 3).to_string()).collect();
+    let chart = format!(
+        "```mermaid\nxychart-beta\n    x-axis [{}]\n    y-axis \"median\" 90 --> 110\n    line [{}]\n```\n",
+        labels.join(", "),
+        values.join(", ")
+    );
+    std::fs::write(&comment, chart).unwrap();
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
+    assert!(!success, "overlapping labels must fail the check: {output}");
+    assert!(output.contains("x-axis labels overlap"), "{output}");
 }
 
 #[test]

@@ -149,8 +149,8 @@ fn values_of(suite: &str, benchmarks: &[crate::model::Benchmark], options: &Hist
     }
 }
 
-/// The change points of a series' points.
-fn change_points(points: &[Point], seed: u64) -> Vec<ChangePoint> {
+/// The change points of a series' points (`seed`: of the permutation test).
+pub fn change_points(points: &[Point], seed: u64) -> Vec<ChangePoint> {
     let observations: Vec<Observation> =
         points.iter().map(|p| Observation { position: p.position, value: p.value, std_error: p.std_error }).collect();
     // Values a log cannot take (zeros of a count) have no relative change to find.

@@ -3,13 +3,12 @@
 //! tagged latency KPIs (`explain`'s breakdown), and the size of the change.
 //! Each part is optional: what cannot be gathered is left out, never an error.
 
-use crate::baseline::history::{read_history, HistoryOptions};
+use crate::baseline::history::{change_points, read_history, HistoryOptions};
 use crate::config::Config;
 use crate::explain::{breakdown, Request};
-use crate::model::history::Series;
 use crate::runner::checkout;
 use crate::stats::CompareOptions;
-use crate::verdict::context::{is_trend_of, ChangeSize, Context, TimeShare, TimeShares};
+use crate::verdict::context::{is_trend_of, ChangeSize, Context, TimeShare, TimeShares, Trend};
 use crate::verdict::{Against, Comparison, Inputs, KpiOutcome, Report, Verdict};
 
 /// Recorded points on main a trend chart shows.
@@ -18,8 +17,6 @@ pub const TREND_POINTS: usize = 20;
 const MOST_TRENDS: usize = 8;
 /// Groups shown per KPI in "where the time goes".
 const TOP_GROUPS: usize = 5;
-/// A change this large counts as moved even when the verdict is a pass.
-const MOVED: f64 = 0.01;
 
 /// Gather the context of `report`; `verbose` says on stderr what could not be gathered.
 pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) -> Context {
@@ -54,19 +51,22 @@ pub fn gather(config: &Config, inputs: &Inputs, report: &Report, verbose: bool) 
     context
 }
 
-/// Whether a comparison is worth a trend chart: it failed, improved or is undecided, or moved.
-fn moved(comparison: &Comparison) -> bool {
+/// Whether a comparison is worth a trend chart: it failed, improved or is undecided, or moved
+/// beyond its own interval (the interval of its change leaves out zero). A series that moved
+/// within its noise gets none, however large the noise.
+fn worth_a_chart(comparison: &Comparison) -> bool {
     matches!(comparison.verdict, Verdict::Fail | Verdict::Improved | Verdict::Inconclusive)
-        || comparison.change.is_some_and(|change| change.abs() >= MOVED)
+        || comparison.ci.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0)
 }
 
-/// The recorded points on main (up to the merge-base) of each series that moved.
-fn trends(config: &Config, report: &Report, repo: &git2::Repository, base: git2::Oid) -> Result<Vec<Series>, String> {
+/// The recorded points on main (up to the merge-base) of each series worth a chart, with the
+/// change points found in them.
+fn trends(config: &Config, report: &Report, repo: &git2::Repository, base: git2::Oid) -> Result<Vec<Trend>, String> {
     let wanted: Vec<(&KpiOutcome, &Comparison)> = report
         .kpis
         .iter()
         .flat_map(|kpi| kpi.comparisons.iter().map(move |c| (kpi, c)))
-        .filter(|(_, c)| c.against == Against::Base && moved(c))
+        .filter(|(_, c)| c.against == Against::Base && worth_a_chart(c))
         .collect();
     if wanted.is_empty() {
         return Ok(Vec::new());
@@ -81,7 +81,11 @@ fn trends(config: &Config, report: &Report, repo: &git2::Repository, base: git2:
     let history = read_history(repo, base, "the merge-base", &options).map_err(|e| e.to_string())?;
     Ok(wanted
         .into_iter()
-        .filter_map(|(kpi, comparison)| history.series.iter().find(|s| is_trend_of(s, kpi, comparison)).cloned())
+        .filter_map(|(kpi, comparison)| {
+            let mut series = history.series.iter().find(|s| is_trend_of(s, kpi, comparison))?.clone();
+            series.change_points = change_points(&series.points, config.gate.seed);
+            Some(Trend { kpi_line: kpi.line, series })
+        })
         .take(MOST_TRENDS)
         .collect())
 }
@@ -130,4 +134,22 @@ fn time_shares(suite: &str, metric: &str, by: Vec<String>, inputs: &Inputs) -> O
         groups,
         others: found.groups.len().saturating_sub(TOP_GROUPS),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::comparison;
+
+    #[test]
+    fn a_series_that_moved_within_its_own_interval_gets_no_chart() {
+        // A pass at -1.2 % whose interval holds zero: noise, however large.
+        let flat = comparison("b", Verdict::Pass, 1000.0, 988.0, [-0.03, 0.006]);
+        assert!(!worth_a_chart(&flat));
+        // A pass that moved beyond its own interval, and any undecided, failed or improved one.
+        assert!(worth_a_chart(&comparison("b", Verdict::Pass, 1000.0, 1012.0, [0.004, 0.02])));
+        for verdict in [Verdict::Inconclusive, Verdict::Fail, Verdict::Improved] {
+            assert!(worth_a_chart(&comparison("b", verdict, 1000.0, 1001.0, [-0.03, 0.04])));
+        }
+    }
 }

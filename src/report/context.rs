@@ -4,11 +4,11 @@
 
 use std::fmt::Write;
 
-use super::mermaid::trend_chart;
+use super::mermaid::{trend_chart, TrendHead};
 use crate::model::units::{format_change, format_change_interval, format_value};
 use crate::model::Unit;
-use crate::verdict::context::{is_trend_of, ChangeSize};
-use crate::verdict::{Against, Report, Verdict};
+use crate::verdict::context::ChangeSize;
+use crate::verdict::{Report, Verdict};
 
 /// Recorded points a trend chart shows.
 const TREND_POINTS: usize = 20;
@@ -39,14 +39,10 @@ pub fn trends_section(report: &Report) -> Option<String> {
         return None;
     }
     let mut out = String::from("\n#### Trend on main\n\n");
-    for series in &report.context.trends {
-        let head = report
-            .kpis
-            .iter()
-            .flat_map(|kpi| kpi.comparisons.iter().map(move |comparison| (kpi, comparison)))
-            .find(|(kpi, comparison)| comparison.against == Against::Base && is_trend_of(series, kpi, comparison))
-            .and_then(|(_, comparison)| comparison.head);
-        out.push_str(&trend_chart(series, TREND_POINTS, head));
+    for trend in &report.context.trends {
+        let head =
+            trend.comparison_in(&report.kpis).map(|(kpi, comparison)| TrendHead { comparison, budget: &kpi.budget });
+        out.push_str(&trend_chart(&trend.series, TREND_POINTS, head));
         out.push('\n');
     }
     Some(out)

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::history::History;
-use crate::report::test_support::{sample_report, series};
+use crate::report::test_support::{sample_report, series, trend_in};
 use crate::verdict::Distribution;
 
 /// The sample report with both sides' quantiles on every relative comparison (the first KPI's three).
@@ -58,7 +58,7 @@ fn has_text(svg: &str, text: &str) -> bool {
 #[test]
 fn the_page_makes_no_network_requests() {
     let mut report = report_with_distributions();
-    report.context.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
+    report.context.trends.push(trend_in(&report, series("parse/small", &[800.0, 805.0, 900.0], Some(2))));
     for page in [Html.render(&report), history_page(&history())] {
         for target in resource_references(&page) {
             assert!(!target.contains("//"), "the page loads {target:?}");
@@ -119,8 +119,8 @@ fn comparisons_against_the_anchor_say_so() {
 #[test]
 fn a_matching_trend_is_drawn_with_its_change_points_and_the_head() {
     let mut report = report_with_distributions();
-    report.context.trends.push(series("parse/small", &[800.0, 805.0, 900.0], Some(2)));
-    report.context.trends.push(series("not/compared", &[1.0, 2.0], None));
+    report.context.trends.push(trend_in(&report, series("parse/small", &[800.0, 805.0, 900.0], Some(2))));
+    report.context.trends.push(trend_in(&report, series("not/compared", &[1.0, 2.0], None)));
     let page = Html.render(&report);
     assert_eq!(svgs(&page).len(), 4, "three distributions and one trend");
     assert!(page.contains("parse/small: median along main, then the head"));

@@ -204,4 +204,4 @@ fn axis_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
 mod tests;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;

@@ -2,7 +2,7 @@
 //! plus the properties that matter: marker, verdict first, size cap, JSON round trip.
 
 use super::markdown::{Markdown, GITHUB_COMMENT_LIMIT, MARKER};
-use super::test_support::{comparison, sample_report, series};
+use super::test_support::{comparison, sample_report, series, trend_in};
 use super::*;
 use crate::verdict::outcome::Measuring;
 
@@ -72,7 +72,7 @@ fn a_suite_of_any_size_fits_the_comment_limit_collapsed_then_truncated() {
         report.kpis.push(kpi);
     }
     let values: Vec<f64> = (0..20).map(|i| 1_000.0 + f64::from(i)).collect();
-    report.context.trends = (0..8).map(|i| series(&format!("parse/{i}"), &values, None)).collect();
+    report.context.trends = (0..8).map(|i| trend_in(&report, series(&format!("parse/{i}"), &values, None))).collect();
     let text = Markdown::default().render(&report);
     let chars = text.chars().count();
     assert!(chars < GITHUB_COMMENT_LIMIT, "{chars} chars");

@@ -200,3 +200,10 @@ pub fn series(bench: &str, values: &[f64], change_at: Option<usize>) -> Series {
 pub fn commit(sha: &str) -> crate::model::Commit {
     crate::model::Commit(git2::Oid::from_str(sha).expect("a hex sha"))
 }
+
+/// `series` as the trend of the comparison of `report` with the same benchmark (a KPI line no
+/// KPI has when there is none).
+pub fn trend_in(report: &crate::verdict::Report, series: Series) -> crate::verdict::context::Trend {
+    let kpi = report.kpis.iter().find(|k| k.comparisons.iter().any(|c| c.bench == series.bench));
+    crate::verdict::context::Trend { kpi_line: kpi.map_or(0, |k| k.line), series }
+}

@@ -12,10 +12,10 @@ use crate::model::history::Series;
 /// The report's context; empty when nothing around the verdicts was found.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Context {
-    /// Recorded points on main of the series that moved or failed, oldest first (their `head`
-    /// is the comparison's).
+    /// Recorded points on main of the series that moved or failed, oldest first, each with the
+    /// KPI whose comparison it is the history of.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub trends: Vec<Series>,
+    pub trends: Vec<Trend>,
     /// Latency KPIs with tags: the groups taking most of the total time (one per suite, metric and tags).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_shares: Vec<TimeShares>,
@@ -31,7 +31,26 @@ impl Context {
 
     /// The trend of `comparison`, one of `kpi`'s.
     pub fn trend_of(&self, kpi: &KpiOutcome, comparison: &Comparison) -> Option<&Series> {
-        self.trends.iter().find(|series| is_trend_of(series, kpi, comparison))
+        let found = self.trends.iter().find(|t| t.kpi_line == kpi.line && t.series.bench == comparison.bench);
+        found.map(|trend| &trend.series)
+    }
+}
+
+/// The history on main of one comparison against the base: the series, and the line of its KPI
+/// in the budget file (with the series' benchmark, the comparison's key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub kpi_line: usize,
+    #[serde(flatten)]
+    pub series: Series,
+}
+
+impl Trend {
+    /// The KPI and comparison (against the base) this trend is the history of, in `kpis`.
+    pub fn comparison_in<'r>(&self, kpis: &'r [KpiOutcome]) -> Option<(&'r KpiOutcome, &'r Comparison)> {
+        let kpi = kpis.iter().find(|k| k.line == self.kpi_line)?;
+        let same = |c: &&Comparison| c.bench == self.series.bench && c.against == super::Against::Base;
+        Some((kpi, kpi.comparisons.iter().find(same)?))
     }
 }
 

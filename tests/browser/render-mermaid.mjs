@@ -1,14 +1,16 @@
 // Renders every ```mermaid block of a markdown file (or a file holding one
-// Mermaid source) with the mermaid package in Chromium: fails, printing
-// Mermaid's message, when a block does not parse or render, or draws no line
-// and no bar. Prints how many charts rendered.
+// Mermaid source) with the mermaid package in Chromium, in a page 960 px wide
+// as a PR comment is: fails, printing Mermaid's message, when a block does not
+// parse or render, draws no line and no bar, or prints x-axis labels over one
+// another. Prints how many charts rendered; with PNG, saves a screenshot of
+// them all.
 //
-//   node tests/browser/render-mermaid.mjs FILE
+//   node tests/browser/render-mermaid.mjs FILE [PNG]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { launch } from './browser.mjs';
 
-const file = process.argv[2];
+const [file, screenshot] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node render-mermaid.mjs FILE');
   process.exit(2);
@@ -23,8 +25,8 @@ const mermaidScript = require.resolve('mermaid/dist/mermaid.min.js');
 const browser = await launch();
 let failed = false;
 try {
-  const page = await browser.newPage();
-  await page.setContent('<!DOCTYPE html><html><body><div id="out"></div></body></html>');
+  const page = await browser.newPage({ viewport: { width: 960, height: 800 } });
+  await page.setContent('<!DOCTYPE html><html><body style="margin:0;width:960px"><div id="out"></div></body></html>');
   await page.addScriptTag({ path: mermaidScript });
   await page.evaluate(() => window.mermaid.initialize({ startOnLoad: false }));
   for (const [index, source] of sources.entries()) {
@@ -32,12 +34,21 @@ try {
       try {
         await window.mermaid.parse(source);
         const { svg } = await window.mermaid.render(`chart${index}`, source);
-        const holder = document.getElementById('out');
+        const holder = document.createElement('div');
+        document.getElementById('out').appendChild(holder);
         holder.innerHTML = svg;
         const drawn = [...holder.querySelectorAll('[class*="line-plot"] path, [class*="bar-plot"] rect')].filter(
           (e) => (e.getAttribute('d') || '').length > 2 || Number(e.getAttribute('height')) > 0,
         );
-        return { drawn: drawn.length };
+        // The x-axis labels as drawn, left to right: each must end before the next begins.
+        const labels = [...holder.querySelectorAll('.bottom-axis .label text')]
+          .map((e) => ({ text: e.textContent, box: e.getBoundingClientRect() }))
+          .sort((a, b) => a.box.left - b.box.left);
+        const overlapping = [];
+        for (let i = 1; i < labels.length; i += 1) {
+          if (labels[i].box.left < labels[i - 1].box.right) overlapping.push(`${labels[i - 1].text} / ${labels[i].text}`);
+        }
+        return { drawn: drawn.length, labels: labels.length, overlapping };
       } catch (error) {
         return { error: String(error && error.message ? error.message : error) };
       }
@@ -48,8 +59,15 @@ try {
     } else if (result.drawn === 0) {
       console.error(`chart ${index + 1}: rendered, but draws no line and no bar\n${source}`);
       failed = true;
+    } else if (result.overlapping.length > 0) {
+      console.error(
+        `chart ${index + 1}: x-axis labels overlap at 960 px (${result.overlapping.length} of ${result.labels}): ` +
+          `${result.overlapping.slice(0, 3).join(', ')}`,
+      );
+      failed = true;
     }
   }
+  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();
 }

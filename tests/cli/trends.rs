@@ -20,11 +20,19 @@ fn the_comment_shows_the_trend_on_main_and_the_change_size() {
 
     let (_, markdown, _) = outcome(perfgate().args(["check", "--format", "markdown"]).current_dir(repo.path()));
     assert!(markdown.contains("**Change size:** 1 file, +1 −1 lines since the merge-base"), "{markdown}");
-    assert!(markdown.contains("\n#### Trend on main\n\n```mermaid\nxychart-beta\n"), "{markdown}");
+    assert!(markdown.contains("\n#### Trend on main\n\n```mermaid\n%%{init: "), "{markdown}");
     let chart = markdown.split("```mermaid\n").nth(1).unwrap().split("```").next().unwrap();
     let x_axis = chart.lines().find(|l| l.trim_start().starts_with("x-axis")).unwrap();
     assert_eq!(x_axis.matches(',').count(), works.len(), "12 recorded points and the PR: {x_axis}");
     assert!(x_axis.contains("\"PR\""), "{x_axis}");
+    // The title's change is the row's.
+    let row_change =
+        report["kpis"][0]["comparisons"].as_array().unwrap().iter().find(|c| c["bench"] == "scaled").unwrap()["change"]
+            .as_f64()
+            .unwrap();
+    let shown = format!("{:+.1}%", row_change * 100.0);
+    let title = chart.lines().find(|l| l.contains("title")).unwrap();
+    assert!(title.contains(&format!("{shown} vs the baseline")), "{title} against the row's {shown}");
 
     // `perfgate report` renders the same context from the saved JSON report.
     let dir = tempfile::tempdir().unwrap();
