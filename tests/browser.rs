@@ -118,13 +118,12 @@ fn budget() -> Budget {
 #[test]
 fn trend_charts_render_in_mermaid() {
     let Some(scripts) = browser_tests() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let comment = dir.path().join("comment.md");
+    let comment = kept("trends.md");
     let row = head_comparison();
     let head = TrendHead { comparison: &row, budget: &budget() };
     let charts = [trend_chart(&series(), 8, Some(head)), trend_chart(&series(), 20, None)];
     std::fs::write(&comment, format!("### perfgate\n\n{}\ntext between\n\n{}", charts[0], charts[1])).unwrap();
-    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment]);
+    let (success, output) = node(&scripts, "render-mermaid.mjs", &[&comment, &kept("trends.png")]);
     assert!(success, "{output}");
     assert!(output.contains("2 chart(s) rendered"), "{output}");
 }
