@@ -87,6 +87,23 @@ pub struct FormatSpec {
     pub starter: StarterKpi,
 }
 
+impl FormatSpec {
+    /// What most rows share, to spread into a row (`..FormatSpec::DEFAULT`): no aliases or
+    /// extensions, never guessed, no default input, values in their own units, the starter
+    /// KPI on the minimum. A row always names its `name`, `description` and `load`.
+    pub const DEFAULT: FormatSpec = FormatSpec {
+        name: "",
+        aliases: &[],
+        extensions: &[],
+        description: "",
+        detection: Detection::Named,
+        load: |path, _| Err(InputError::whole(path, "this format has no reader (a registry row without `load`)")),
+        default_input: None,
+        takes_value_unit: false,
+        starter: builtin::MIN_REGRESSION,
+    };
+}
+
 /// An input format: a row of the registry.
 #[derive(Clone, Copy)]
 pub struct Format {

@@ -105,15 +105,22 @@ fn loading_checks_every_adapters_output_in_one_place() {
 
 const TEST_SPEC: FormatSpec = FormatSpec {
     name: "test",
-    aliases: &[],
-    extensions: &[],
     description: "A format of this test.",
-    detection: Detection::Named,
     load: |_, _| Ok(Vec::new()),
-    default_input: None,
-    takes_value_unit: false,
-    starter: builtin::MIN_REGRESSION,
+    ..FormatSpec::DEFAULT
 };
+
+/// Every row that spreads the defaults still names itself, says what it is, and has a reader.
+#[test]
+fn every_row_names_itself_says_what_it_is_and_reads() {
+    for format in Format::value_variants() {
+        let spec = format.spec();
+        assert!(!spec.name.is_empty() && !spec.description.is_empty(), "{}", spec.name);
+        let missing = Path::new("/nonexistent/results");
+        let said = (spec.load)(missing, &InputOptions::default()).err().map(|e| e.message).unwrap_or_default();
+        assert!(!said.contains("has no reader"), "{}: {said}", spec.name);
+    }
+}
 
 // Detection: every fixture, and small documents of each format.
 fn fixtures() -> PathBuf {

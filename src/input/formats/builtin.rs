@@ -44,21 +44,18 @@ impl Format {
     pub const AUTO: Format = Format {
         spec: &FormatSpec {
             name: "auto",
-            aliases: &[],
             extensions: &[],
             description: "Recognize the format from the content.",
             detection: Detection::Named,
             load: |path, options| Registry::builtin().load(Format::AUTO, path, options),
-            default_input: None,
             takes_value_unit: true,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const CRITERION: Format = Format {
         spec: &FormatSpec {
             name: "criterion",
-            aliases: &[],
             extensions: &[],
             description: "A criterion `target/criterion` folder (or one benchmark's folder).",
             detection: Detection::Folder {
@@ -67,49 +64,39 @@ impl Format {
             },
             load: criterion::load,
             default_input: Some("target/criterion"),
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const PERFGATE: Format = Format {
         spec: &FormatSpec {
             name: "perfgate",
-            aliases: &[],
             extensions: &["json"],
             description: "perfgate's own normalized results JSON (what `perfgate run` writes).",
             detection: content("perfgate results JSON ({\"schema\", \"suites\"})", detect::is_perfgate),
             load: load_normalized,
-            default_input: None,
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const HYPERFINE: Format = Format {
         spec: &FormatSpec {
             name: "hyperfine",
-            aliases: &[],
             extensions: &["json"],
             description: "hyperfine `--export-json`.",
             detection: content("hyperfine JSON ({\"results\": [{\"command\", ...}]})", detect::is_hyperfine),
             load: hyperfine::load,
-            default_input: None,
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const K6_SUMMARY: Format = Format {
         spec: &FormatSpec {
             name: "k6-summary",
-            aliases: &[],
             extensions: &["json"],
             description: "k6 `--summary-export` or `handleSummary` JSON.",
             detection: content("k6 summary JSON ({\"metrics\": {...}})", detect::is_k6_summary),
             load: k6_summary::load,
-            default_input: None,
-            takes_value_unit: false,
             // Summary exports carry p(95) unless --summary-trend-stats adds p(99); their
             // tagged sub-metrics are summaries too, which do not pool: judge the whole run's trend.
             starter: StarterKpi {
@@ -117,27 +104,25 @@ impl Format {
                 statistic: "p95",
                 ..latency_p99("http_req_duration")
             },
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const BMF: Format = Format {
         spec: &FormatSpec {
             name: "bmf",
-            aliases: &[],
             extensions: &["json"],
             description: "Bencher Metric Format JSON.",
             detection: content("Bencher Metric Format JSON ({bench: {measure: {\"value\"}}})", detect::is_bmf),
             load: bmf::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: MEAN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const K6: Format = Format {
         spec: &FormatSpec {
             name: "k6",
-            aliases: &[],
             extensions: &["json", "ndjson", "jsonl", "gz"],
             description: "k6 `--out json` NDJSON.",
             detection: content(
@@ -145,64 +130,54 @@ impl Format {
                 detect::is_k6_ndjson,
             ),
             load: k6::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("http_req_duration"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const LATENCY_NDJSON: Format = Format {
         spec: &FormatSpec {
             name: "latency-ndjson",
-            aliases: &[],
             extensions: &["ndjson", "jsonl", "json", "gz"],
             description: "Generic per-request latency NDJSON.",
             detection: content("latency NDJSON (route and latency_ms fields)", detect::is_latency_ndjson),
             load: latency::load_ndjson,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const JMETER: Format = Format {
         spec: &FormatSpec {
             name: "jmeter",
-            aliases: &[],
             extensions: &["jtl", "csv"],
             description: "JMeter JTL CSV.",
             detection: content("JMeter JTL CSV (timeStamp, elapsed, label columns)", detect::is_jmeter),
             load: jmeter::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const LATENCY_CSV: Format = Format {
         spec: &FormatSpec {
             name: "latency-csv",
-            aliases: &[],
             extensions: &["csv", "gz"],
             description: "Generic per-request latency CSV.",
             detection: content("latency CSV (route and latency_ms columns)", detect::is_latency_csv),
             load: latency::load_csv,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const BENCHER: Format = Format {
         spec: &FormatSpec {
             name: "bencher",
-            aliases: &[],
             extensions: &["txt"],
             description: "libtest / criterion `--output-format bencher` text.",
             detection: content("bencher text (`test NAME ... bench: N ns/iter` lines)", detect::is_bencher),
             load: bencher::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: StarterKpi {
                 statistic: "median",
                 budget: StarterBudget::Regression {
@@ -211,13 +186,13 @@ impl Format {
                 },
                 ..MIN_REGRESSION
             },
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const GOOGLE_BENCHMARK: Format = Format {
         spec: &FormatSpec {
             name: "google-benchmark",
-            aliases: &[],
             extensions: &["json"],
             description: "Google Benchmark JSON (`--benchmark_format=json`).",
             detection: content(
@@ -225,16 +200,14 @@ impl Format {
                 harness::is_google_benchmark,
             ),
             load: google_benchmark::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: MEAN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const PYTEST_BENCHMARK: Format = Format {
         spec: &FormatSpec {
             name: "pytest-benchmark",
-            aliases: &[],
             extensions: &["json"],
             description: "pytest-benchmark `--benchmark-json` (or a saved `.benchmarks/` file).",
             detection: content(
@@ -242,16 +215,13 @@ impl Format {
                 harness::is_pytest_benchmark,
             ),
             load: pytest_benchmark::load,
-            default_input: None,
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const BENCHMARK_DOTNET: Format = Format {
         spec: &FormatSpec {
             name: "benchmark-dotnet",
-            aliases: &[],
             extensions: &["json"],
             description: "BenchmarkDotNet JSON export (full or brief).",
             detection: content(
@@ -259,44 +229,36 @@ impl Format {
                 harness::is_benchmark_dotnet,
             ),
             load: benchmark_dotnet::load,
-            default_input: None,
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const JMH: Format = Format {
         spec: &FormatSpec {
             name: "jmh",
-            aliases: &[],
             extensions: &["json"],
             description: "JMH `-rf json` results.",
             detection: content("JMH JSON ([{\"benchmark\", \"mode\", \"primaryMetric\"}])", harness::is_jmh),
             load: jmh::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: MEAN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const GO_BENCH: Format = Format {
         spec: &FormatSpec {
             name: "go-bench",
-            aliases: &[],
             extensions: &["txt"],
             description: "`go test -bench` text.",
             detection: content("go test -bench text (`BenchmarkName-8  1000  12.5 ns/op` lines)", harness::is_go_bench),
             load: go_bench::load,
-            default_input: None,
-            takes_value_unit: false,
-            starter: MIN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const CATCH2: Format = Format {
         spec: &FormatSpec {
             name: "catch2",
-            aliases: &[],
             extensions: &["txt", "xml"],
             description: "Catch2 benchmark results: console reporter text or `-r xml`.",
             detection: content(
@@ -304,9 +266,8 @@ impl Format {
                 harness::is_catch2,
             ),
             load: catch2::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: MEAN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
@@ -321,8 +282,6 @@ impl Format {
                 harness::is_iai_callgrind,
             ),
             load: iai_callgrind::load,
-            default_input: None,
-            takes_value_unit: false,
             // Cache events of a few hits jump by 50 % on any change: judge instructions only.
             starter: StarterKpi {
                 tag_filter: Some(("event", "Instructions")),
@@ -332,13 +291,13 @@ impl Format {
                 },
                 ..MIN_REGRESSION
             },
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const BENCHMARK_JS: Format = Format {
         spec: &FormatSpec {
             name: "benchmark-js",
-            aliases: &[],
             extensions: &["txt"],
             description: "benchmark.js `String(event.target)` lines.",
             detection: content(
@@ -346,16 +305,14 @@ impl Format {
                 harness::is_benchmark_js,
             ),
             load: benchmark_js::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: MEAN_REGRESSION,
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const WRK: Format = Format {
         spec: &FormatSpec {
             name: "wrk",
-            aliases: &[],
             extensions: &["txt"],
             description: "`wrk --latency` (or wrk2) text output.",
             detection: content(
@@ -363,30 +320,26 @@ impl Format {
                 load_tool::is_wrk,
             ),
             load: wrk::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const OHA: Format = Format {
         spec: &FormatSpec {
             name: "oha",
-            aliases: &[],
             extensions: &["json"],
             description: "oha JSON (`--output-format json`, `-j` in older versions).",
             detection: content("oha JSON ({\"summary\": {\"successRate\", \"requestsPerSec\"}})", load_tool::is_oha),
             load: oha::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const HLOG: Format = Format {
         spec: &FormatSpec {
             name: "hlog",
-            aliases: &[],
             extensions: &["hlog"],
             description: "HdrHistogram interval log (`.hlog`, HistogramLogWriter); values in the suite's `unit`.",
             detection: content(
@@ -394,16 +347,15 @@ impl Format {
                 load_tool::is_hlog,
             ),
             load: hlog::load,
-            default_input: None,
             takes_value_unit: true,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const PROMETHEUS: Format = Format {
         spec: &FormatSpec {
             name: "prometheus",
-            aliases: &[],
             extensions: &["prom", "txt"],
             description: "Prometheus text-format histograms (a saved `/metrics` scrape).",
             detection: content(
@@ -411,8 +363,6 @@ impl Format {
                 load_tool::is_prometheus,
             ),
             load: prometheus::load,
-            default_input: None,
-            takes_value_unit: false,
             // Histograms of seconds, bytes and counts alike: a relative budget fits each.
             starter: StarterKpi {
                 statistic: "p99",
@@ -422,27 +372,25 @@ impl Format {
                 },
                 ..MIN_REGRESSION
             },
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const K6_CSV: Format = Format {
         spec: &FormatSpec {
             name: "k6-csv",
-            aliases: &[],
             extensions: &["csv", "gz"],
             description: "k6 `--out csv` (plain or gzipped).",
             detection: content("k6 --out csv (metric_name, timestamp, metric_value columns)", load_tool::is_k6_csv),
             load: k6_csv::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("http_req_duration"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const LOCUST_CSV: Format = Format {
         spec: &FormatSpec {
             name: "locust-csv",
-            aliases: &[],
             extensions: &["csv"],
             description: "Locust `--csv PREFIX` statistics (`PREFIX_stats.csv`).",
             detection: content(
@@ -450,17 +398,15 @@ impl Format {
                 load_tool::is_locust_csv,
             ),
             load: locust_csv::load,
-            default_input: None,
-            takes_value_unit: false,
             // Locust's per-route rows are summaries, which do not pool: judge its Aggregated row.
             starter: StarterKpi { series: StarterSeries::Bench("latency"), ..latency_p99("latency") },
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const LOCUST_JSON: Format = Format {
         spec: &FormatSpec {
             name: "locust-json",
-            aliases: &[],
             extensions: &["json"],
             description: "Locust `--json` (or `--json-file`) statistics with response-time histograms.",
             detection: content(
@@ -468,16 +414,14 @@ impl Format {
                 load_tool::is_locust_json,
             ),
             load: locust_json::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const VEGETA: Format = Format {
         spec: &FormatSpec {
             name: "vegeta",
-            aliases: &[],
             extensions: &["json"],
             description: "vegeta `report -type=json`.",
             detection: content(
@@ -485,16 +429,14 @@ impl Format {
                 load_tool::is_vegeta,
             ),
             load: vegeta::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
     pub const VEGETA_CSV: Format = Format {
         spec: &FormatSpec {
             name: "vegeta-csv",
-            aliases: &[],
             extensions: &["csv"],
             description: "vegeta `encode --to csv` results (no header row).",
             detection: content(
@@ -502,9 +444,8 @@ impl Format {
                 load_tool::is_vegeta_csv,
             ),
             load: vegeta_csv::load,
-            default_input: None,
-            takes_value_unit: false,
             starter: latency_p99("latency"),
+            ..FormatSpec::DEFAULT
         },
     };
 
