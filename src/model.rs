@@ -97,6 +97,38 @@ pub struct Benchmark {
     /// Known while the run's results are collected; never stored.
     #[serde(skip)]
     pub measured_seconds: Option<f64>,
+    /// Where in its input the adapter read it (a JSON path), for the registry's one check of what
+    /// every adapter made; never stored.
+    #[serde(skip)]
+    pub read_at: ReadAt,
+}
+
+/// Where in an input a benchmark was read: a JSON path such as `$.results[2]`, when the format
+/// has them, and the file inside an input folder. Not part of what the benchmark is: two
+/// benchmarks equal in every value are equal wherever they were read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadAt {
+    /// The file it was read from, when the input is a folder of files.
+    pub file: Option<std::path::PathBuf>,
+    pub json_path: Option<String>,
+}
+
+impl ReadAt {
+    /// At `json_path` of the input.
+    pub fn json(json_path: impl Into<String>) -> ReadAt {
+        ReadAt { file: None, json_path: Some(json_path.into()) }
+    }
+
+    /// At `json_path` of `file`, one file of an input folder.
+    pub fn in_file(file: impl Into<std::path::PathBuf>, json_path: impl Into<String>) -> ReadAt {
+        ReadAt { file: Some(file.into()), json_path: Some(json_path.into()) }
+    }
+}
+
+impl PartialEq for ReadAt {
+    fn eq(&self, _: &ReadAt) -> bool {
+        true
+    }
 }
 
 /// Units perfgate understands. Durations are normalized to nanoseconds.
@@ -183,6 +215,7 @@ impl Benchmark {
             throughput: None,
             window_seconds: None,
             measured_seconds: None,
+            read_at: ReadAt::default(),
         }
     }
 }

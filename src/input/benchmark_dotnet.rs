@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 use super::units::secondary_id;
 use super::InputOptions;
-use super::{summary_of, validate_benchmark, InputError, Location};
-use crate::model::{Benchmark, Unit};
+use super::{summary_of, InputError, Location};
+use crate::model::{Benchmark, ReadAt, Unit};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -124,10 +124,8 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
             time.tags.insert("job".into(), job);
         }
         series.insert(0, time);
-        for bench in series {
-            validate_benchmark(path, Some(&json_path), &bench)?;
-            benchmarks.push(bench);
-        }
+        benchmarks
+            .extend(series.into_iter().map(|bench| Benchmark { read_at: ReadAt::json(json_path.clone()), ..bench }));
     }
     if benchmarks.is_empty() {
         return Err(InputError::new(

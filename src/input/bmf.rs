@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use super::units::secondary_id;
 use super::InputOptions;
-use super::{summary_of, validate_benchmark, InputError, Location};
-use crate::model::{Benchmark, Unit};
+use super::{summary_of, InputError, Location};
+use crate::model::{Benchmark, ReadAt, Unit};
 
 /// One measure's metric. Unknown extra fields are tolerated for newer Bencher versions.
 #[derive(Debug, Deserialize)]
@@ -43,8 +43,7 @@ pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, Inpu
             let json_path = format!("$[{}][{}]", quoted(bench_name), quoted(measure));
             let id = series_id(bench_name, measure, measures.len());
             let bench = to_benchmark(path, &json_path, &id, measure, metric)?;
-            validate_benchmark(path, Some(&json_path), &bench)?;
-            benchmarks.push(bench);
+            benchmarks.push(Benchmark { read_at: ReadAt::json(json_path), ..bench });
         }
     }
     Ok(benchmarks)

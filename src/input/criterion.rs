@@ -17,8 +17,8 @@ use serde::Deserialize;
 use walkdir::WalkDir;
 
 use super::InputOptions;
-use super::{summary_of, validate_benchmark, InputError, Location};
-use crate::model::{Benchmark, Throughput, Unit};
+use super::{summary_of, InputError, Location};
+use crate::model::{Benchmark, ReadAt, Throughput, Unit};
 
 /// `benchmark.json`: who the benchmark is. Other fields are not needed.
 #[derive(Debug, Deserialize)]
@@ -138,7 +138,7 @@ fn load_measurement(folder: &Path) -> Result<Benchmark, InputError> {
         let estimates: Estimates = read_json(&estimates_path)?;
         bench.summary = summary_of_estimates(&estimates_path, &estimates)?;
     }
-    validate_benchmark(&sample_path, Some("$"), &bench)?;
+    bench.read_at = ReadAt::in_file(sample_path, "$");
     Ok(bench)
 }
 

@@ -267,7 +267,7 @@ impl Registry {
             return Err(InputError::whole(path, format!("no benchmarks found in this {format} input")));
         }
         for bench in &benchmarks {
-            validate_benchmark(path, None, bench)?;
+            validate_benchmark(path, bench)?;
         }
         Ok(benchmarks)
     }

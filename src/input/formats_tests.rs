@@ -101,6 +101,16 @@ fn loading_checks_every_adapters_output_in_one_place() {
     assert!(error.message.contains("benchmark \"a\": expected a finite, non-negative sample, found -2"), "{error}");
     let error = Registry::builtin().load(Format::new(&EMPTY), path, &InputOptions::default()).unwrap_err();
     assert_eq!(error.message, "no benchmarks found in this test input");
+    // An adapter says where it read a benchmark; the registry's check names that place.
+    fn located(_: &Path, _: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
+        let bench = Benchmark::with_samples("a", "time", crate::model::Unit::Ns, vec![1.0, f64::NAN]);
+        let read_at = crate::model::ReadAt::in_file("results/one.json", "$.runs[3]");
+        Ok(vec![Benchmark { read_at, ..bench }])
+    }
+    static LOCATED: FormatSpec = FormatSpec { load: located, ..TEST_SPEC };
+    let error = Registry::builtin().load(Format::new(&LOCATED), Path::new("results"), &InputOptions::default());
+    let shown = error.unwrap_err().to_string();
+    assert!(shown.starts_with("results/one.json at $.runs[3].samples[1]: benchmark \"a\""), "{shown}");
 }
 
 const TEST_SPEC: FormatSpec = FormatSpec {

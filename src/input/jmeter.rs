@@ -103,7 +103,7 @@ mod tests {
         let path = fixture("results.jtl");
         let benchmarks = load(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, Some("$"), bench).unwrap();
+            validate_benchmark(&path, bench).unwrap();
         }
         let total =
             |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };

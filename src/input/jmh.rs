@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use super::units::{normalize, secondary_id, Scaled};
 use super::InputOptions;
-use super::{validate_benchmark, InputError, Location};
-use crate::model::{Benchmark, Unit};
+use super::{InputError, Location};
+use crate::model::{Benchmark, ReadAt, Unit};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -158,7 +158,7 @@ fn to_benchmark(path: &Path, json_path: &str, id: &str, metric: &Metric) -> Resu
         };
         bench.summary.insert(key, value * factor);
     }
-    validate_benchmark(path, Some(json_path), &bench)?;
+    bench.read_at = ReadAt::json(json_path);
     Ok(bench)
 }
 

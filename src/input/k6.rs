@@ -350,7 +350,7 @@ mod tests {
         let path = fixture("run.ndjson");
         let benchmarks = load(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, Some("$"), bench).unwrap();
+            validate_benchmark(&path, bench).unwrap();
         }
         let duration = find(&benchmarks, &format!("http_req_duration{USERS}"));
         assert_eq!(duration.samples.len(), 10, "one per iteration, despite url/proto/tls_version tags");

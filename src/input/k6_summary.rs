@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(legacy.len(), 18);
         assert_eq!(legacy, handle_summary);
         for bench in &legacy {
-            validate_benchmark(&fixture("summary-export.json"), Some("$"), bench).unwrap();
+            validate_benchmark(&fixture("summary-export.json"), bench).unwrap();
         }
     }
 

@@ -294,7 +294,7 @@ mod tests {
         let path = fixture("requests.csv");
         let benchmarks = load_csv(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, Some("$"), bench).unwrap();
+            validate_benchmark(&path, bench).unwrap();
         }
         let latency_rows: usize = benchmarks.iter().filter(|b| b.metric == "latency").map(|b| b.samples.len()).sum();
         let error_rows: usize = benchmarks.iter().filter(|b| b.metric == "errors").map(|b| b.samples.len()).sum();
@@ -437,7 +437,7 @@ mod tests {
         let path = fixture("requests.ndjson");
         let benchmarks = load_ndjson(&path, &InputOptions::default()).unwrap();
         for bench in &benchmarks {
-            validate_benchmark(&path, Some("$"), bench).unwrap();
+            validate_benchmark(&path, bench).unwrap();
         }
         let count =
             |metric: &str| -> usize { benchmarks.iter().filter(|b| b.metric == metric).map(|b| b.samples.len()).sum() };

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::fields::FieldMap;
 use crate::config::{Config, ConfigError, Suite};
-use crate::model::{Benchmark, ResultSet, RESULTS_SCHEMA};
+use crate::model::{Benchmark, ReadAt, ResultSet, RESULTS_SCHEMA};
 
 pub use formats::{Format, Registry};
 
@@ -176,9 +176,18 @@ pub fn load(format: Format, path: &Path, options: &InputOptions) -> Result<Vec<B
     Registry::builtin().load(format, path, options)
 }
 
-/// Read a normalized results file (what `perfgate run` writes).
+/// Read a normalized results file (what `perfgate run` writes), every benchmark checked.
 pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
-    let set: ResultSet = read_json(path)?;
+    let set = parse_result_set(path)?;
+    for bench in set.suites.iter().flat_map(|suite| &suite.benchmarks) {
+        validate_benchmark(path, bench)?;
+    }
+    Ok(set)
+}
+
+/// A normalized results file, each benchmark located (`$.suites[i].benchmarks[j]`) but not checked.
+fn parse_result_set(path: &Path) -> Result<ResultSet, InputError> {
+    let mut set: ResultSet = read_json(path)?;
     if set.schema != RESULTS_SCHEMA {
         return Err(InputError::new(
             path,
@@ -186,10 +195,9 @@ pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
             format!("results schema {} is not supported (this perfgate reads schema {RESULTS_SCHEMA})", set.schema),
         ));
     }
-    for (suite_index, suite) in set.suites.iter().enumerate() {
-        for (bench_index, bench) in suite.benchmarks.iter().enumerate() {
-            let json_path = format!("$.suites[{suite_index}].benchmarks[{bench_index}]");
-            validate_benchmark(path, Some(&json_path), bench)?;
+    for (suite_index, suite) in set.suites.iter_mut().enumerate() {
+        for (bench_index, bench) in suite.benchmarks.iter_mut().enumerate() {
+            bench.read_at = ReadAt::json(format!("$.suites[{suite_index}].benchmarks[{bench_index}]"));
         }
     }
     Ok(set)
@@ -198,7 +206,7 @@ pub fn read_result_set(path: &Path) -> Result<ResultSet, InputError> {
 /// Read one suite of a normalized results file: the only one, or the one named in the options.
 fn load_normalized(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
     let suite = options.suite.as_deref();
-    let set = read_result_set(path)?;
+    let set = parse_result_set(path)?;
     let names: Vec<String> = set.suites.iter().map(|s| s.name.clone()).collect();
     let chosen = match (suite, set.suites.len()) {
         (_, 1) => set.suites.into_iter().next(),
@@ -214,10 +222,13 @@ fn load_normalized(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>
     })
 }
 
-/// What every adapter's output obeys: finite, non-negative samples; rounds aligned; some values.
-/// `json_path` locates the benchmark in a JSON input; without it the message names the benchmark only.
-pub fn validate_benchmark(path: &Path, json_path: Option<&str>, bench: &Benchmark) -> Result<(), InputError> {
-    let at = |suffix: String| match json_path {
+/// What every adapter's output obeys, checked in one place (the registry's `load`, and reading a
+/// results file): finite, non-negative samples; rounds aligned; some values. The benchmark's
+/// `read_at` locates it in its input (a file of the input folder, a JSON path); without a JSON
+/// path the message names the benchmark only.
+pub fn validate_benchmark(path: &Path, bench: &Benchmark) -> Result<(), InputError> {
+    let path = bench.read_at.file.as_deref().unwrap_or(path);
+    let at = |suffix: String| match &bench.read_at.json_path {
         Some(json_path) => Location::JsonPath(format!("{json_path}{suffix}")),
         None => Location::Whole,
     };

@@ -16,8 +16,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::InputOptions;
-use super::{summary_of, validate_benchmark, InputError, Location};
-use crate::model::{Benchmark, Unit};
+use super::{summary_of, InputError, Location};
+use crate::model::{Benchmark, ReadAt, Unit};
 
 const NANOS_PER_SECOND: f64 = 1e9;
 
@@ -65,8 +65,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
             ));
         }
         let bench = to_benchmark(path, &json_path, id, entry, options)?;
-        validate_benchmark(path, Some(&json_path), &bench)?;
-        benchmarks.push(bench);
+        benchmarks.push(Benchmark { read_at: ReadAt::json(json_path), ..bench });
     }
     if benchmarks.is_empty() {
         return Err(InputError::new(
