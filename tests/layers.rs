@@ -188,3 +188,82 @@ fn unit_test_files_sit_beside_their_code_and_are_included_by_path() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The files that turn typed data into words, and read their own words back.
+const WORDS: &[&str] = &["src/verdict/reasons.rs", "src/verdict/method.rs", "src/report/"];
+
+/// The string methods that take apart words, or compare them (`as_str()` then a literal).
+const TAKING_APART: &[&str] = &[
+    "starts_with(",
+    "ends_with(",
+    "split(",
+    "split_once(",
+    "contains(",
+    "find(",
+    "strip_prefix(",
+    "strip_suffix(",
+    "as_str(",
+];
+
+/// The fields that hold words a renderer made.
+const WORDED_FIELDS: &[&str] = &[".method", ".source", ".description", ".reason", ".judged", "method_words()"];
+
+/// The production code of `file` (before its test module), without comments.
+fn production_code(file: &Path) -> String {
+    let text = code(file);
+    match text.find("#[cfg(test)]") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// The field and string method of a line that takes apart (or compares) worded data, if it does.
+fn words_taken_apart(line: &str) -> Option<(&'static str, &'static str)> {
+    WORDED_FIELDS.iter().find_map(|field| {
+        let at = line.find(field)?;
+        // `.reason.to_string().contains(`, `.source.as_str()`, ...: within the same expression.
+        let expression = line[at + field.len()..].split([' ', ',', ';', '{', '|']).next().unwrap_or("");
+        TAKING_APART.iter().find(|method| expression.contains(*method)).map(|method| (*field, *method))
+    })
+}
+
+/// Stages hand each other typed data (enums, object ids, numbers): no stage takes apart a
+/// comparison's method, a baseline's source or description, or a reason in words. Only the
+/// modules that make those words may read them.
+#[test]
+fn no_stage_reads_back_the_words_of_another() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut problems = Vec::new();
+    for file in sources() {
+        let relative = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let is_test_file = file.file_stem().is_some_and(|s| s.to_string_lossy().ends_with("_tests"));
+        if is_test_file || WORDS.iter().any(|words| relative.starts_with(words)) {
+            continue;
+        }
+        for (number, line) in production_code(&file).lines().enumerate() {
+            if let Some((field, method)) = words_taken_apart(line) {
+                problems.push(format!("{relative}:{}: `{method}` on `{field}`: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "words taken apart outside the modules that make them:\n{}", problems.join("\n"));
+}
+
+/// The check above sees the forms the stages once used, and lets typed uses through.
+#[test]
+fn the_words_check_sees_a_stage_reading_words_back() {
+    for old in [
+        "let paired = comparison.method.starts_with(\"paired\");",
+        "let stored = matches!(report.baseline.source.as_str(), \"notes\" | \"file\");",
+        "measured.baseline.description.split(\" of HEAD\").next().unwrap_or(\"the base commit\"),",
+        "if let Some(at) = said.reason.find(HELD_BACK) {",
+    ] {
+        assert!(words_taken_apart(old).is_some(), "{old}");
+    }
+    for typed in [
+        "let paired = comparison.method.is_some_and(|method| method.is_paired());",
+        "let stored = report.baseline.source.is_stored();",
+    ] {
+        assert_eq!(words_taken_apart(typed), None, "{typed}");
+    }
+}

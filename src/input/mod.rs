@@ -1,6 +1,9 @@
-//! Adapters: one module per tool format, each turning a tool's output into
-//! normalized [`Benchmark`]s. The registry ([`formats`]) says what each format
-//! is, how to recognize and load it; [`load`] loads and checks any of them.
+//! Reading tools' outputs into normalized [`Benchmark`]s. The adapters, one
+//! module per tool format, are in [`adapters`]; this folder holds what they
+//! share: the registry ([`formats`]) says what each format is, how to
+//! recognize and load it, and checks what every adapter made; [`detect`]
+//! recognizes a format from the content; [`rows`] streams row formats;
+//! [`units`] and `text` parse values. [`load`] loads and checks any input.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,38 +15,20 @@ use crate::model::{Benchmark, ReadAt, ResultSet, RESULTS_SCHEMA};
 
 pub use formats::{Format, Registry};
 
-pub mod bencher;
-pub mod benchmark_dotnet;
-pub mod benchmark_js;
-pub mod bmf;
-pub mod catch2;
-pub mod criterion;
+pub mod adapters;
+pub use adapters::{
+    bencher, benchmark_dotnet, benchmark_js, bmf, catch2, criterion, go_bench, google_benchmark, hlog, hyperfine,
+    iai_callgrind, jmeter, jmh, k6, k6_csv, k6_summary, latency, locust_csv, locust_json, oha, prometheus,
+    pytest_benchmark, vegeta, vegeta_csv, wrk,
+};
+
 pub mod detect;
 pub mod formats;
-pub mod go_bench;
-pub mod google_benchmark;
-pub mod hlog;
-pub mod hyperfine;
-pub mod iai_callgrind;
-pub mod jmeter;
-pub mod jmh;
-pub mod k6;
-pub mod k6_csv;
-pub mod k6_summary;
-pub mod latency;
-pub mod locust_csv;
-pub mod locust_json;
-pub mod oha;
-pub mod prometheus;
-pub mod pytest_benchmark;
 pub mod rows;
 #[cfg(test)]
 mod test_support;
 mod text;
 pub mod units;
-pub mod vegeta;
-pub mod vegeta_csv;
-pub mod wrk;
 
 /// Adapter options that come from a `[[suite]]` table.
 #[derive(Debug, Clone, Default, PartialEq)]

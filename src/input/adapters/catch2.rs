@@ -20,9 +20,9 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy};
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 

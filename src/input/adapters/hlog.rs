@@ -36,9 +36,9 @@ use base64::Engine;
 use hdrhistogram::serialization::interval_log::{IntervalLogIterator, LogEntry, LogIteratorError};
 use hdrhistogram::serialization::Deserializer;
 
-use super::rows::{series_id, Tags, LATENCY_METRIC};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::rows::{series_id, Tags, LATENCY_METRIC};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::histogram::{self, Histogram};
 use crate::model::units::{duration_words, nanoseconds_per};
 use crate::model::{Benchmark, Unit};

@@ -28,10 +28,10 @@
 
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy, without_color_codes};
-use super::units::secondary_id;
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy, without_color_codes};
+use crate::input::units::secondary_id;
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Direction, Unit};
 
 const PRIMARY_EVENT: &str = "Instructions";

@@ -10,8 +10,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, ReadAt, Unit};
 
 const NANOS_PER_SECOND: f64 = 1e9;
@@ -41,7 +41,7 @@ struct CommandResult {
 
 /// Load every command of a hyperfine JSON export, in file order.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let export: Export = super::read_json(path)?;
+    let export: Export = crate::input::read_json(path)?;
     if export.results.is_empty() {
         return Err(InputError::new(
             path,

@@ -19,11 +19,11 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::k6::{normalize_tag, Contains, MetricKind, MetricShape};
-use super::rows::Tags;
-use super::units::percentile_key;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::k6::{normalize_tag, Contains, MetricKind, MetricShape};
+use crate::input::rows::Tags;
+use crate::input::units::percentile_key;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::Benchmark;
 
 /// Summary key holding how many of a metric's thresholds failed.
@@ -34,7 +34,7 @@ type MetricError = (String, String);
 
 /// Reads a k6 `--summary-export` or `handleSummary` JSON file.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let root: Value = super::read_json(path)?;
+    let root: Value = crate::input::read_json(path)?;
     let metrics = root.get("metrics").and_then(Value::as_object).ok_or_else(|| {
         InputError::new(
             path,
@@ -179,7 +179,7 @@ fn statistic_name(key: &str, kind: MetricKind) -> Option<String> {
 /// (`p(100)` is the `max` k6 reports as well).
 fn percentile_name(key: &str) -> Option<String> {
     let level = key.strip_prefix("p(")?.strip_suffix(')')?;
-    percentile_key(super::text::parse_number(level)?)
+    percentile_key(crate::input::text::parse_number(level)?)
 }
 
 /// A statistic's value; `None` for `null` (JSON.stringify writes NaN as null).

@@ -11,13 +11,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::read_json;
+use crate::input::read_json;
 use serde::Deserialize;
 
 use walkdir::WalkDir;
 
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, ReadAt, Throughput, Unit};
 
 /// `benchmark.json`: who the benchmark is. Other fields are not needed.

@@ -12,9 +12,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::secondary_id;
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::units::secondary_id;
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, ReadAt, Unit};
 
 /// One measure's metric. Unknown extra fields are tolerated for newer Bencher versions.
@@ -29,7 +29,7 @@ type Report = BTreeMap<String, BTreeMap<String, Metric>>;
 
 /// Load every (benchmark, measure) pair of a BMF file.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let report: Report = super::read_json(path)?;
+    let report: Report = crate::input::read_json(path)?;
     let mut benchmarks = Vec::new();
     for (bench_name, measures) in &report {
         if measures.is_empty() {

@@ -16,10 +16,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::text::parse_number;
-use super::units::percentile_key;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::text::parse_number;
+use crate::input::units::percentile_key;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
@@ -42,9 +42,9 @@ struct Summary {
 
 /// Load one oha JSON report.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let report: Report = super::read_json(path)?;
+    let report: Report = crate::input::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
-    let non_negative = |json_path: String, value: f64| super::non_negative_at(path, json_path, value);
+    let non_negative = |json_path: String, value: f64| crate::input::non_negative_at(path, json_path, value);
     let ns_per_second = nanoseconds_per("s").expect("seconds are a duration");
 
     let summary = &report.summary;

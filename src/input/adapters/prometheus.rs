@@ -29,10 +29,10 @@ use std::path::Path;
 
 use exposition::{parse_line, Line, Sample};
 
-use super::rows::{series_id, Tags};
-use super::text::{numbered_lines, read_lossy};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::rows::{series_id, Tags};
+use crate::input::text::{numbered_lines, read_lossy};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::buckets::{self, BucketCount};
 use crate::model::{Benchmark, Unit};
 

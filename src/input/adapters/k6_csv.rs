@@ -7,7 +7,7 @@
 //! split a series anyway). `extra_tags` holds the remaining tags as
 //! `key=value&key=value`; `metadata` (vu, iter) is not a tag, as in NDJSON.
 //! The CSV declares no metric types, so the unit of a metric comes from its
-//! name ([`MetricShape::from_name`](super::k6::MetricShape::from_name)): k6's
+//! name ([`MetricShape::from_name`](crate::input::k6::MetricShape::from_name)): k6's
 //! built-in metrics are recognized, and a custom trend is read as ms when its
 //! name ends like a duration (`_duration`, `_time`, `_latency`, `_ms`).
 //! Rows stream by one at a time; a bad row fails the input with its line.
@@ -18,12 +18,12 @@
 
 use std::path::Path;
 
-use super::k6::{K6Points, GROUPING_TAGS};
-use super::rows::blocks::{self, BlockTally, RecordEnds};
-use super::rows::csv_table::required_column_index;
-use super::rows::request_csv;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::k6::{K6Points, GROUPING_TAGS};
+use crate::input::rows::blocks::{self, BlockTally, RecordEnds};
+use crate::input::rows::csv_table::required_column_index;
+use crate::input::rows::request_csv;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::Benchmark;
 
 /// Where the fields are, by column index.

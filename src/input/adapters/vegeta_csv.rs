@@ -11,10 +11,10 @@
 
 use std::path::Path;
 
-use super::rows::request_csv::TimestampColumn;
-use super::rows::request_csv::{self, FailureRule, RequestSchema};
-use super::{InputError, InputOptions, Location};
 use crate::config::fields::TimestampUnit;
+use crate::input::rows::request_csv::TimestampColumn;
+use crate::input::rows::request_csv::{self, FailureRule, RequestSchema};
+use crate::input::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
 
 /// Fields of a row: vegeta 12 and later (older versions had no attack name and sequence number).

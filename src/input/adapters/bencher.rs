@@ -20,10 +20,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::{normalize, Scaled};
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy};
+use crate::input::units::{normalize, Scaled};
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, Unit};
 
 const RESULT_MARKER: &str = " ... ";

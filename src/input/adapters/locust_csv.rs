@@ -19,12 +19,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::rows::csv_table::{Column, CsvTable, Row};
-use super::rows::{request_tags, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
-use super::text::parse_number;
-use super::units::percentile_key;
-use super::InputError;
-use super::InputOptions;
+use crate::input::rows::csv_table::{Column, CsvTable, Row};
+use crate::input::rows::{request_tags, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use crate::input::text::parse_number;
+use crate::input::units::percentile_key;
+use crate::input::InputError;
+use crate::input::InputOptions;
 use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 

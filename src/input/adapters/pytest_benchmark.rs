@@ -15,8 +15,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, ReadAt, Unit};
 
 const NANOS_PER_SECOND: f64 = 1e9;
@@ -51,7 +51,7 @@ struct Stats {
 
 /// Load every benchmark of a pytest-benchmark JSON file.
 pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let report: Report = super::read_json(path)?;
+    let report: Report = crate::input::read_json(path)?;
     let mut first_index_of: BTreeMap<String, usize> = BTreeMap::new();
     let mut benchmarks = Vec::with_capacity(report.benchmarks.len());
     for (index, entry) in report.benchmarks.iter().enumerate() {

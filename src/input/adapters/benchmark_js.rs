@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::normalize;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy};
+use crate::input::units::normalize;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::Benchmark;
 
 const RATE_UNIT: &str = " ops/sec";

@@ -8,10 +8,10 @@
 
 use std::path::Path;
 
-use super::rows::csv_table::required_column_index;
-use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
-use super::{InputError, InputOptions, Location};
 use crate::config::fields::TimestampUnit;
+use crate::input::rows::csv_table::required_column_index;
+use crate::input::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
+use crate::input::{InputError, InputOptions, Location};
 use crate::model::units::nanoseconds_per;
 use crate::model::Benchmark;
 

@@ -1,7 +1,7 @@
 //! k6 metric points -> one series per (metric, useful tags) with raw samples.
 //!
 //! [`K6Points`] holds what both of k6's per-point outputs share: `--out json`
-//! NDJSON (read here) and `--out csv` (read in [`super::k6_csv`]) give the
+//! NDJSON (read here) and `--out csv` (read in [`crate::input::k6_csv`]) give the
 //! same benchmarks for the same run. In NDJSON, `Metric` lines declare a
 //! metric's type and what it contains, and `Point` lines carry one sample;
 //! CSV has no declarations, so every metric's shape comes from its name
@@ -25,12 +25,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::rows::blocks;
-use super::rows::key_index::KeyIndex;
-use super::rows::ndjson;
-use super::rows::recorder::{combine, LaneRecorder};
-use super::rows::{tagged_series, Tags};
-use super::{InputError, InputOptions};
+use crate::input::rows::blocks;
+use crate::input::rows::key_index::KeyIndex;
+use crate::input::rows::ndjson;
+use crate::input::rows::recorder::{combine, LaneRecorder};
+use crate::input::rows::{tagged_series, Tags};
+use crate::input::{InputError, InputOptions};
 use crate::model::{Benchmark, Unit};
 
 /// k6 tags that split series; every other tag is dropped.

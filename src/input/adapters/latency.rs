@@ -22,15 +22,15 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::rows::blocks::{self, BlockTally};
-use super::rows::csv_table::required_column_index;
-use super::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
-use super::rows::request_lane::{self, Outcome, RequestLane};
-use super::rows::timestamps::parse_timestamp_ns;
-use super::rows::{duration_ns, ndjson, parse_duration_ns, parse_number, RequestRecord};
-use super::{FieldMap, InputError, InputOptions};
 use crate::config::fields::ErrorStatuses;
 use crate::config::fields::TimestampUnit;
+use crate::input::rows::blocks::{self, BlockTally};
+use crate::input::rows::csv_table::required_column_index;
+use crate::input::rows::request_csv::{self, FailureRule, RequestSchema, TimestampColumn};
+use crate::input::rows::request_lane::{self, Outcome, RequestLane};
+use crate::input::rows::timestamps::parse_timestamp_ns;
+use crate::input::rows::{duration_ns, ndjson, parse_duration_ns, parse_number, RequestRecord};
+use crate::input::{FieldMap, InputError, InputOptions};
 use crate::model::units::{duration_words, nanoseconds_per};
 use crate::model::Benchmark;
 

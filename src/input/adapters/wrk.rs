@@ -23,10 +23,10 @@ mod spectrum;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::{glued_duration_ns, percentile_key, secondary_id};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy};
+use crate::input::units::{glued_duration_ns, percentile_key, secondary_id};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
 use spectrum::Spectrum;

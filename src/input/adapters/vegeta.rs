@@ -18,11 +18,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::rows::{status_is_failure, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
-use super::text::parse_number;
-use super::units::percentile_key;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::rows::{status_is_failure, summary_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use crate::input::text::parse_number;
+use crate::input::units::percentile_key;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
 #[derive(Deserialize)]
@@ -38,9 +38,9 @@ struct Report {
 
 /// Reads one `vegeta report -type=json` output.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let report: Report = super::read_json(path)?;
+    let report: Report = crate::input::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
-    let non_negative = |json_path: String, value: f64| super::non_negative_at(path, json_path, value);
+    let non_negative = |json_path: String, value: f64| crate::input::non_negative_at(path, json_path, value);
 
     let mut latency = BTreeMap::new();
     for (key, ns) in &report.latencies {

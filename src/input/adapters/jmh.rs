@@ -16,9 +16,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::{normalize, secondary_id, Scaled};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::units::{normalize, secondary_id, Scaled};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::{Benchmark, ReadAt, Unit};
 
 #[derive(Debug, Deserialize)]
@@ -51,7 +51,7 @@ struct Metric {
 
 /// Load every run of a JMH JSON result file.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let runs: Vec<Run> = super::read_json(path)?;
+    let runs: Vec<Run> = crate::input::read_json(path)?;
     let ids = run_ids(&runs);
     let mut benchmarks = Vec::new();
     for (index, (run, id)) in runs.iter().zip(&ids).enumerate() {

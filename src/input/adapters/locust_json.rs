@@ -20,11 +20,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::rows::recorder::Recorder;
-use super::rows::{request_tags, summary_series, tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
-use super::text::parse_number;
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::rows::recorder::Recorder;
+use crate::input::rows::{request_tags, summary_series, tagged_series, Tags, ERRORS_METRIC, LATENCY_METRIC};
+use crate::input::text::parse_number;
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::histogram::Histogram;
 use crate::model::{Benchmark, Unit};
 
@@ -45,7 +45,7 @@ struct Entry {
 
 /// Reads Locust's JSON statistics (a list of entries).
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let entries: Vec<Entry> = super::read_json(path)?;
+    let entries: Vec<Entry> = crate::input::read_json(path)?;
     let at = |json_path: String, message: String| InputError::new(path, Location::JsonPath(json_path), message);
     let span = run_span(&entries).map_err(|(index, key, message)| at(format!("$[{index}].{key}"), message))?;
     let mut benchmarks = Vec::new();

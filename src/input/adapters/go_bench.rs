@@ -20,10 +20,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::text::{numbered_lines, parse_number, read_lossy};
-use super::units::{normalize, repeated, secondary_id};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::text::{numbered_lines, parse_number, read_lossy};
+use crate::input::units::{normalize, repeated, secondary_id};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::{Benchmark, Unit};
 
 const TIME_UNIT: &str = "ns/op";

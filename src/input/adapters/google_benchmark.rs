@@ -19,9 +19,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::{normalize, repeated, secondary_id, Scaled};
-use super::InputOptions;
-use super::{InputError, Location};
+use crate::input::units::{normalize, repeated, secondary_id, Scaled};
+use crate::input::InputOptions;
+use crate::input::{InputError, Location};
 use crate::model::units::nanoseconds_per;
 use crate::model::{Benchmark, Unit};
 
@@ -105,7 +105,7 @@ impl Run {
 
 /// Load every benchmark of a Google Benchmark JSON report.
 pub fn load(path: &Path, _options: &InputOptions) -> Result<Vec<Benchmark>, InputError> {
-    let report: Report = super::read_json(path)?;
+    let report: Report = crate::input::read_json(path)?;
     let mut runs: Vec<Run> = Vec::new();
     for (index, entry) in report.benchmarks.iter().enumerate() {
         let json_path = format!("$.benchmarks[{index}]");

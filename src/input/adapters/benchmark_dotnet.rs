@@ -17,9 +17,9 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::units::secondary_id;
-use super::InputOptions;
-use super::{summary_of, InputError, Location};
+use crate::input::units::secondary_id;
+use crate::input::InputOptions;
+use crate::input::{summary_of, InputError, Location};
 use crate::model::{Benchmark, ReadAt, Unit};
 
 #[derive(Debug, Deserialize)]
