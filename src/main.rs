@@ -6,6 +6,7 @@ use clap::Parser;
 
 use perfgate::cli::Cli;
 use perfgate::commands::{dispatch, Outcome};
+use perfgate::runner::usage;
 use perfgate::verdict::CheckVerdict;
 
 /// Exit codes are a contract (README, `--help`): 0 pass, 1 a KPI failed, 2 nothing judged.
@@ -14,6 +15,14 @@ const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
     stop_quietly_on_broken_pipe();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == usage::HELPER_ARGUMENT) {
+        let code = usage::run_as_helper(&args[2..]);
+        return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_ERROR));
+    }
+    if let Ok(executable) = std::env::current_exe() {
+        usage::use_helper(executable);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

@@ -25,6 +25,17 @@ pub use statistic::Statistic;
 use buckets::BucketCount;
 use histogram::Histogram;
 
+/// The metric of the CPU time (user and system, in nanoseconds) of each run of a suite's command.
+pub const CPU_TIME: &str = "cpu-time";
+/// The metric of the peak resident memory (bytes) of each run of a suite's command.
+pub const MAX_RSS: &str = "max-rss";
+
+/// Whether `metric` is one of the resource series perfgate keeps of every run of a suite's
+/// command: a KPI judges them only when its `metric` names them.
+pub fn is_resource_metric(metric: &str) -> bool {
+    metric == CPU_TIME || metric == MAX_RSS
+}
+
 /// Version of the JSON form of [`ResultSet`]; bumped on incompatible changes.
 pub const RESULTS_SCHEMA: u32 = 1;
 

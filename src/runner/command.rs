@@ -1,7 +1,8 @@
 //! Running one suite command: split like a shell would (or through `sh -c`
 //! when asked), in its working directory, with its environment and a timeout;
 //! stdout kept for the adapter, the tail of the output kept for errors; the
-//! whole process group killed on timeout or Ctrl-C.
+//! whole process group killed on timeout or Ctrl-C; what the run cost (CPU
+//! time, peak memory) from the `wait4` that reaps it.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read};
@@ -12,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::interrupt;
+use super::usage::{self, try_reap, ResourceUsage};
 
 /// Lines of output shown when a command fails.
 const TAIL_LINES: usize = 30;
@@ -37,6 +39,8 @@ pub struct CommandSpec {
 pub struct CommandOutput {
     pub stdout: Vec<u8>,
     pub elapsed: Duration,
+    /// Its CPU time and peak memory (with every descendant it waited for).
+    pub usage: ResourceUsage,
 }
 
 /// Why a command did not produce results.
@@ -54,15 +58,17 @@ pub enum RunError {
 
 /// Run a command to completion.
 pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
-    let mut command = build(spec)?;
+    let measured = usage::helper().and_then(|_| tempfile::tempdir().ok());
+    let usage_file = measured.as_ref().map(|dir| dir.path().join("usage"));
+    let mut command = build(spec, usage_file.as_deref())?;
     let started = Instant::now();
     let mut child = command.spawn().map_err(|e| spawn_error(spec, e.to_string()))?;
     let tail = Arc::new(Mutex::new(VecDeque::new()));
     let stdout = child.stdout.take().map(|out| collect_stdout(out, Arc::clone(&tail), spec.echo));
     let stderr = child.stderr.take().map(|err| collect_stderr(err, Arc::clone(&tail), spec.echo));
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| spawn_error(spec, e.to_string()))? {
-            break status;
+    let (status, usage) = loop {
+        if let Some(done) = try_reap(&child).map_err(|e| spawn_error(spec, e.to_string()))? {
+            break done;
         }
         if interrupt::interrupted() {
             kill_group(&mut child);
@@ -85,22 +91,28 @@ pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
         };
         return Err(RunError::Failed { command: spec.command.clone(), status, tail: tail_text(&tail) });
     }
-    Ok(CommandOutput { stdout, elapsed: started.elapsed() })
+    let usage = usage_file.as_deref().and_then(usage::read_helper_file).unwrap_or(usage);
+    Ok(CommandOutput { stdout, elapsed: started.elapsed(), usage })
 }
 
-fn build(spec: &CommandSpec) -> Result<Command, RunError> {
-    let mut command = if spec.shell {
-        let mut command = Command::new("sh");
-        command.arg("-c").arg(&spec.command);
-        command
+/// The command to start: the suite's, or, with `usage_file`, the measuring helper running it.
+fn build(spec: &CommandSpec, usage_file: Option<&Path>) -> Result<Command, RunError> {
+    let words: Vec<String> = if spec.shell {
+        vec!["sh".into(), "-c".into(), spec.command.clone()]
     } else {
-        let words = shell_words::split(&spec.command)
-            .map_err(|e| spawn_error(spec, format!("cannot split the command like a shell would: {e}")))?;
-        let (program, args) = words.split_first().ok_or_else(|| spawn_error(spec, "the command is empty".into()))?;
-        let mut command = Command::new(program);
-        command.args(args);
-        command
+        shell_words::split(&spec.command)
+            .map_err(|e| spawn_error(spec, format!("cannot split the command like a shell would: {e}")))?
     };
+    let (program, args) = words.split_first().ok_or_else(|| spawn_error(spec, "the command is empty".into()))?;
+    let mut command = match (usage::helper(), usage_file) {
+        (Some(helper), Some(file)) => {
+            let mut command = Command::new(helper);
+            command.arg(usage::HELPER_ARGUMENT).arg(file).arg("--").arg(program);
+            command
+        }
+        _ => Command::new(program),
+    };
+    command.args(args);
     // Removals first: a variable the suite (or perfgate) sets explicitly wins over a removal.
     for name in &spec.env_remove {
         command.env_remove(name);

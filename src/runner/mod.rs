@@ -12,3 +12,4 @@ pub mod progress;
 pub mod rounds;
 pub mod shard;
 pub mod suite;
+pub mod usage;

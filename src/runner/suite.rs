@@ -1,6 +1,7 @@
 //! Collecting one suite on one tree: run its command (when it has one) in its
 //! working directory, then read its results with the suite's adapter — from
-//! its `input`, or from the command's standard output when it names none.
+//! its `input`, or from the command's standard output when it names none —
+//! and add what the run cost (CPU time, peak memory) as two series.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -100,14 +101,17 @@ pub fn collect_suite(
     };
     let spec = command_spec(suite, tree, settings, &command);
     let output = command::run(&spec).with_context(|| format!("suite {:?} on the {}", suite.name, tree.label))?;
-    match tree.input(suite) {
+    let mut benchmarks = match tree.input(suite) {
         Some(path) => {
             ensure_fresh(&path, started, &command)?;
             options.modified_since = Some(started);
-            Ok(input::load(format, &path, &options)?)
+            input::load(format, &path, &options)?
         }
-        None => load_stdout(suite, format, &output.stdout, &options),
-    }
+        None => load_stdout(suite, format, &output.stdout, &options)?,
+    };
+    // What the run cost, as series of their own (`metric = "cpu-time"`, `"max-rss"`).
+    benchmarks.extend(output.usage.series(&suite.name));
+    Ok(benchmarks)
 }
 
 /// The benchmarks `suite`'s command would run on `tree`, from its harness's listing

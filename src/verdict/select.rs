@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use globset::{Glob, GlobMatcher};
 
 use crate::config::Kpi;
-use crate::model::Benchmark;
+use crate::model::{is_resource_metric, Benchmark};
 
 /// One comparison's series on each side.
 #[derive(Debug)]
@@ -38,9 +38,15 @@ impl Filter {
         })
     }
 
+    /// Whether `bench` is a series of the KPI. The resource series of a command's runs
+    /// (`cpu-time`, `max-rss`) are judged only by a KPI whose `metric` names them.
     fn matches(&self, bench: &Benchmark) -> bool {
+        let metric = match &self.metric {
+            Some(glob) => glob.is_match(&bench.metric),
+            None => !is_resource_metric(&bench.metric),
+        };
         self.bench.as_ref().is_none_or(|g| g.is_match(&bench.id))
-            && self.metric.as_ref().is_none_or(|g| g.is_match(&bench.metric))
+            && metric
             && self.tags.iter().all(|(key, g)| bench.tags.get(key).is_some_and(|value| g.is_match(value)))
     }
 }
@@ -146,11 +152,15 @@ fn no_match_message(kpi: &Kpi, head: &[Benchmark]) -> String {
     known.dedup();
     let shown = known.iter().take(8).copied().collect::<Vec<_>>().join(", ");
     let more = if known.len() > 8 { format!(" and {} more", known.len() - 8) } else { String::new() };
+    let resources = kpi.metric.as_deref().filter(|m| is_resource_metric(m)).map(|metric| {
+        format!(" ({metric} is measured of each run of a suite's `command`: this suite's results were read, not run)")
+    });
     format!(
-        "KPI {:?} ({}) matches nothing in suite {:?}; it has: {shown}{more}",
+        "KPI {:?} ({}) matches nothing in suite {:?}; it has: {shown}{more}{}",
         kpi.name,
         if what.is_empty() { "all".to_string() } else { what.join(", ") },
-        kpi.suite
+        kpi.suite,
+        resources.unwrap_or_default()
     )
 }
 

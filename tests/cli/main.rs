@@ -14,6 +14,7 @@ mod history;
 mod init;
 mod report;
 mod rerun;
+mod resources;
 mod rounds;
 mod shard;
 mod trends;
