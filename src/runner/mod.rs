@@ -1,6 +1,7 @@
 //! Running suites: their commands, the temporary checkout of the baseline
 //! commit, and base/head runs in interleaved rounds.
 
+pub mod callgrind;
 pub mod checkout;
 pub mod collect;
 pub mod command;
