@@ -107,7 +107,8 @@ pub fn append_harness_args(words: &mut Vec<String>, args: Vec<String>) {
     *words = split.join();
 }
 
-/// The command with `--list`: criterion and libtest print `NAME: bench` per benchmark.
+/// The command with `--list`: libtest and criterion up to 0.4 print `NAME: bench` per benchmark,
+/// criterion 0.5 on `NAME: benchmark`.
 pub fn listing(words: &[String]) -> Vec<String> {
     let mut split = Split::of(words);
     split.harness.push("--list".into());
@@ -115,5 +116,9 @@ pub fn listing(words: &[String]) -> Vec<String> {
 }
 
 pub fn parse_listing(stdout: &str) -> Vec<String> {
-    stdout.lines().filter_map(|line| line.trim_end().strip_suffix(": bench")).map(str::to_string).collect()
+    let listed = |line: &str| {
+        let line = line.trim_end();
+        line.strip_suffix(": benchmark").or_else(|| line.strip_suffix(": bench")).map(str::to_string)
+    };
+    stdout.lines().filter_map(listed).collect()
 }

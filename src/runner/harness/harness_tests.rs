@@ -112,6 +112,9 @@ fn listings_of_cargo_benches_and_their_names() {
     );
     let stdout = "a/b: bench\n\nslice iter rev: bench\nm::t: test\n";
     assert_eq!(Harness::Criterion.parse_listing(stdout), ["a/b", "slice iter rev"]);
+    // criterion 0.5 (`cargo bench -- --list` of a real 0.5.1 binary).
+    let stdout = "sum 1000: benchmark\n\nsum 2000: benchmark\n\n";
+    assert_eq!(Harness::Criterion.parse_listing(stdout), ["sum 1000", "sum 2000"]);
 }
 
 #[test]
