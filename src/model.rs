@@ -96,6 +96,11 @@ pub struct Benchmark {
     /// comparisons are exact instead of statistical.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deterministic: bool,
+    /// Instruction counts of repeated counted runs, one sample per run (`measure =
+    /// "instructions"`): nearly deterministic, so compared by their ratio within the spread the
+    /// runs show (never less than a measured floor), not exactly.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub counted: bool,
     /// Work done per iteration, for throughput KPIs (criterion `Throughput`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throughput: Option<Throughput>,
@@ -223,6 +228,7 @@ impl Benchmark {
             rounds: None,
             summary: BTreeMap::new(),
             deterministic: false,
+            counted: false,
             throughput: None,
             window_seconds: None,
             measured_seconds: None,

@@ -179,3 +179,18 @@ fn hlog_value_units_are_checked_with_a_hint() {
     assert!(error.message.contains("unit = \"minutes\" is not a unit of hlog values"), "{error}");
     assert_eq!(error.hint.as_deref(), Some("use one of ns, us, ms, s, min, h (the unit the recorder used)"));
 }
+
+#[test]
+fn measure_names_its_values_and_cache_sim_needs_counting() {
+    let text = "[[suite]]\nname = \"a\"\ncommand = \"cargo bench\"\nmeasure = \"cycles\"\n";
+    let error = parse(text).unwrap_err();
+    assert_eq!((error.line, error.column), (4, 11), "{error}");
+    assert!(error.message.contains("expected `time` or `instructions`"), "{error}");
+    let text = "[[suite]]\nname = \"a\"\ncommand = \"cargo bench\"\ncache-sim = true\n";
+    assert!(parse(text).unwrap_err().message.contains("needs measure = \"instructions\""));
+    let text = "[[suite]]\nname = \"a\"\ncommand = \"cargo bench\"\n\nmeasure = \"instructions\"\ncache-sim = true\n";
+    let suite = &parse(text).unwrap().suites[0];
+    assert!(suite.counts() && suite.cache_sim);
+    assert_eq!((suite.measure.line, suite.measure.column), (5, 11));
+    assert!(!parse("[[suite]]\nname = \"a\"\n").unwrap().suites[0].counts());
+}

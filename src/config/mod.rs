@@ -16,7 +16,7 @@ pub mod units;
 
 pub use crate::model::Statistic;
 pub use error::{closest as closest_word, ConfigError};
-pub use suite::{FormatName, Suite};
+pub use suite::{FormatName, Measure, Placed, Suite};
 pub use units::{Percent, Quantity, Ratio};
 
 /// Default file name, searched upward from the working directory.
@@ -285,6 +285,15 @@ impl Config {
             })?;
             let mut suite_value = suite.get_ref().clone();
             suite_value.format.locate(text, suite.span().start);
+            suite_value.measure.locate(text, suite.span().start);
+            if suite_value.cache_sim && !suite_value.counts() {
+                let mut error = at(
+                    suite.span(),
+                    format!("suite {:?}: cache-sim = true needs measure = \"instructions\"", suite_value.name),
+                );
+                error.hint = Some("the cache simulation runs under Valgrind, with the instruction counts".into());
+                return Err(error);
+            }
             suites.push(suite_value);
         }
 

@@ -51,6 +51,68 @@ pub struct Suite {
     pub short_rounds: bool,
     /// `rerun`: options added to every run instead of perfgate's short-round options.
     pub round_options: Option<String>,
+    /// What a run measures: wall time (`time`, the default) or instructions counted under Valgrind.
+    #[serde(default)]
+    pub measure: Placed<Measure>,
+    /// `measure = "instructions"`: simulate fixed caches too, for the `estimated-cycles` series.
+    #[serde(default)]
+    pub cache_sim: bool,
+}
+
+/// `measure`: what a run of a suite measures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Measure {
+    /// The harness's own timing.
+    #[default]
+    Time,
+    /// Instructions per iteration (criterion) or per run (a whole command), under Valgrind's Callgrind.
+    Instructions,
+}
+
+impl Measure {
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Time => "time",
+            Measure::Instructions => "instructions",
+        }
+    }
+}
+
+/// A value and where the budget file wrote it, for errors found after parsing (by the stage that
+/// knows what is valid). Two are equal when their values are.
+#[derive(Debug, Clone, Default)]
+pub struct Placed<T> {
+    pub value: T,
+    /// 1-based line and column of the value (of the suite's table when the key is omitted).
+    pub line: usize,
+    pub column: usize,
+    offset: Option<usize>,
+}
+
+impl<T> Placed<T> {
+    pub fn new(value: T) -> Self {
+        Placed { value, line: 0, column: 0, offset: None }
+    }
+
+    /// Fill in the line and column once the budget file's text is at hand.
+    pub(super) fn locate(&mut self, text: &str, table_offset: usize) {
+        (self.line, self.column) = line_column(text, self.offset.unwrap_or(table_offset));
+    }
+}
+
+impl<T: PartialEq> PartialEq for Placed<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Placed<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = Spanned::<T>::deserialize(deserializer)?;
+        let offset = Some(spanned.span().start);
+        Ok(Placed { offset, ..Placed::new(spanned.into_inner()) })
+    }
 }
 
 fn yes() -> bool {
@@ -76,7 +138,14 @@ impl Suite {
             unit: None,
             short_rounds: yes(),
             round_options: None,
+            measure: Placed::default(),
+            cache_sim: false,
         }
+    }
+
+    /// Whether runs count instructions instead of timing.
+    pub fn counts(&self) -> bool {
+        self.measure.value == Measure::Instructions
     }
 
     /// The timeout of one run of the command.

@@ -71,6 +71,12 @@ impl fmt::Display for Statistic {
 }
 
 impl Statistic {
+    /// Whether it is a statistic of the values themselves (a mean, a quantile), not of their
+    /// number, their rate or work over time.
+    pub fn of_values(&self) -> bool {
+        !matches!(self, Statistic::Throughput | Statistic::Count | Statistic::Rate)
+    }
+
     /// The key under which adapters store this statistic in a benchmark's `summary`.
     pub fn summary_key(&self) -> String {
         self.to_string()

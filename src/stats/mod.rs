@@ -45,6 +45,7 @@
 
 mod bootstrap;
 mod buckets;
+mod counted;
 pub mod change_points;
 pub mod disturbance;
 mod extremes;
@@ -64,6 +65,7 @@ mod test_support;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 pub use buckets::{bucket_log_ratio, BucketValue, Bucketed};
+pub use counted::{counted_log_ratio, COUNT_FLOOR};
 pub use fdr::{benjamini_hochberg, conditional_benjamini_hochberg};
 pub use histogram::{histogram_log_ratio, Ranked};
 pub use noise::{adjust, estimate_run_noise, p_value_beyond, Adjusted, RunNoise};
@@ -118,6 +120,11 @@ pub enum Method {
     /// Coarse bucket counts on both sides: a bounding interval from the bucket
     /// bounds, not a sampling distribution, so it carries no p-value.
     Buckets,
+    /// Instruction counts of `runs` counted runs per side: their ratio, bound by their spread
+    /// and the measured floor ([`counted_log_ratio`]).
+    Counted {
+        runs: usize,
+    },
 }
 
 /// Options of a relative comparison.

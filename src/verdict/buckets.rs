@@ -74,6 +74,7 @@ pub fn bucket_series(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<
         buckets: Some(pooled),
         value,
         deterministic: statistic == Statistic::Count,
+        counted: false,
         rounds: None,
     })
 }

@@ -120,7 +120,10 @@ impl Estimate {
             stats::Method::Paired { .. } if !relative.ratio.se.is_finite() => {
                 footing.few_rounds.push(self.bench.clone())
             }
-            stats::Method::Paired { .. } | stats::Method::Exact | stats::Method::Buckets => {}
+            stats::Method::Paired { .. }
+            | stats::Method::Exact
+            | stats::Method::Counted { .. }
+            | stats::Method::Buckets => {}
             _ => {
                 footing.single_runs += 1;
                 let sd = relative.noise.between_sd;
@@ -249,7 +252,10 @@ pub fn estimate_kpi<'k>(
             Some(Ok(evidence)) => {
                 // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
                 let noise = match evidence.ratio.method {
-                    stats::Method::Exact | stats::Method::Paired { .. } | stats::Method::PairedCalibrated { .. } => {
+                    stats::Method::Exact
+                    | stats::Method::Counted { .. }
+                    | stats::Method::Paired { .. }
+                    | stats::Method::PairedCalibrated { .. } => {
                         RunNoise::none()
                     }
                     _ => with_calibration(&noise, calibration, kpi, &selection.label),

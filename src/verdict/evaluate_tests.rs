@@ -139,6 +139,40 @@ fn deterministic_counts_are_compared_exactly() {
     assert_eq!(judged(10.0, 9.0).verdict, Verdict::Improved);
 }
 
+/// Counted runs (`measure = "instructions"`), one sample per run, every statistic the count.
+fn counted(id: &str, runs: &[f64]) -> Benchmark {
+    let mut bench = Benchmark::with_samples(id, "instructions", Unit::Count, runs.to_vec());
+    (bench.deterministic, bench.counted) = (true, true);
+    bench
+}
+
+#[test]
+fn counted_runs_are_decided_within_their_spread() {
+    let judged = |statistic: &str, base: &[f64], head: &[f64]| {
+        let kpi = format!(
+            "[[kpi]]\nname = \"instructions\"\nsuite = \"s\"\nmetric = \"instructions\"\n\
+             statistic = \"{statistic}\"\nmax-regression = \"1%\"\n"
+        );
+        let (base, head) = (vec![counted("parse", base)], vec![counted("parse", head)]);
+        evaluate(&config(&kpi), &inputs(Some(base), head)).unwrap().kpis[0].comparisons[0].clone()
+    };
+    // Comment-only: the same counts, decided (pass), whatever the statistic.
+    for statistic in ["mean", "median", "min", "p99"] {
+        let same = judged(statistic, &[1_000_000.0, 1_000_000.0], &[1_000_000.0, 1_000_040.0]);
+        assert_eq!(same.verdict, Verdict::Pass, "{statistic}");
+        assert_eq!(same.method_words(), "counted, 2 runs a side");
+        assert_eq!(same.head, Some(1_000_020.0));
+    }
+    // 2 % more instructions: fails, with the change itself.
+    let slower = judged("mean", &[1_000_000.0, 1_000_000.0], &[1_020_000.0, 1_020_000.0]);
+    assert_eq!(slower.verdict, Verdict::Fail);
+    let [low, high] = slower.ci.unwrap();
+    assert!(low > 0.0197 && high < 0.0203, "{low} {high}");
+    // Runs that scatter by more than the budget leave it open.
+    let scattered = judged("mean", &[1_000_000.0, 1_012_000.0], &[1_005_000.0, 1_006_000.0]);
+    assert_eq!(scattered.verdict, Verdict::Inconclusive);
+}
+
 #[test]
 fn min_ratio_judges_throughput_gains() {
     let config = config("[[kpi]]\nname = \"2x writes\"\nsuite = \"s\"\nstatistic = \"throughput\"\nmin-ratio = 2.0\n");

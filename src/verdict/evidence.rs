@@ -34,6 +34,7 @@ impl Evidence {
         !matches!(
             self.ratio.method,
             stats::Method::Exact
+                | stats::Method::Counted { .. }
                 | stats::Method::Paired { .. }
                 | stats::Method::PairedCalibrated { .. }
                 | stats::Method::Buckets
@@ -104,6 +105,9 @@ fn unpaired_log_ratio(
     statistic: Statistic,
     options: &CompareOptions,
 ) -> Result<LogRatio, String> {
+    if base.counted && head.counted {
+        return stats::counted_log_ratio(&base.samples, &head.samples, options.confidence).map_err(|e| e.to_string());
+    }
     if base.deterministic && head.deterministic {
         return stats::exact_log_ratio(base.point()?, head.point()?).map_err(|e| e.to_string());
     }

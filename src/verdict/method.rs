@@ -27,6 +27,8 @@ pub enum Estimator {
     Exact,
     /// Bucket counts: a bounding interval.
     Buckets,
+    /// Instruction counts of repeated runs: their ratio, bound by their spread.
+    Counted { runs: usize },
 }
 
 impl From<stats::Method> for Estimator {
@@ -40,6 +42,7 @@ impl From<stats::Method> for Estimator {
             stats::Method::BlockExtremes { block, blocks } => Estimator::BlockExtremes { block, blocks },
             stats::Method::Exact => Estimator::Exact,
             stats::Method::Buckets => Estimator::Buckets,
+            stats::Method::Counted { runs } => Estimator::Counted { runs },
         }
     }
 }
@@ -111,6 +114,7 @@ impl std::fmt::Display for MethodWords<'_> {
             Estimator::BlockExtremes { block, blocks } => write!(f, "block extremes ({blocks} blocks of {block})")?,
             Estimator::Exact => f.write_str("exact")?,
             Estimator::Buckets => f.write_str("bucket bounds")?,
+            Estimator::Counted { runs } => write!(f, "counted, {runs} runs a side")?,
         }
         if method.suite_relative {
             write!(f, ", {SUITE_RELATIVE}")?;
@@ -145,6 +149,7 @@ fn parse_method(text: &str) -> Option<Method> {
         ["single-value"] => Estimator::SingleValue,
         ["exact"] => Estimator::Exact,
         ["bucket bounds"] => Estimator::Buckets,
+        ["counted", runs] => Estimator::Counted { runs: number(runs, "", " runs a side")? },
         ["paired", rounds] => Estimator::Paired { rounds: number(rounds, "", " rounds")? },
         ["paired", rounds, noise] if *noise == CALIBRATED_NOISE => {
             Estimator::PairedCalibrated { rounds: number(rounds, "", " rounds")? }
@@ -178,6 +183,7 @@ mod tests {
             Estimator::BlockExtremes { block: 10, blocks: 4 },
             Estimator::Exact,
             Estimator::Buckets,
+            Estimator::Counted { runs: 2 },
         ];
         for estimator in estimators {
             for (suite_relative, calibrated) in [(false, false), (true, false), (false, true), (true, true)] {

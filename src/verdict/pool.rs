@@ -22,6 +22,9 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         ));
     }
     let deterministic = benchmarks.iter().all(|b| b.deterministic);
+    if benchmarks.iter().all(|b| b.counted) && statistic.of_values() {
+        return counted_series(benchmarks);
+    }
     if statistic == Statistic::Throughput && benchmarks.iter().any(|b| b.window_seconds.is_some()) {
         return request_rate(benchmarks);
     }
@@ -63,7 +66,30 @@ pub fn prepare(benchmarks: &[&Benchmark], statistic: Statistic) -> Result<Series
         buckets: None,
         value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
+        counted: false,
         rounds,
+    })
+}
+
+/// Counted runs of one or more benchmarks: every statistic of a count is the count, so the series
+/// holds one value per run, the sum of the benchmarks' counts in that run (the instructions of
+/// them all), and its value is their mean.
+fn counted_series(benchmarks: &[&Benchmark]) -> Result<Series, String> {
+    let runs = benchmarks.iter().map(|b| b.samples.len()).min().unwrap_or(0);
+    if runs == 0 {
+        return Err(format!("{:?} holds no counted run", benchmarks[0].id));
+    }
+    let samples: Vec<f64> = (0..runs).map(|run| benchmarks.iter().map(|b| b.samples[run]).sum()).collect();
+    let value = samples.iter().sum::<f64>() / runs as f64;
+    Ok(Series {
+        unit: benchmarks[0].unit.clone(),
+        samples,
+        histogram: None,
+        buckets: None,
+        value: Some(value),
+        deterministic: true,
+        counted: true,
+        rounds: None,
     })
 }
 
@@ -106,6 +132,7 @@ fn histogram_series(benchmarks: &[&Benchmark], statistic: Statistic, determinist
         buckets: None,
         value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
+        counted: false,
         rounds: None,
     })
 }
@@ -134,6 +161,7 @@ fn summary_series(benchmarks: &[&Benchmark], statistic: Statistic, deterministic
         buckets: None,
         value: Some(value),
         deterministic: deterministic || statistic == Statistic::Count,
+        counted: false,
         rounds: None,
     })
 }
@@ -165,6 +193,7 @@ fn request_rate(benchmarks: &[&Benchmark]) -> Result<Series, String> {
         histogram: None,
         value: Some(requests as f64 / seconds),
         deterministic: false,
+        counted: false,
         rounds: None,
         buckets: None,
     })

@@ -25,6 +25,8 @@ pub struct Series {
     pub value: Option<f64>,
     /// Same code, same value: compare exactly.
     pub deterministic: bool,
+    /// Counts of repeated counted runs (one sample per run): compare within their spread.
+    pub counted: bool,
     /// Round of each sample, when base and head ran in interleaved rounds.
     pub rounds: Option<Vec<u32>>,
 }
