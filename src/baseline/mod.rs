@@ -17,6 +17,7 @@ use crate::runner::suite::RunSettings;
 use crate::verdict::outcome::{BaselineInfo, GitInfo};
 use crate::verdict::Inputs;
 
+mod counted;
 mod file;
 pub mod history;
 pub mod notes;

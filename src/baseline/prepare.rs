@@ -41,7 +41,8 @@ pub fn prepare<'c>(
     let mut planned = Vec::new();
     let mut listed = 0;
     let wanted = |suite: &Suite| only.is_none_or(|only| only.contains_key(&suite.name));
-    for suite in used_suites(config).filter(|suite| wanted(suite)) {
+    // Counted suites are counted apart from the rounds (`runner::counting`).
+    for suite in used_suites(config).filter(|suite| wanted(suite) && !suite.counts()) {
         let harness = Harness::of(suite);
         // A shard runs only its benchmarks; a suite it cannot split runs whole in the shard of its name.
         let pooled = config.kpis.iter().any(|k| k.suite == suite.name && k.metric.is_some());

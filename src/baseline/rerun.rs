@@ -10,11 +10,13 @@ use std::time::Instant;
 use anyhow::Result;
 use git2::{Oid, Repository};
 
+use super::counted;
 use super::prepare::{prepare, round_options_text};
 use super::rounds_notes;
 use crate::config::Config;
 use crate::runner::checkout::{self, BaseCheckout};
 use crate::runner::collect::head_tree;
+use crate::runner::counting::COUNTED_RUNS;
 use crate::runner::interrupt;
 use crate::runner::plan::Budget;
 use crate::runner::progress::Progress;
@@ -138,16 +140,29 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
     };
 
     let prepared = prepare(config, sides, &settings, &budget, options.only.as_ref(), options.shard)?;
-    let (suites, build_seconds, mut notes) = (prepared.suites, prepared.build_seconds, prepared.notes);
+    let (suites, mut build_seconds, mut notes) = (prepared.suites, prepared.build_seconds, prepared.notes);
     notes.extend(lock_notes);
 
     let rounds_started = Instant::now();
-    let runs_per_round = sides.all().len() as u64 * suites.len() as u64;
-    let mut progress = Progress::new(u64::from(budget.max_rounds) * runs_per_round, options.quiet);
-    let results = run_interleaved(&suites, sides, budget, config.gate.seed, &settings, &mut progress, options.looker);
-    progress.finish();
-    let results = results?;
-    let seconds = rounds_started.elapsed().as_secs_f64();
+    let counting = counted::counted_suites(config, options.only.as_ref(), options.shard);
+    let counted = counted::count_on_sides(&counting, sides, &settings, options.only.as_ref(), options.quiet)?;
+    let mut results = if suites.is_empty() {
+        let runs = if counting.is_empty() { 0 } else { COUNTED_RUNS as u32 };
+        RoundResults { rounds: runs, max_rounds: runs, stop: Some(Stop::AllDecided), ..RoundResults::default() }
+    } else {
+        // The timed suites get what counting left of the time budget.
+        let left = budget.time.saturating_sub(std::time::Duration::from_secs_f64(counted.seconds));
+        let budget = Budget { time: left, ..budget };
+        let runs_per_round = sides.all().len() as u64 * suites.len() as u64;
+        let mut progress = Progress::new(u64::from(budget.max_rounds) * runs_per_round, options.quiet);
+        let results =
+            run_interleaved(&suites, sides, budget, config.gate.seed, &settings, &mut progress, options.looker);
+        progress.finish();
+        results?
+    };
+    counted::merge(&mut results, counted.results);
+    build_seconds += counted.build_seconds;
+    let seconds = rounds_started.elapsed().as_secs_f64() - counted.build_seconds;
 
     let short = |oid: Oid| oid.to_string()[..10].to_string();
     if dirty {
@@ -199,6 +214,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
                     unmeasured: ran.unmeasured.iter().cloned().collect(),
                 }
             })
+            .chain(counted.measuring)
             .collect(),
     };
     let unmeasured = never_measured(&suites, &results);
@@ -210,7 +226,7 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
         baseline: BaselineInfo {
             source: crate::config::BaselineSource::Rerun,
             description: format!(
-                "merge-base {} of HEAD and {}, re-run with the head{} in {} interleaved rounds",
+                "merge-base {} of HEAD and {}, re-run with the head{} in {} {}",
                 short(location.base),
                 location.git_ref,
                 location
@@ -218,7 +234,8 @@ pub fn rerun(config: &Config, options: RerunOptions) -> Result<Inputs> {
                     .as_ref()
                     .map(|(name, c)| format!(" and the anchor {name} ({})", short(*c)))
                     .unwrap_or_default(),
-                results.rounds
+                results.rounds,
+                if suites.is_empty() { "counted runs a side" } else { "interleaved rounds" }
             ),
         },
         git: location.git_info(),

@@ -83,6 +83,7 @@ fn load_config(global: &GlobalArgs) -> Result<Config> {
 fn read_config(path: &std::path::Path) -> Result<Config> {
     let config = Config::load(path)?;
     crate::input::check_config(&config)?;
+    crate::runner::counting::check_config(&config)?;
     Ok(config)
 }
 

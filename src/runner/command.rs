@@ -29,6 +29,8 @@ pub struct CommandSpec {
     pub env: Vec<(String, String)>,
     /// Variables removed from the inherited environment.
     pub env_remove: Vec<String>,
+    /// Inherit no environment at all: only `env` (counted runs, whose counts move with its size).
+    pub env_clear: bool,
     pub timeout: Option<Duration>,
     /// Copy the command's output to stderr as it runs (`--verbose`).
     pub echo: bool,
@@ -116,6 +118,9 @@ fn build(spec: &CommandSpec, usage_file: Option<&Path>) -> Result<Command, RunEr
     // Removals first: a variable the suite (or perfgate) sets explicitly wins over a removal.
     for name in &spec.env_remove {
         command.env_remove(name);
+    }
+    if spec.env_clear {
+        command.env_clear();
     }
     command
         .current_dir(&spec.workdir)
@@ -214,6 +219,7 @@ mod tests {
             workdir: std::env::temp_dir(),
             env: vec![("PERFGATE_TEST_VALUE".into(), "42".into())],
             env_remove: vec![],
+            env_clear: false,
             timeout: Some(Duration::from_secs(20)),
             echo: false,
         }

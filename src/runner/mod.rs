@@ -1,10 +1,10 @@
 //! Running suites: their commands, the temporary checkout of the baseline
 //! commit, and base/head runs in interleaved rounds.
 
-pub mod callgrind;
 pub mod checkout;
 pub mod collect;
 pub mod command;
+pub mod counting;
 pub mod harness;
 pub mod interrupt;
 pub mod plan;

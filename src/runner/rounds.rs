@@ -133,7 +133,7 @@ pub struct RoundResults {
 }
 
 impl RoundResults {
-    fn side_mut(&mut self, side: Side) -> &mut BTreeMap<String, Vec<Benchmark>> {
+    pub fn side_mut(&mut self, side: Side) -> &mut BTreeMap<String, Vec<Benchmark>> {
         match side {
             Side::Base => &mut self.base,
             Side::Head => &mut self.head,
@@ -150,7 +150,7 @@ impl RoundResults {
         }
     }
 
-    fn failures_mut(&mut self, side: Side) -> &mut Vec<(String, String)> {
+    pub fn failures_mut(&mut self, side: Side) -> &mut Vec<(String, String)> {
         match side {
             Side::Anchor => &mut self.anchor_failures,
             _ => &mut self.base_failures,

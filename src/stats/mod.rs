@@ -45,8 +45,8 @@
 
 mod bootstrap;
 mod buckets;
-mod counted;
 pub mod change_points;
+mod counted;
 pub mod disturbance;
 mod extremes;
 mod fdr;

@@ -255,9 +255,7 @@ pub fn estimate_kpi<'k>(
                     stats::Method::Exact
                     | stats::Method::Counted { .. }
                     | stats::Method::Paired { .. }
-                    | stats::Method::PairedCalibrated { .. } => {
-                        RunNoise::none()
-                    }
+                    | stats::Method::PairedCalibrated { .. } => RunNoise::none(),
                     _ => with_calibration(&noise, calibration, kpi, &selection.label),
                 };
                 RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, at)))

@@ -54,6 +54,19 @@ pub fn prints_bencher_lines(words: &[String]) -> bool {
         || words.iter().any(|word| word == "--output-format=bencher")
 }
 
+/// The cargo command that builds what `words` runs, without running it (`--no-run`), reporting
+/// each executable as JSON; and the filter the benchmarks get (cargo's `BENCHNAME` or criterion's
+/// own positional filter), if any.
+pub fn build_without_running(words: &[String]) -> (Vec<String>, Option<String>) {
+    let mut split = Split::of(words);
+    let cargo_filter = split.take_cargo_filter();
+    let own = positionals(&split.harness, VALUE_OPTIONS);
+    let filter = own.first().map(|&at| split.harness[at].clone()).or_else(|| cargo_filter.into_iter().next());
+    let mut build = split.runner;
+    build.extend(["--no-run".into(), "--message-format=json-render-diagnostics".into()]);
+    (build, filter)
+}
+
 /// Replace the command's filter by a regex of exactly `names`.
 pub fn filter(words: &mut Vec<String>, names: &[&str]) -> bool {
     let mut split = Split::of(words);

@@ -68,6 +68,17 @@ pub fn command_names(words: &[String]) -> Option<Vec<String>> {
     Some(listed.iter().map(|&(command, name)| words[name.unwrap_or(command)].clone()).collect())
 }
 
+/// Each command with its benchmark id (its name, else the command itself), and whether hyperfine
+/// runs them without a shell (`-N`, `--shell=none`); None when the command line does not tell them
+/// apart (parameter scans).
+pub fn named_commands(words: &[String]) -> Option<(Vec<(String, String)>, bool)> {
+    let listed = commands(words)?;
+    let named = listed.iter().map(|&(command, name)| (words[name.unwrap_or(command)].clone(), words[command].clone()));
+    let no_shell = has_option(words, &["-N", "--shell=none"])
+        || words.windows(2).any(|pair| matches!(pair[0].as_str(), "-S" | "--shell") && pair[1] == "none");
+    Some((named.collect(), no_shell))
+}
+
 /// Keep only the commands whose id is among `names` (and their `-n` names).
 pub fn filter(words: &mut Vec<String>, names: &[&str]) -> bool {
     let Some(listed) = commands(words) else { return false };

@@ -26,10 +26,10 @@ use crate::model::Benchmark;
 
 mod argv;
 mod cargo;
-mod criterion;
+pub(super) mod criterion;
 mod go;
 mod google_benchmark;
-mod hyperfine;
+pub(super) mod hyperfine;
 mod libtest;
 mod pytest;
 
