@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::counting;
 use super::suite::{collect_suite, RunSettings, Tree};
 use crate::config::{Config, Suite};
 use crate::input::{self, Format};
@@ -23,8 +24,12 @@ pub fn head_tree(config: &Config) -> Tree {
     }
 }
 
-/// Collect one suite on the head: run its command if it has one, then read its results.
+/// Collect one suite on the head: run its command if it has one, then read its results; or count
+/// it (`measure = "instructions"`).
 pub fn read_suite(config: &Config, suite: &Suite, settings: &RunSettings) -> Result<Vec<Benchmark>> {
+    if suite.counts() {
+        return Ok(counting::count_suite(suite, &head_tree(config), settings, None, counting::COUNTED_RUNS)?.benchmarks);
+    }
     collect_suite(suite, &head_tree(config), settings, None)
 }
 

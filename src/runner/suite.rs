@@ -1,9 +1,8 @@
 //! Collecting one suite on one tree: run its command (when it has one) in its
 //! working directory, then read its results with the suite's adapter — from
 //! its `input`, or from the command's standard output when it names none —
-//! and add what the run cost (CPU time, peak memory) as two series. A suite
-//! that counts instead (`measure = "instructions"`) is counted, its runs
-//! side by side (`counting`).
+//! and add what the run cost (CPU time, peak memory) as two series. Suites
+//! that count instead (`measure = "instructions"`) are `counting`'s.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,7 +11,6 @@ use std::time::{Instant, SystemTime};
 use anyhow::{bail, Context, Result};
 
 use super::command::{self, within, CommandSpec};
-use super::counting;
 use super::harness::{Harness, Steering};
 use crate::config::Suite;
 use crate::input::{self, Format, InputOptions};
@@ -82,9 +80,6 @@ pub fn collect_suite(
     settings: &RunSettings,
     steer: Option<Steer>,
 ) -> Result<Vec<Benchmark>> {
-    if suite.counts() {
-        return Ok(counting::count_suite(suite, tree, settings, None, counting::COUNTED_RUNS)?.benchmarks);
-    }
     let format = Format::of_suite(suite).map_err(anyhow::Error::msg)?;
     let mut options = InputOptions { verbose: settings.echo, ..InputOptions::for_suite(suite) };
     let Some(command) = &suite.command else {
