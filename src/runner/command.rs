@@ -97,14 +97,18 @@ pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
     Ok(CommandOutput { stdout, elapsed: started.elapsed(), usage })
 }
 
+/// The program and arguments of `command`: `sh -c COMMAND` through a shell, else its words split
+/// like a shell would split them.
+pub fn words_of(command: &str, shell: bool) -> Result<Vec<String>, String> {
+    if shell {
+        return Ok(vec!["sh".into(), "-c".into(), command.to_string()]);
+    }
+    shell_words::split(command).map_err(|e| format!("cannot split the command like a shell would: {e}"))
+}
+
 /// The command to start: the suite's, or, with `usage_file`, the measuring helper running it.
 fn build(spec: &CommandSpec, usage_file: Option<&Path>) -> Result<Command, RunError> {
-    let words: Vec<String> = if spec.shell {
-        vec!["sh".into(), "-c".into(), spec.command.clone()]
-    } else {
-        shell_words::split(&spec.command)
-            .map_err(|e| spawn_error(spec, format!("cannot split the command like a shell would: {e}")))?
-    };
+    let words = words_of(&spec.command, spec.shell).map_err(|message| spawn_error(spec, message))?;
     let (program, args) = words.split_first().ok_or_else(|| spawn_error(spec, "the command is empty".into()))?;
     let mut command = match (usage::helper(), usage_file) {
         (Some(helper), Some(file)) => {

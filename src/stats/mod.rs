@@ -156,6 +156,14 @@ pub struct LogRatio {
     pub n_head: usize,
 }
 
+impl Method {
+    /// Whether its interval already holds the run-to-run noise, or needs none: exact values,
+    /// counted runs (bound by their own spread) and paired rounds.
+    pub fn carries_run_noise(&self) -> bool {
+        matches!(self, Method::Exact | Method::Counted { .. } | Method::Paired { .. } | Method::PairedCalibrated { .. })
+    }
+}
+
 impl LogRatio {
     /// A deterministic comparison, which carries no sampling error.
     pub(crate) fn is_exact(&self) -> bool {

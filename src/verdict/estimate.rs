@@ -251,12 +251,10 @@ pub fn estimate_kpi<'k>(
             Some(Err(message)) => RelativeEstimate::Undefined(message),
             Some(Ok(evidence)) => {
                 // Exact values have no noise; paired rounds already carry the run-to-run noise in their spread.
-                let noise = match evidence.ratio.method {
-                    stats::Method::Exact
-                    | stats::Method::Counted { .. }
-                    | stats::Method::Paired { .. }
-                    | stats::Method::PairedCalibrated { .. } => RunNoise::none(),
-                    _ => with_calibration(&noise, calibration, kpi, &selection.label),
+                let noise = if evidence.ratio.method.carries_run_noise() {
+                    RunNoise::none()
+                } else {
+                    with_calibration(&noise, calibration, kpi, &selection.label)
                 };
                 RelativeEstimate::Estimated(Box::new(relative(kpi, direction, evidence, noise, at)))
             }

@@ -31,14 +31,7 @@ impl Evidence {
     /// Whether the log ratio's spread already holds (or needs no) run-to-run noise: exact values,
     /// paired rounds and bucket bounds do not estimate the suite's run noise.
     pub fn estimates_run_noise(&self) -> bool {
-        !matches!(
-            self.ratio.method,
-            stats::Method::Exact
-                | stats::Method::Counted { .. }
-                | stats::Method::Paired { .. }
-                | stats::Method::PairedCalibrated { .. }
-                | stats::Method::Buckets
-        )
+        !self.ratio.method.carries_run_noise() && self.ratio.method != stats::Method::Buckets
     }
 }
 

@@ -50,6 +50,13 @@ fn valgrind() -> bool {
     missing.is_none()
 }
 
+/// A head tree in a temporary folder (kept while the folder lives).
+fn scratch_tree() -> (tempfile::TempDir, Tree) {
+    let folder = tempfile::tempdir().unwrap();
+    let tree = Tree { label: "head", config_dir: folder.path().to_path_buf(), target_redirect: None };
+    (folder, tree)
+}
+
 /// A whole process under Callgrind: the same command counts the same (ASLR off, the same
 /// environment), a command doing more counts more, and the cache simulation adds cycles.
 #[test]
@@ -57,8 +64,7 @@ fn whole_commands_count_the_same_twice_and_more_work_counts_more() {
     if !valgrind() {
         return;
     }
-    let folder = tempfile::tempdir().unwrap();
-    let tree = Tree { label: "head", config_dir: folder.path().to_path_buf(), target_redirect: None };
+    let (_folder, tree) = scratch_tree();
     let settings = RunSettings::default();
     let counted = |command: &str, cache_sim: bool| {
         let mut suite = suite(&format!("command = {command:?}\nshell = true"));
@@ -82,8 +88,7 @@ fn a_command_that_crashes_under_valgrind_names_itself_and_valgrinds_last_lines()
     if !valgrind() {
         return;
     }
-    let folder = tempfile::tempdir().unwrap();
-    let tree = Tree { label: "head", config_dir: folder.path().to_path_buf(), target_redirect: None };
+    let (_folder, tree) = scratch_tree();
     let suite = suite("command = \"sh -c 'kill -SEGV $$'\"");
     let error = format!("{:#}", count_suite(&suite, &tree, &RunSettings::default(), None, 1).unwrap_err());
     assert!(error.contains("\"s\" failed under Valgrind"), "{error}");

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use anyhow::{anyhow, bail, Context, Result};
 
 use super::command::{self, RunError};
-use super::harness::{hyperfine, Harness};
+use super::harness::{hyperfine, runs_cargo_bench, Harness};
 use super::suite::{command_spec, RunSettings, Tree};
 use crate::config::{Config, ConfigError, FormatName, Suite};
 use crate::input::units::secondary_id;
@@ -107,11 +107,6 @@ pub fn counting_of(suite: &Suite) -> Result<Counting, String> {
     }
 }
 
-fn runs_cargo_bench(words: &[String]) -> bool {
-    let program = words.first().and_then(|p| p.rsplit('/').next());
-    program == Some("cargo") && words.iter().skip(1).find(|w| !w.starts_with('+')).is_some_and(|w| w == "bench")
-}
-
 /// What the runner stage checks of a budget file: every suite that counts can be counted; the
 /// error points at its `measure`.
 pub fn check_config(config: &Config) -> Result<(), ConfigError> {
@@ -190,21 +185,13 @@ pub fn count_suite(
         Counting::Commands { commands, no_shell } => commands
             .into_iter()
             .map(|(id, command)| -> Result<Task> {
-                let words = if no_shell {
-                    shell_words::split(&command).map_err(|e| anyhow!("cannot split {command:?}: {e}"))?
-                } else {
-                    vec!["sh".into(), "-c".into(), command]
-                };
+                let words = command::words_of(&command, !no_shell).map_err(|e| anyhow!("{command:?}: {e}"))?;
                 Ok(Task { id, words, workdir: workdir.clone(), per_iteration: false })
             })
             .collect::<Result<_>>()?,
         Counting::Process => {
-            let command = suite.command.clone().unwrap_or_default();
-            let words = if suite.shell {
-                vec!["sh".into(), "-c".into(), command]
-            } else {
-                shell_words::split(&command).map_err(|e| anyhow!("cannot split {command:?}: {e}"))?
-            };
+            let command = suite.command.as_deref().unwrap_or_default();
+            let words = command::words_of(command, suite.shell).map_err(|e| anyhow!("{command:?}: {e}"))?;
             vec![Task { id: suite.name.clone(), words, workdir, per_iteration: false }]
         }
     };

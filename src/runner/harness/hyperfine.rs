@@ -64,8 +64,7 @@ fn commands(words: &[String]) -> Option<Vec<(usize, Option<usize>)>> {
 
 /// The benchmark ids the command line gives: each command's name, else the command.
 pub fn command_names(words: &[String]) -> Option<Vec<String>> {
-    let listed = commands(words)?;
-    Some(listed.iter().map(|&(command, name)| words[name.unwrap_or(command)].clone()).collect())
+    Some(named_commands(words)?.0.into_iter().map(|(id, _)| id).collect())
 }
 
 /// Each command with its benchmark id (its name, else the command itself), and whether hyperfine

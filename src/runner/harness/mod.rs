@@ -123,9 +123,7 @@ impl Harness {
         let program = words.first().and_then(|p| p.rsplit('/').next()).unwrap_or_default();
         let second = words.get(1).map(String::as_str);
         match self {
-            Harness::Criterion | Harness::Libtest => {
-                program == "cargo" && words.iter().skip(1).find(|w| !w.starts_with('+')).is_some_and(|w| w == "bench")
-            }
+            Harness::Criterion | Harness::Libtest => runs_cargo_bench(words),
             Harness::Go => program == "go" && second == Some("test"),
             // `pytest ...`, `python -m pytest ...`, `uv run pytest ...`
             Harness::Pytest => words.iter().any(|w| matches!(w.rsplit('/').next(), Some("pytest" | "py.test"))),
@@ -242,6 +240,12 @@ impl Harness {
             _ => name.to_string(),
         }
     }
+}
+
+/// Whether the command line is `cargo bench ...` (a toolchain such as `+nightly` allowed before it).
+pub fn runs_cargo_bench(words: &[String]) -> bool {
+    let program = words.first().and_then(|p| p.rsplit('/').next());
+    program == Some("cargo") && words.iter().skip(1).find(|w| !w.starts_with('+')).is_some_and(|w| w == "bench")
 }
 
 /// Append `options` where the harness reads them, each unless the command already has it.
