@@ -16,6 +16,7 @@ use crate::github::event::read_pull_request;
 use crate::input::{Format, InputOptions};
 use crate::runner::checkout;
 use crate::runner::collect::{head_tree, used_suites};
+use crate::runner::counting::{self, INSTALL_VALGRIND};
 use crate::runner::harness::Harness;
 use crate::runner::probe::probe_round_options;
 use crate::runner::suite::RunSettings;
@@ -52,7 +53,12 @@ pub fn run(global: &GlobalArgs) -> Result<Outcome> {
     let mut findings = Vec::new();
     if let Some(config) = budget_file(global, &mut findings) {
         findings.extend(used_suites(&config).map(|suite| suite_input(&config, suite)));
-        findings.extend(used_suites(&config).filter_map(|suite| round_options_reach(&config, suite, global.quiet)));
+        findings.extend(used_suites(&config).filter(|suite| suite.counts()).map(counting_tools));
+        findings.extend(
+            used_suites(&config)
+                .filter(|suite| !suite.counts())
+                .filter_map(|suite| round_options_reach(&config, suite, global.quiet)),
+        );
         if matches!(config.baseline.source, BaselineSource::Rerun | BaselineSource::Notes) {
             git_state(&config, &mut findings);
         }
@@ -158,6 +164,17 @@ fn suite_input(config: &Config, suite: &Suite) -> Finding {
             format!("suite {name:?} has neither a `command` nor an `input`"),
             "set `input` to where its results are, or `command` to what produces them",
         ),
+    }
+}
+
+/// A suite that counts instructions needs Valgrind and `setarch` on this machine.
+fn counting_tools(suite: &Suite) -> Finding {
+    match counting::missing_tools() {
+        None => Finding::fine(format!("suite {:?}: Valgrind is installed to count its instructions", suite.name)),
+        Some(missing) => {
+            let (what, fix) = missing.split_once("; ").unwrap_or((&missing, INSTALL_VALGRIND));
+            Finding::problem(format!("suite {:?} counts instructions, but {what}", suite.name), fix)
+        }
     }
 }
 

@@ -380,6 +380,16 @@ fn quoted(text: &str) -> String {
 /// `[baseline] ref` when the project's clone names no trunk (no remote default branch, no main or master).
 const FALLBACK_REF: &str = "origin/main";
 
+/// Written under a criterion suite: counting instead of timing, and when to choose it.
+const COUNTING_ALTERNATIVE: &str = "\
+# Timed, this suite moves 5-20 % between runs on a shared CI runner, so budgets of a few percent
+# often end \"inconclusive\". On shared runners and for small budgets, count instead: each benchmark
+# runs under Valgrind (install `valgrind`), two runs a side, and instructions per iteration are
+# decided to about 0.01 %. Counts are not time: I/O, syscalls and cache effects barely show.
+# measure = \"instructions\"
+# cache-sim = true  # also estimated cycles (L1 + 5 x LL + 35 x RAM hits), slower to count
+";
+
 /// The budget file's text; `trunk` is the branch changes merge into.
 fn render(plans: &[SuitePlan], trunk: &str) -> String {
     let mut text = String::new();
@@ -418,6 +428,9 @@ time-budget = \"15min\"
         }
         let note = plan.input_note.map(|note| format!("  # {note}")).unwrap_or_default();
         let _ = writeln!(text, "input = {}{note}", quoted(&plan.input));
+        if plan.format.name() == "criterion" {
+            text.push_str(COUNTING_ALTERNATIVE);
+        }
         let kpi = &plan.kpi;
         let (key, value, why) = kpi.budget;
         let _ = writeln!(

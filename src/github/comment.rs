@@ -140,6 +140,7 @@ mod tests {
             rounds: None,
             seconds: None,
             footing: None,
+            counted: None,
         };
         Report {
             schema: 1,

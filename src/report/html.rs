@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{headline, rounds_summary, Render};
+use super::{counted_note, headline, measures_summary, rounds_summary, Render};
 use crate::model::history::History;
 use crate::verdict::{Against, CheckVerdict, KpiOutcome, Report};
 
@@ -51,7 +51,8 @@ impl Render for Html {
 
 /// A KPI's comparisons table, and per comparison its distributions and trend on main.
 fn kpi_section(report: &Report, kpi: &KpiOutcome) -> String {
-    let mut out = format!("<section>\n<h2>{}</h2>\n", escape(&kpi.name));
+    let counted = counted_note(kpi).map(|note| format!(" <small>{}</small>", escape(&note))).unwrap_or_default();
+    let mut out = format!("<section>\n<h2>{}{counted}</h2>\n", escape(&kpi.name));
     out.push_str(&tables::comparisons(kpi));
     for comparison in &kpi.comparisons {
         let other = match comparison.against {
@@ -115,6 +116,7 @@ fn footer(report: &Report) -> String {
     if let Some(rounds) = rounds_summary(report) {
         parts.push(escape(&rounds));
     }
+    parts.extend(measures_summary(report).map(|measures| escape(&measures)));
     parts.push(format!("{:.0}% intervals · FDR {}", report.settings.confidence * 100.0, report.settings.fdr));
     format!("<footer>{}</footer>\n", parts.join(" · "))
 }

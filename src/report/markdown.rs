@@ -9,7 +9,10 @@ use std::fmt::Write;
 
 use super::cells::{emoji, escape, Cells};
 use super::context::{change_size_section, time_shares_section, trends_section};
-use super::{deciding_comparison, deciding_drift, headline, kpi_notes, kpi_rounds, level_note, rounds_summary, Render};
+use super::{
+    counted_note, deciding_comparison, deciding_drift, headline, kpi_notes, kpi_rounds, level_note, measures_summary,
+    rounds_summary, Render,
+};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 /// Hidden marker that identifies perfgate's sticky PR comment.
@@ -162,6 +165,7 @@ impl Markdown {
         if let Some(rounds) = rounds_summary(report) {
             parts.push(escape(&rounds));
         }
+        parts.extend(measures_summary(report));
         parts.push(format!("FDR {}", report.settings.fdr));
         if let Some(url) = &self.run_url {
             parts.push(format!("[workflow run]({url})"));
@@ -181,7 +185,10 @@ fn override_banner(label: &str) -> String {
 
 fn kpi_row(kpi: &KpiOutcome) -> String {
     let name = if kpi.primary { format!("**{}** ★", escape(&kpi.name)) } else { escape(&kpi.name) };
-    let level = level_note(kpi).map(|note| format!(" _({note})_")).unwrap_or_default();
+    let mut level = level_note(kpi).map(|note| format!(" _({note})_")).unwrap_or_default();
+    if let Some(counted) = counted_note(kpi) {
+        level.push_str(&format!("<br><sub>{}</sub>", escape(&counted)));
+    }
     let Some(deciding) = deciding_comparison(kpi) else {
         return format!(
             "| {} | {name}{level} | | | | {} | {} |\n",
@@ -218,7 +225,7 @@ fn kpi_row(kpi: &KpiOutcome) -> String {
 
 fn kpi_details(kpi: &KpiOutcome) -> String {
     let mut out = String::new();
-    let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
+    let rounds = kpi_rounds(kpi).into_iter().chain(counted_note(kpi)).map(|r| format!(" · {r}")).collect::<String>();
     let _ =
         writeln!(out, "**{}** — {}, budget {}{rounds}\n", escape(&kpi.name), kpi.statistic, escape(&kpi.budget.text));
     for line in kpi_notes(kpi) {

@@ -104,6 +104,24 @@ pub fn kpi_rounds(kpi: &KpiOutcome) -> Option<String> {
     Some(format!("{rounds} round{}{time}", if rounds == 1 { "" } else { "s" }))
 }
 
+/// What a KPI on a counting suite judged: `counted: instructions under Valgrind` (None when timed).
+pub fn counted_note(kpi: &KpiOutcome) -> Option<String> {
+    kpi.counted.as_ref().map(|metrics| format!("counted: {metrics} under Valgrind"))
+}
+
+/// The footer's word on measures when some KPIs counted: the others used their suites' own measurements.
+pub fn measures_summary(report: &Report) -> Option<String> {
+    let counted = report.kpis.iter().filter(|kpi| kpi.counted.is_some()).count();
+    match (counted, report.kpis.len() - counted) {
+        (0, _) => None,
+        (_, 0) => Some("every KPI counted under Valgrind (instructions, not time)".into()),
+        (counted, timed) => Some(format!(
+            "{counted} KPI{} counted under Valgrind, {timed} on their suites' own measurements",
+            if counted == 1 { "" } else { "s" }
+        )),
+    }
+}
+
 /// What a reader of a KPI must know besides its table, in sentences: that a shard held nothing of
 /// it, and what the noise allowed it (how many comparisons were judged on one run per side and
 /// with what run-to-run noise, and which had fewer rounds than a rank interval needs).

@@ -60,6 +60,7 @@ pub fn sample_report() -> Report {
             noise_from: Some(NoiseFrom::Suite),
             ..Footing::default()
         }),
+        counted: None,
     };
     let p99 = KpiOutcome {
         name: "GET requests p99 under 1s".into(),
@@ -97,6 +98,7 @@ pub fn sample_report() -> Report {
         rounds: None,
         seconds: None,
         footing: None,
+        counted: None,
     };
     let errors = KpiOutcome {
         name: "error rate".into(),
@@ -134,6 +136,7 @@ pub fn sample_report() -> Report {
         rounds: None,
         seconds: None,
         footing: None,
+        counted: None,
     };
     Report {
         schema: 1,

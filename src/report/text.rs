@@ -6,7 +6,7 @@ use std::fmt::Write;
 use owo_colors::OwoColorize;
 
 use super::cells::{symbol, Cells};
-use super::{headline, kpi_notes, kpi_rounds, rounds_summary, Render};
+use super::{counted_note, headline, kpi_notes, kpi_rounds, measures_summary, rounds_summary, Render};
 use crate::verdict::{CheckVerdict, KpiOutcome, Report, Verdict};
 
 pub struct Text {
@@ -27,6 +27,9 @@ impl Render for Text {
         let _ = writeln!(out, "baseline: {} ({})", report.baseline.description, report.baseline.source);
         if let Some(rounds) = rounds_summary(report) {
             let _ = writeln!(out, "rounds: {rounds}");
+        }
+        if let Some(measures) = measures_summary(report) {
+            let _ = writeln!(out, "measures: {measures}");
         }
         for warning in &report.warnings {
             let _ = writeln!(out, "{}: {warning}", self.paint("warning", Verdict::Inconclusive));
@@ -75,7 +78,8 @@ impl Text {
             other => format!(" [level {}]", serde_plain(other)),
         };
         let overridden = if kpi.overridden { " (overridden by label)" } else { "" };
-        let rounds = kpi_rounds(kpi).map(|r| format!(" · {r}")).unwrap_or_default();
+        let rounds =
+            kpi_rounds(kpi).into_iter().chain(counted_note(kpi)).map(|r| format!(" · {r}")).collect::<String>();
         let _ = writeln!(
             out,
             "{} {}{marker}  {}, budget {}{level}{overridden}{rounds}",

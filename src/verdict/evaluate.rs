@@ -19,6 +19,7 @@ use super::select::{matches_any, matching_ids, select};
 use super::{Comparison, KpiOutcome, Report, Verdict, REPORT_SCHEMA};
 use crate::config::{Config, Gate, Kpi};
 use crate::model::{Benchmark, Unit};
+use crate::runner::counting::{ESTIMATED_CYCLES, INSTRUCTIONS};
 use crate::stats::CompareOptions;
 
 /// Results of every suite of one side.
@@ -212,7 +213,18 @@ fn judge_kpi(config: &Config, mut estimate: KpiEstimate, plan: &Plan) -> KpiOutc
         rounds: None,
         seconds: None,
         footing,
+        counted: counted_measure(config, kpi),
     }
+}
+
+/// What a KPI on a counting suite judges: its metric, or every counted metric of the suite.
+fn counted_measure(config: &Config, kpi: &Kpi) -> Option<String> {
+    let suite = config.suites.iter().find(|suite| suite.name == kpi.suite).filter(|suite| suite.counts())?;
+    Some(match (&kpi.metric, suite.cache_sim) {
+        (Some(metric), _) => metric.clone(),
+        (None, false) => INSTRUCTIONS.to_string(),
+        (None, true) => format!("{INSTRUCTIONS}, {ESTIMATED_CYCLES}"),
+    })
 }
 
 #[cfg(test)]

@@ -188,6 +188,10 @@ pub struct KpiOutcome {
     /// rounds than a rank interval needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footing: Option<Footing>,
+    /// What its suite counted instead of timing (`instructions`, `estimated-cycles`, or both);
+    /// absent when the suite's own measurements were used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counted: Option<String>,
 }
 
 /// The relative comparisons of a KPI that could not measure their own run-to-run noise.

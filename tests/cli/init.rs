@@ -18,6 +18,10 @@ fn init_writes_a_commented_criterion_budget() {
     // A valid budget file; that `check` runs it on a real project is tested in tests/e2e.
     let config = perfgate::config::Config::parse(&budget, &path).unwrap();
     assert_eq!(config.suites[0].command.as_deref(), Some("cargo bench --bench parse -- --noplot"));
+    // The commented alternative is a valid budget too: uncommented, the suite counts instructions.
+    let counting = budget.replace("# measure = ", "measure = ").replace("# cache-sim = ", "cache-sim = ");
+    let config = perfgate::config::Config::parse(&counting, &path).unwrap();
+    assert!(config.suites[0].counts() && config.suites[0].cache_sim, "{counting}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod baseline;
 mod check;
 mod compare;
+mod counting;
 mod derived;
 mod disturbed;
 mod doctor;

@@ -132,7 +132,9 @@ pub fn missing_tools() -> Option<String> {
         return Some(format!("Valgrind is not installed (no `valgrind` on PATH); {INSTALL_VALGRIND}"));
     }
     if !found("setarch") {
-        return Some("`setarch` (util-linux) is not on PATH: perfgate turns ASLR off with it while counting".into());
+        return Some(
+            "`setarch` is not on PATH (perfgate turns ASLR off with it while counting); install util-linux".into(),
+        );
     }
     None
 }
