@@ -1,6 +1,6 @@
 //! The acceptance test of re-run baselines on a real criterion suite: a
-//! throw-away git repository with a tiny crate, tagged `v1.0`, then three
-//! commits on main each about 3.4 % slower. `perfgate check` with
+//! throw-away git repository with a tiny crate, tagged `v1.0`, then five
+//! commits on main each about 4 % slower. `perfgate check` with
 //! `source = "rerun"` and the tag as `[baseline] anchor` (a third side of the
 //! rounds) on a commit that made one function slower (fails, naming only that
 //! benchmark) and on a pull request that changed only a comment: that one passes

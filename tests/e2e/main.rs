@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod criterion_counting;
 mod criterion_rerun;
 mod init_check;
 
