@@ -60,6 +60,13 @@ pub enum RunError {
 
 /// Run a command to completion.
 pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
+    run_until(spec, &mut || false).map(|(output, _)| output)
+}
+
+/// Run a command to completion, or until `enough` (asked while it runs) says what it wrote so far
+/// suffices: then its process group is stopped, and the run is a success with `true` (its
+/// resource usage then is unknown, and zero).
+pub fn run_until(spec: &CommandSpec, enough: &mut dyn FnMut() -> bool) -> Result<(CommandOutput, bool), RunError> {
     let measured = usage::helper().and_then(|_| tempfile::tempdir().ok());
     let usage_file = measured.as_ref().map(|dir| dir.path().join("usage"));
     let mut command = build(spec, usage_file.as_deref())?;
@@ -68,9 +75,13 @@ pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
     let tail = Arc::new(Mutex::new(VecDeque::new()));
     let stdout = child.stdout.take().map(|out| collect_stdout(out, Arc::clone(&tail), spec.echo));
     let stderr = child.stderr.take().map(|err| collect_stderr(err, Arc::clone(&tail), spec.echo));
-    let (status, usage) = loop {
+    let finished = loop {
         if let Some(done) = try_reap(&child).map_err(|e| spawn_error(spec, e.to_string()))? {
-            break done;
+            break Some(done);
+        }
+        if enough() {
+            kill_group(&mut child);
+            break None;
         }
         if interrupt::interrupted() {
             kill_group(&mut child);
@@ -86,6 +97,10 @@ pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
     if let Some(t) = stderr {
         let _ = t.join();
     }
+    let Some((status, usage)) = finished else {
+        let usage = ResourceUsage { cpu_seconds: 0.0, max_rss_bytes: 0.0 };
+        return Ok((CommandOutput { stdout, elapsed: started.elapsed(), usage }, true));
+    };
     if !status.success() {
         let status = match status.code() {
             Some(code) => format!("exit code {code}"),
@@ -94,7 +109,7 @@ pub fn run(spec: &CommandSpec) -> Result<CommandOutput, RunError> {
         return Err(RunError::Failed { command: spec.command.clone(), status, tail: tail_text(&tail) });
     }
     let usage = usage_file.as_deref().and_then(usage::read_helper_file).unwrap_or(usage);
-    Ok(CommandOutput { stdout, elapsed: started.elapsed(), usage })
+    Ok((CommandOutput { stdout, elapsed: started.elapsed(), usage }, false))
 }
 
 /// The program and arguments of `command`: `sh -c COMMAND` through a shell, else its words split
@@ -290,5 +305,26 @@ mod tests {
             ends_within(background[0], Duration::from_secs(1)),
             "the background child {background:?} was killed too"
         );
+    }
+
+    #[test]
+    fn a_command_stopped_when_its_output_is_enough_succeeds_and_leaves_nothing_running() {
+        let folder = tempfile::tempdir().unwrap();
+        let (ticks, pids) = (folder.path().join("ticks"), folder.path().join("pids"));
+        let mut counting = spec(&format!(
+            "sleep 30 & echo $! >> '{}'; while true; do echo tick >> '{}'; sleep 0.05; done",
+            pids.display(),
+            ticks.display()
+        ));
+        counting.shell = true;
+        let started = Instant::now();
+        let lines = || std::fs::read_to_string(&ticks).map_or(0, |text| text.lines().count());
+        let (_, stopped) = run_until(&counting, &mut || lines() >= 3).unwrap();
+        assert!(stopped && lines() >= 3, "{} ticks", lines());
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let background = recorded_pids(&pids);
+        assert!(ends_within(background[0], Duration::from_secs(1)), "{background:?} was stopped too");
+        let (_, stopped) = run_until(&spec("true"), &mut || false).unwrap();
+        assert!(!stopped, "a command that ends by itself was not stopped");
     }
 }

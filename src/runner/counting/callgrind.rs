@@ -112,6 +112,49 @@ pub fn dump_files(folder: &Path, prefix: &str) -> Result<Vec<PathBuf>, String> {
     Ok(numbered.into_iter().map(|(_, path)| path).collect())
 }
 
+/// A last call of at least this many instructions holds enough of the routine: its count per
+/// iteration is then the growth over thousands of iterations for routines of a few hundred
+/// instructions, and over the most iterations criterion's warm-up would reach for heavier ones.
+pub const ENOUGH_INSTRUCTIONS: f64 = 1e7;
+/// ... as long as there are at least this many calls (the last of 8 iterations).
+pub const ENOUGH_CALLS: usize = 4;
+
+/// The dumps of a profile-mode run that is still going, read as Callgrind completes them (a
+/// dump is complete once a later one exists), so that the run can stop once its calls suffice:
+/// criterion's warm-up always lasts a second, under Valgrind often two, where a tenth holds
+/// the same count per iteration.
+pub struct Progress {
+    folder: PathBuf,
+    prefix: String,
+    dumps: Vec<Dump>,
+}
+
+impl Progress {
+    pub fn new(folder: &Path, prefix: &str) -> Progress {
+        Progress { folder: folder.to_path_buf(), prefix: prefix.to_string(), dumps: Vec::new() }
+    }
+
+    /// Read the dumps completed since the last look: whether the calls now suffice.
+    pub fn enough(&mut self) -> bool {
+        let Ok(files) = dump_files(&self.folder, &self.prefix) else { return false };
+        let numbered: Vec<&PathBuf> = files.iter().filter(|path| !path.ends_with(&self.prefix)).collect();
+        let complete = numbered.len().saturating_sub(1);
+        for path in numbered.iter().take(complete).skip(self.dumps.len()) {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| dump(&text)) {
+                Ok(dump) => self.dumps.push(dump),
+                Err(_) => return false,
+            }
+        }
+        let calls: Vec<&Dump> = self.dumps.iter().filter(|d| d.after_call).collect();
+        calls.len() >= ENOUGH_CALLS && calls.last().is_some_and(|call| call.events.instructions >= ENOUGH_INSTRUCTIONS)
+    }
+
+    /// The complete dumps read so far, in order.
+    pub fn into_dumps(self) -> Vec<Dump> {
+        self.dumps
+    }
+}
+
 /// Read every dump in `folder` written under `prefix`, in order.
 pub fn read_dumps(folder: &Path, prefix: &str) -> Result<Vec<Dump>, String> {
     dump_files(folder, prefix)?
@@ -213,6 +256,31 @@ mod tests {
             Events { instructions: 100.0, reads: 50.0, writes: 50.0, l1_misses: 10.0, ll_misses: 2.0, cache_sim: true };
         // 190 L1 hits, 8 LL hits, 2 from RAM.
         assert_eq!(missing.estimated_cycles(), Some(190.0 + 5.0 * 8.0 + 35.0 * 2.0));
+    }
+
+    /// The fixture's dumps appear one by one, as a running Callgrind writes them: the run holds
+    /// enough at the first call of 10 million instructions, once the dump after it exists, and
+    /// the count from the dumps so far is the whole run's.
+    #[test]
+    fn a_run_holds_enough_at_its_first_large_call_once_callgrind_has_moved_on() {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/callgrind/sum-2000");
+        let folder = tempfile::tempdir().unwrap();
+        let mut progress = Progress::new(folder.path(), "callgrind.out");
+        let files = dump_files(&source, "callgrind.out").unwrap();
+        let mut enough_at = None;
+        for (written, file) in files.iter().enumerate() {
+            std::fs::copy(file, folder.path().join(file.file_name().unwrap())).unwrap();
+            if progress.enough() {
+                enough_at = Some(written);
+                break;
+            }
+        }
+        let enough_at = enough_at.expect("the fixture's calls reach 10 million instructions");
+        let dumps = progress.into_dumps();
+        assert_eq!(dumps.len(), enough_at, "every dump but the one being written");
+        let calls: Vec<f64> = dumps.iter().filter(|d| d.after_call).map(|d| d.events.instructions).collect();
+        assert!(calls[calls.len() - 1] >= ENOUGH_INSTRUCTIONS && calls[calls.len() - 2] < ENOUGH_INSTRUCTIONS);
+        assert_eq!(per_iteration(&dumps).unwrap().instructions, 10_014.0);
     }
 
     #[test]

@@ -152,6 +152,8 @@ struct Task {
     words: Vec<String>,
     workdir: PathBuf,
     per_iteration: bool,
+    /// The folder of the program's staged copy, kept while a task may run.
+    _staged: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
 /// The counts of one run of a task.
@@ -188,13 +190,13 @@ pub fn count_suite(
             .into_iter()
             .map(|(id, command)| -> Result<Task> {
                 let words = command::words_of(&command, !no_shell).map_err(|e| anyhow!("{command:?}: {e}"))?;
-                Ok(Task { id, words, workdir: workdir.clone(), per_iteration: false })
+                Ok(Task { id, words, workdir: workdir.clone(), per_iteration: false, _staged: None })
             })
             .collect::<Result<_>>()?,
         Counting::Process => {
             let command = suite.command.as_deref().unwrap_or_default();
             let words = command::words_of(command, suite.shell).map_err(|e| anyhow!("{command:?}: {e}"))?;
-            vec![Task { id: suite.name.clone(), words, workdir, per_iteration: false }]
+            vec![Task { id: suite.name.clone(), words, workdir, per_iteration: false, _staged: None }]
         }
     };
     let build_seconds = build_started.elapsed().as_secs_f64();
@@ -268,36 +270,41 @@ fn count_once(suite: &Suite, tree: &Tree, settings: &RunSettings, task: &Task) -
         words.push("--cache-sim=yes".into());
         words.extend(FIXED_CACHES.iter().map(|s| s.to_string()));
     }
-    let mut program = task.words.clone();
     if task.per_iteration {
         words.push(format!("--callgrind-out-file={}", out.join("callgrind.out").display()));
         words.extend(criterion::DUMP_OPTIONS.iter().map(|s| s.to_string()));
-        // The same name on every side: the executable's path is in its arguments and environment.
-        let link = out.join("bench");
-        std::os::unix::fs::symlink(&program[0], &link)?;
-        program[0] = link.display().to_string();
     } else {
         words.push("--trace-children=yes".into());
         words.push(format!("--callgrind-out-file={}", out.join("callgrind.out.%p").display()));
     }
     words.push("--".into());
-    words.extend(program);
+    words.extend(task.words.iter().cloned());
     let mut spec = command_spec(suite, tree, settings, &shell_words::join(&words));
     spec.workdir = task.workdir.clone();
     spec.env_clear = true;
     spec.env = counted_environment(suite, &out.join("criterion"));
-    let ran = command::run(&spec);
-    if let Err(error) = ran {
-        return Err(match error {
-            RunError::Failed { status, tail, .. } => anyhow!(
-                "suite {:?}: {:?} failed under Valgrind ({status}); last lines of its output:\n{tail}",
-                suite.name,
-                task.id
-            ),
-            other => anyhow::Error::new(other).context(format!("counting {:?} of suite {:?}", task.id, suite.name)),
-        });
-    }
-    let dumps = callgrind::read_dumps(out, "callgrind.out").map_err(|e| anyhow!(e))?;
+    let mut progress = callgrind::Progress::new(out, "callgrind.out");
+    let ran = match task.per_iteration {
+        true => command::run_until(&spec, &mut || progress.enough()),
+        false => command::run(&spec).map(|output| (output, false)),
+    };
+    let stopped = match ran {
+        Ok((_, stopped)) => stopped,
+        Err(error) => {
+            return Err(match error {
+                RunError::Failed { status, tail, .. } => anyhow!(
+                    "suite {:?}: {:?} failed under Valgrind ({status}); last lines of its output:\n{tail}",
+                    suite.name,
+                    task.id
+                ),
+                other => anyhow::Error::new(other).context(format!("counting {:?} of suite {:?}", task.id, suite.name)),
+            })
+        }
+    };
+    let dumps = match stopped {
+        true => progress.into_dumps(),
+        false => callgrind::read_dumps(out, "callgrind.out").map_err(|e| anyhow!(e))?,
+    };
     let context = || format!("suite {:?}: the counts of {:?}", suite.name, task.id);
     if task.per_iteration {
         let counted = callgrind::per_iteration(&dumps).map_err(|e| anyhow!(e)).with_context(context)?;
