@@ -95,3 +95,60 @@ fn without_valgrind_check_and_doctor_give_the_install_line() {
     let at = lines.iter().position(|line| line.starts_with("✗ suite \"loop\" counts instructions")).expect(&stdout);
     assert!(lines[at + 1].contains("fix: install Valgrind: `sudo apt-get install valgrind`"), "{stdout}");
 }
+
+/// Counts recorded in notes along a history: the step of 2 % more loops at one commit is one
+/// change point, at that commit, with an interval that holds the change to a hundredth of a point;
+/// and a check against the notes judges the drift since a tagged anchor on the recorded counts.
+#[test]
+fn recorded_counts_give_an_exact_change_point_and_a_drift_since_the_anchor() {
+    if !valgrind_installed() {
+        return;
+    }
+    let budget = BUDGET
+        .replace("source = \"rerun\"\nref = \"main\"", "source = \"notes\"\nref = \"main\"\nanchor = \"v1.0\"")
+        .replace("metric = \"instructions\"", "bench = \"*\"")
+        .replace("max-regression = \"1%\"", "max-regression = \"1%\"\nmax-drift = \"1%\"");
+    let repo = TestRepo::new();
+    repo.commit("bench.sh", BENCH, "bench");
+    repo.commit("perf-budget.toml", &budget, "budget");
+    const STEP_AT: usize = 6;
+    let mut commits = Vec::new();
+    for commit in 0..12 {
+        let loops = if commit < STEP_AT { 1000 } else { 1020 };
+        commits.push(repo.commit("loops.txt", &loops.to_string(), &format!("commit {commit}: {loops} loops")));
+        if commit == 0 {
+            repo.tag("v1.0");
+        }
+        let (code, _, stderr) = outcome(perfgate().arg("record").current_dir(repo.path()));
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let (code, json, stderr) = outcome(perfgate().args(["history", "--format", "json"]).current_dir(repo.path()));
+    assert_eq!(code, 0, "{stderr}");
+    let history: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let series = &history["series"][0];
+    assert_eq!(series["bench"], "loop", "{history:#}");
+    let points: Vec<f64> = series["points"].as_array().unwrap().iter().map(|p| p["value"].as_f64().unwrap()).collect();
+    assert_eq!(points.len(), 12, "{series:#}");
+    let found = series["change_points"].as_array().unwrap();
+    let at: Vec<usize> =
+        found.iter().map(|c| commits.iter().position(|k| k.to_string() == c["commit"]).unwrap()).collect();
+    assert_eq!(at, [STEP_AT], "{series:#}");
+    let change = found[0]["change"].as_f64().unwrap();
+    assert!((change - (points[STEP_AT] / points[STEP_AT - 1] - 1.0)).abs() < 1e-4, "{change} from {points:?}");
+    let [lo, hi] = [found[0]["ci"][0].as_f64().unwrap(), found[0]["ci"][1].as_f64().unwrap()];
+    assert!(lo <= change && change <= hi && hi - lo < 1e-4, "[{lo}, {hi}] around {change}");
+
+    // On a branch off the last commit: nothing changed since the merge-base, the step since v1.0.
+    repo.branch("main");
+    repo.checkout_new_branch("feature");
+    repo.commit("bench.sh", &format!("# loop\n{BENCH}"), "comment only");
+    let (code, report) = json_report(perfgate().arg("check").current_dir(repo.path()));
+    assert_eq!(code, 1, "{report:#}");
+    let verdicts: Vec<(String, String)> = report["kpis"][0]["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["against"].as_str().unwrap().to_string(), c["verdict"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(verdicts, [("base".into(), "pass".into()), ("anchor".into(), "fail".into())], "{report:#}");
+}

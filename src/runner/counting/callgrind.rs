@@ -145,12 +145,24 @@ impl Progress {
                 Err(_) => return false,
             }
         }
-        let calls: Vec<&Dump> = self.dumps.iter().filter(|d| d.after_call).collect();
-        calls.len() >= ENOUGH_CALLS && calls.last().is_some_and(|call| call.events.instructions >= ENOUGH_INSTRUCTIONS)
+        self.first_enough().is_some()
     }
 
-    /// The complete dumps read so far, in order.
-    pub fn into_dumps(self) -> Vec<Dump> {
+    /// The index of the dump after the first call with which the calls suffice.
+    fn first_enough(&self) -> Option<usize> {
+        let mut calls = 0;
+        self.dumps.iter().position(|dump| {
+            calls += usize::from(dump.after_call);
+            dump.after_call && calls >= ENOUGH_CALLS && dump.events.instructions >= ENOUGH_INSTRUCTIONS
+        })
+    }
+
+    /// The complete dumps up to the first call with which the calls suffice (all of them if none
+    /// does): the same calls however late the run was stopped after it.
+    pub fn into_dumps(mut self) -> Vec<Dump> {
+        if let Some(last) = self.first_enough() {
+            self.dumps.truncate(last + 1);
+        }
         self.dumps
     }
 }
@@ -278,6 +290,10 @@ mod tests {
         let enough_at = enough_at.expect("the fixture's calls reach 10 million instructions");
         let dumps = progress.into_dumps();
         assert_eq!(dumps.len(), enough_at, "every dump but the one being written");
+        // Read late, with every dump there: the same calls.
+        let mut late = Progress::new(&source, "callgrind.out");
+        assert!(late.enough());
+        assert_eq!(late.into_dumps(), dumps);
         let calls: Vec<f64> = dumps.iter().filter(|d| d.after_call).map(|d| d.events.instructions).collect();
         assert!(calls[calls.len() - 1] >= ENOUGH_INSTRUCTIONS && calls[calls.len() - 2] < ENOUGH_INSTRUCTIONS);
         assert_eq!(per_iteration(&dumps).unwrap().instructions, 10_014.0);
