@@ -131,6 +131,17 @@ pub fn is_latency_ndjson(sniffed: &Sniffed) -> bool {
     sniffed.json_key(&fields.route).is_some() && sniffed.json_key(&fields.latency).is_some()
 }
 
+/// `{"resourceSpans": [{"resource": ..., "scopeSpans": [{"spans": [...]}]}]}`, a line or a document.
+pub fn is_otlp_json(sniffed: &Sniffed) -> bool {
+    sniffed.json_key("resourceSpans").is_some_and(|spans| spans.items().is_some())
+}
+
+/// Jaeger's `{"data": [{"traceID": ..., "spans": [...]}]}`.
+pub fn is_jaeger_json(sniffed: &Sniffed) -> bool {
+    let first = sniffed.json_key("data").and_then(Node::items).and_then(<[Node]>::first);
+    first.is_some_and(|trace| trace.get("traceID").is_some() && trace.get("spans").is_some())
+}
+
 pub fn is_jmeter(sniffed: &Sniffed) -> bool {
     sniffed.has_header_columns(&["timeStamp", "elapsed", "label"])
 }

@@ -18,8 +18,8 @@ pub use formats::{Format, Registry};
 pub mod adapters;
 pub use adapters::{
     bencher, benchmark_dotnet, benchmark_js, bmf, catch2, criterion, go_bench, google_benchmark, hlog, hyperfine,
-    iai_callgrind, jmeter, jmh, k6, k6_csv, k6_summary, latency, locust_csv, locust_json, oha, prometheus,
-    pytest_benchmark, vegeta, vegeta_csv, wrk,
+    iai_callgrind, jaeger_json, jmeter, jmh, k6, k6_csv, k6_summary, latency, locust_csv, locust_json, oha, otlp_json,
+    prometheus, pytest_benchmark, vegeta, vegeta_csv, wrk,
 };
 
 pub mod detect;
@@ -28,6 +28,7 @@ pub mod rows;
 #[cfg(test)]
 mod test_support;
 mod text;
+pub mod traces;
 pub mod units;
 
 /// Adapter options that come from a `[[suite]]` table.

@@ -18,6 +18,7 @@ mod rerun;
 mod resources;
 mod rounds;
 mod shard;
+mod traces;
 mod trends;
 
 #[path = "../support/mod.rs"]

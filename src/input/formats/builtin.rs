@@ -147,6 +147,31 @@ impl Format {
         },
     };
 
+    pub const OTLP_JSON: Format = Format {
+        spec: &FormatSpec {
+            name: "otlp-json",
+            extensions: &["json", "jsonl", "gz"],
+            description:
+                "OpenTelemetry traces as OTLP JSON (the Collector's file exporter): requests from server spans.",
+            detection: content("OTLP JSON traces ({\"resourceSpans\": [...]})", detect::is_otlp_json),
+            load: otlp_json::load,
+            starter: latency_p99("duration"),
+            ..FormatSpec::DEFAULT
+        },
+    };
+
+    pub const JAEGER_JSON: Format = Format {
+        spec: &FormatSpec {
+            name: "jaeger-json",
+            extensions: &["json", "gz"],
+            description: "Jaeger's JSON traces (`/api/traces`, the UI's download): requests from server spans.",
+            detection: content("Jaeger JSON traces ({\"data\": [{\"traceID\", \"spans\"}]})", detect::is_jaeger_json),
+            load: jaeger_json::load,
+            starter: latency_p99("duration"),
+            ..FormatSpec::DEFAULT
+        },
+    };
+
     pub const JMETER: Format = Format {
         spec: &FormatSpec {
             name: "jmeter",
@@ -458,6 +483,8 @@ impl Format {
         Format::BMF,
         Format::K6,
         Format::LATENCY_NDJSON,
+        Format::OTLP_JSON,
+        Format::JAEGER_JSON,
         Format::JMETER,
         Format::LATENCY_CSV,
         Format::BENCHER,
