@@ -13,7 +13,7 @@ use super::Outcome;
 use crate::cli::{CiKind, GlobalArgs, InitArgs};
 use crate::config::CONFIG_FILE_NAME;
 use crate::input::formats::{StarterBudget, StarterSeries};
-use crate::input::{Format, Registry};
+use crate::input::{Format, InputOptions, Registry};
 use crate::runner::checkout;
 
 /// Folders that hold build output, dependencies or VCS data, never the project's own files.
@@ -36,6 +36,8 @@ struct SuitePlan {
     /// Comment on the `input` line (e.g. "the command's stdout, saved here").
     input_note: Option<&'static str>,
     kpi: KpiPlan,
+    /// KPIs written from what the input holds, in place of `kpi` (traces: their heaviest routes).
+    kpi_texts: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,12 +85,13 @@ pub fn run(args: &InitArgs, global: &GlobalArgs) -> Result<Outcome> {
         for plan in &plans {
             println!("  {} -> suite {:?} ({})", plan.evidence, plan.name, plan.format);
         }
-        let kpis = plans.len();
+        let kpis: usize = plans.iter().map(|plan| plan.kpi_texts.len().max(1)).sum();
         println!(
-            "wrote {} ({} suite{s}, {kpis} KPI{s})",
+            "wrote {} ({} suite{}, {kpis} KPI{})",
             output.display(),
             plans.len(),
-            s = if kpis == 1 { "" } else { "s" }
+            if plans.len() == 1 { "" } else { "s" },
+            if kpis == 1 { "" } else { "s" }
         );
         match &workflow {
             Some(Workflow::Written(path)) => {
@@ -201,7 +204,61 @@ fn results_plan(registry: &Registry, input: &Path, output: &Path) -> Result<Suit
     let budget_folder = std::path::absolute(output)?.parent().map(Path::to_path_buf).unwrap_or_default();
     let written = absolute.strip_prefix(&budget_folder).unwrap_or(&absolute).display().to_string();
     let evidence = format!("{format} results {}", input.display());
-    Ok(data_plan(stem(input), evidence, format, written))
+    let mut plan = data_plan(stem(input), evidence, format, written);
+    if [Format::OTLP_JSON, Format::JAEGER_JSON].contains(&format) {
+        let benchmarks = crate::input::load(format, input, &InputOptions::default())?;
+        plan.kpi_texts = trace_kpis(&plan.name, &benchmarks);
+    }
+    Ok(plan)
+}
+
+/// The starter KPIs of traces: the p99 of the route with the most request time, and the DB calls
+/// per request of the route with the most database time.
+fn trace_kpis(suite: &str, benchmarks: &[crate::model::Benchmark]) -> Vec<String> {
+    let total = |bench: &crate::model::Benchmark| match &bench.histogram {
+        Some(histogram) => histogram.sum(),
+        None => bench.samples.iter().sum(),
+    };
+    let heaviest = |metric: &str| {
+        let mut totals: Vec<((String, String), f64)> = Vec::new();
+        for bench in benchmarks.iter().filter(|b| b.metric == metric) {
+            let key = (bench.tags.get("method").cloned().unwrap_or_default(), bench.tags["route"].clone());
+            match totals.iter_mut().find(|(known, _)| *known == key) {
+                Some((_, sum)) => *sum += total(bench),
+                None => totals.push((key, total(bench))),
+            }
+        }
+        totals.into_iter().filter(|(_, sum)| *sum > 0.0).max_by(|a, b| a.1.total_cmp(&b.1)).map(|(key, _)| key)
+    };
+    let selector = |(method, route): &(String, String)| {
+        // `where` takes globs: a brace (`/orders/{id}`) is matched by `[{]`.
+        let route = route.replace('{', "[{]").replace('}', "[}]");
+        match method.as_str() {
+            "" => format!("where = {{ route = {} }}", quoted(&route)),
+            method => format!("where = {{ method = {}, route = {} }}", quoted(method), quoted(&route)),
+        }
+    };
+    let name_of = |(method, route): &(String, String)| format!("{method} {route}").trim().to_string();
+    let mut kpis = Vec::new();
+    if let Some(route) = heaviest(crate::input::traces::series::DURATION_METRIC) {
+        kpis.push(format!(
+            "\n# The route with the most request time.\n[[kpi]]\nname = {}\nsuite = {}\nmetric = \"duration\"\n{}\n\
+             statistic = \"p99\"\nmax = \"1s\"  # absolute bound: set it to your service-level objective\n",
+            quoted(&format!("{} p99 under 1s", name_of(&route))),
+            quoted(suite),
+            selector(&route)
+        ));
+    }
+    if let Some(route) = heaviest(crate::input::traces::series::DB_TIME_METRIC) {
+        kpis.push(format!(
+            "\n# The route with the most database time.\n[[kpi]]\nname = {}\nsuite = {}\nmetric = \"db_calls\"\n{}\n\
+             statistic = \"mean\"\nmax-regression = \"0%\"  # one query more per request fails; exact when every request makes as many\n",
+            quoted(&format!("{} makes no more DB queries", name_of(&route))),
+            quoted(suite),
+            selector(&route)
+        ));
+    }
+    kpis
 }
 
 /// Criterion, libtest `#[bench]` and gungraun/iai-callgrind benches of the cargo packages.
@@ -269,7 +326,7 @@ fn harness_plan(name: &str, evidence: String, format: Format, command: Option<&s
 /// A suite reading `input`, with the default KPI of its format.
 fn data_plan(name: String, evidence: String, format: Format, input: String) -> SuitePlan {
     let kpi = default_kpi(&name, format);
-    SuitePlan { name, evidence, format, command: None, input, input_note: None, kpi }
+    SuitePlan { name, evidence, format, command: None, input, input_note: None, kpi, kpi_texts: Vec::new() }
 }
 
 /// The KPI of a suite of `format`: the registry's starter KPI, named after the suite.
@@ -430,6 +487,10 @@ time-budget = \"15min\"
         let _ = writeln!(text, "input = {}{note}", quoted(&plan.input));
         if plan.format.name() == "criterion" {
             text.push_str(COUNTING_ALTERNATIVE);
+        }
+        if !plan.kpi_texts.is_empty() {
+            plan.kpi_texts.iter().for_each(|kpi| text.push_str(kpi));
+            continue;
         }
         let kpi = &plan.kpi;
         let (key, value, why) = kpi.budget;

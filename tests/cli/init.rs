@@ -135,3 +135,23 @@ fn init_ci_github_writes_the_workflow_once_and_never_over_an_existing_one() {
     assert_eq!(std::fs::read_to_string(&workflow_path).unwrap(), "# mine\n", "an existing workflow is kept");
     assert!(stdout.contains("kept ") && stdout.contains("never overwrites"), "{stdout}");
 }
+
+/// Traces get a starter budget from what they hold: the p99 of the route with the most request
+/// time, and the DB calls per request of the route with the most database time.
+#[test]
+fn init_on_traces_budgets_the_heaviest_route_and_the_one_with_most_db_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let budget = dir.path().join("perf-budget.toml");
+    let (code, stdout, stderr) = outcome(
+        perfgate().args(["init", "--input"]).arg(fixture("otlp-json/base.json.gz")).arg("--output").arg(&budget),
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("(1 suite, 2 KPIs)"), "{stdout}");
+    let text = std::fs::read_to_string(&budget).unwrap();
+    assert!(text.contains("name = \"GET /search p99 under 1s\""), "{text}");
+    assert!(text.contains("where = { method = \"GET\", route = \"/search\" }"), "{text}");
+    assert!(text.contains("name = \"GET /orders makes no more DB queries\""), "{text}");
+    let (code, stdout, stderr) = outcome(perfgate().arg("check").arg("--config").arg(&budget).arg("--no-baseline"));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("GET /search p99 under 1s"), "{stdout}");
+}
