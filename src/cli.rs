@@ -330,9 +330,9 @@ pub struct ExplainArgs {
     /// Baseline input (repeat for several): adds each group's p99 change with its interval
     #[arg(long, value_name = "PATH")]
     pub base: Vec<PathBuf>,
-    /// Metric of the latency series
-    #[arg(long, default_value = "latency", value_name = "METRIC")]
-    pub metric: String,
+    /// Metric of the latency series [default: `latency`, or `duration` for traces]
+    #[arg(long, value_name = "METRIC")]
+    pub metric: Option<String>,
     /// Input format [default: auto-detected]
     #[arg(long, value_enum, default_value_t = Format::AUTO, value_name = "FORMAT")]
     pub input_format: Format,

@@ -5,6 +5,8 @@ use anyhow::{anyhow, Result};
 use super::{write_atomically, Outcome};
 use crate::cli::{ExplainArgs, GlobalArgs};
 use crate::explain::{breakdown, render, Request};
+use crate::input::rows::LATENCY_METRIC;
+use crate::input::traces::series::DURATION_METRIC;
 use crate::input::InputOptions;
 use crate::runner::collect::read_paths;
 use crate::stats::CompareOptions;
@@ -17,7 +19,13 @@ pub fn run(args: &ExplainArgs, global: &GlobalArgs) -> Result<Outcome> {
     if by.is_empty() {
         return Err(anyhow!("--by needs at least one tag, e.g. --by route"));
     }
-    let request = Request { by: &by, metric: &args.metric, options: CompareOptions::default() };
+    // Request logs call it `latency`, traces `duration`: the one the input has.
+    let metric = args.metric.clone().unwrap_or_else(|| {
+        let has = |metric: &str| head.iter().any(|bench| bench.metric == metric);
+        let traced = !has(LATENCY_METRIC) && has(DURATION_METRIC);
+        if traced { DURATION_METRIC } else { LATENCY_METRIC }.to_string()
+    });
+    let request = Request { by: &by, metric: &metric, options: CompareOptions::default() };
     let result = breakdown(&head, base.as_deref(), &request).map_err(|e| anyhow!(e))?;
     let rendered = render::render(&result, global.format);
     match &global.output {
