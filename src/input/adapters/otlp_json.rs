@@ -13,8 +13,10 @@
 //! single request is an error that says what kinds of spans it has.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
 
 use serde::Deserialize;
 
@@ -222,6 +224,8 @@ struct TraceReader {
 }
 
 impl TraceReader {
+    /// One file: a single document read whole, or one export a line, parsed on several threads
+    /// in batches while this one assembles their spans in file order.
     fn read_file<F: FnMut(Request)>(
         &mut self,
         path: &Path,
@@ -229,79 +233,178 @@ impl TraceReader {
         assembler: &mut Assembler<F>,
     ) -> Result<(), InputError> {
         let mut input = open_maybe_gzipped(path).map_err(|e| InputError::io(path, &e))?;
+        let io = |e: std::io::Error| InputError::io(path, &e);
         let mut tally = BlockTally::default();
-        let mut line = Vec::new();
+        // The first non-blank line tells a document over several lines from one export a line.
+        let mut first = Vec::new();
         let mut number = 0u64;
-        let mut first = true;
-        loop {
-            line.clear();
-            let read = input.read_until(b'\n', &mut line).map_err(|e| InputError::io(path, &e))?;
-            if read == 0 {
+        while trim_line(&first).is_empty() {
+            first.clear();
+            if input.read_until(b'\n', &mut first).map_err(io)? == 0 {
                 break;
             }
             number += 1;
-            let text = trim_line(&line);
-            if text.is_empty() {
-                continue;
-            }
-            let parsed = serde_json::from_slice::<Export>(text);
-            if first && parsed.as_ref().is_err_and(|e| e.is_eof()) {
-                // A single document over several lines: the rest of the file belongs to it.
-                input.read_to_end(&mut line).map_err(|e| InputError::io(path, &e))?;
-                let document = serde_json::from_slice::<Export>(trim_line(&line)).map_err(|e| {
-                    let mut error = InputError::json(path, &e);
-                    error.message = format!("expected one OTLP JSON document or one per line; {}", error.message);
-                    error
-                })?;
-                self.take(&document, number, &mut tally, assembler);
-                break;
-            }
-            first = false;
-            match parsed {
-                Ok(export) => self.take(&export, number, &mut tally, assembler),
-                Err(error) => {
-                    let what = if error.is_eof() {
-                        "expected a complete ExportTraceServiceRequest on this line (is it truncated?)"
-                    } else {
-                        "expected one ExportTraceServiceRequest (OTLP JSON) a line"
-                    };
-                    tally.bad_row_at(number, Some(error.column() as u64), format!("{what}: {error}"));
-                }
-            }
+        }
+        if serde_json::from_slice::<Export>(trim_line(&first)).is_err_and(|e| e.is_eof()) {
+            input.read_to_end(&mut first).map_err(io)?;
+            let document = serde_json::from_slice::<Export>(trim_line(&first)).map_err(|e| {
+                let mut error = InputError::json(path, &e);
+                error.message = format!("expected one OTLP JSON document or one per line; {}", error.message);
+                error
+            })?;
+            let mut parsed = Parsed::default();
+            parsed.take(&document, number);
+            self.absorb(parsed, &mut tally, assembler);
+        } else {
+            number = self.read_lines(input, (number, first), &mut tally, assembler).map_err(io)?;
         }
         let tally = Tally { lines: number, rows: tally.rows, bad_rows: tally.bad_rows, bad_lines: tally.bad_lines };
         tally.check_bad_rows(path, options.max_bad_rows, 0)
     }
 
-    fn take<F: FnMut(Request)>(
+    /// The lines from `first` on, in batches parsed by a thread per core; returns the lines read.
+    fn read_lines<F: FnMut(Request)>(
         &mut self,
-        export: &Export,
-        line: u64,
+        mut input: Box<dyn BufRead + Send>,
+        first: (u64, Vec<u8>),
         tally: &mut BlockTally,
         assembler: &mut Assembler<F>,
-    ) {
+    ) -> std::io::Result<u64> {
+        let workers = crate::input::rows::blocks::lane_count();
+        let (batches, to_parse) = mpsc::sync_channel::<(usize, Batch)>(workers * 2);
+        let to_parse = Mutex::new(to_parse);
+        let (results, parsed) = mpsc::sync_channel::<(usize, Parsed)>(workers * 2);
+        let senders: Vec<_> = (0..workers).map(|_| results.clone()).collect();
+        drop(results);
+        std::thread::scope(|scope| {
+            for results in senders {
+                let to_parse = &to_parse;
+                scope.spawn(move || loop {
+                    let job = to_parse.lock().map(|receiver| receiver.recv());
+                    let Ok(Ok((index, batch))) = job else { break };
+                    if results.send((index, parse_batch(&batch))).is_err() {
+                        break;
+                    }
+                });
+            }
+            let reader = scope.spawn(move || -> std::io::Result<u64> {
+                let (mut number, first) = first;
+                let mut batch: Batch = vec![(number, first)];
+                let mut bytes = 0;
+                let mut index = 0;
+                loop {
+                    let mut line = Vec::new();
+                    let read = input.read_until(b'\n', &mut line)?;
+                    if read > 0 {
+                        number += 1;
+                        bytes += read;
+                        batch.push((number, line));
+                    }
+                    if (read == 0 || bytes >= BATCH_BYTES) && !batch.is_empty() {
+                        if batches.send((index, std::mem::take(&mut batch))).is_err() {
+                            break;
+                        }
+                        (index, bytes) = (index + 1, 0);
+                    }
+                    if read == 0 {
+                        break;
+                    }
+                }
+                Ok(number)
+            });
+            let mut waiting = BTreeMap::new();
+            let mut next = 0;
+            for (index, batch) in parsed {
+                waiting.insert(index, batch);
+                while let Some(batch) = waiting.remove(&next) {
+                    self.absorb(batch, tally, assembler);
+                    next += 1;
+                }
+            }
+            reader.join().unwrap_or_else(|_| Err(std::io::Error::other("the reading thread failed")))
+        })
+    }
+
+    /// A parsed batch into the assembler, its services named in this reader's list.
+    fn absorb<F: FnMut(Request)>(&mut self, parsed: Parsed, tally: &mut BlockTally, assembler: &mut Assembler<F>) {
+        let services: Vec<u32> = parsed.services.into_iter().map(|name| self.services.index(name)).collect();
+        for mut span in parsed.spans {
+            span.service = services[span.service as usize];
+            assembler.add(span);
+        }
+        tally.rows += parsed.tally.rows;
+        let kept = parsed.tally.bad_lines.len() as u64;
+        for bad in parsed.tally.bad_lines {
+            tally.bad_row_at(bad.line, bad.column, bad.message);
+        }
+        tally.bad_rows += parsed.tally.bad_rows - kept;
+    }
+}
+
+/// Lines of one batch, with their numbers in the file.
+type Batch = Vec<(u64, Vec<u8>)>;
+
+/// Lines are parsed in batches of about this many bytes.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// What a batch held: its spans (their `service` an index into `services`) and its bad lines.
+#[derive(Default)]
+struct Parsed {
+    spans: Vec<Span>,
+    services: Vec<String>,
+    tally: BlockTally,
+}
+
+fn parse_batch(batch: &Batch) -> Parsed {
+    let mut parsed = Parsed::default();
+    for (number, line) in batch {
+        let text = trim_line(line);
+        if text.is_empty() {
+            continue;
+        }
+        match serde_json::from_slice::<Export>(text) {
+            Ok(export) => parsed.take(&export, *number),
+            Err(error) => {
+                let what = if error.is_eof() {
+                    "expected a complete ExportTraceServiceRequest on this line (is it truncated?)"
+                } else {
+                    "expected one ExportTraceServiceRequest (OTLP JSON) a line"
+                };
+                parsed.tally.bad_row_at(*number, Some(error.column() as u64), format!("{what}: {error}"));
+            }
+        }
+    }
+    parsed
+}
+
+impl Parsed {
+    fn take(&mut self, export: &Export, line: u64) {
         let mut place = 0;
         for resource_spans in &export.resource_spans {
-            let service = self.service_index(resource_spans.resource.as_ref());
+            let name = resource_spans
+                .resource
+                .as_ref()
+                .and_then(|resource| resource.attributes.iter().find(|kv| kv.key == "service.name"))
+                .and_then(|kv| kv.value.text())
+                .unwrap_or_default();
+            let service = match self.services.iter().position(|known| *known == name) {
+                Some(index) => index,
+                None => {
+                    self.services.push(name);
+                    self.services.len() - 1
+                }
+            } as u32;
             for span in resource_spans.scope_spans.iter().flat_map(|scope| &scope.spans) {
                 place += 1;
                 match convert(span, service) {
                     Ok(span) => {
-                        tally.rows += 1;
-                        assembler.add(span);
+                        self.tally.rows += 1;
+                        self.spans.push(span);
                     }
-                    Err(message) => tally.bad_row(line, format!("span {place} of the line: {message}")),
+                    Err(message) => self.tally.bad_row(line, format!("span {place} of the line: {message}")),
                 }
             }
         }
-    }
-
-    fn service_index(&mut self, resource: Option<&Resource>) -> u32 {
-        let name = resource
-            .and_then(|resource| resource.attributes.iter().find(|kv| kv.key == "service.name"))
-            .and_then(|kv| kv.value.text())
-            .unwrap_or_default();
-        self.services.index(name)
     }
 }
 
