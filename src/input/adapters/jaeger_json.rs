@@ -221,16 +221,17 @@ mod tests {
         (n, sum)
     }
 
-    /// The same requests the fixtures' README counts: 180 GET /orders of 3 queries each.
+    /// The same requests the fixtures' README counts: 543 GET /orders of 3 queries each, one 503.
     #[test]
     fn jaegers_traces_give_the_same_requests_as_otlps() {
         let benchmarks = load(&fixture("base.json.gz"), &InputOptions::default()).unwrap();
-        assert_eq!(count(&benchmarks, DURATION_METRIC, "/orders").0, 180 + 59, "GET and POST /orders");
+        assert_eq!(count(&benchmarks, DURATION_METRIC, "/orders").0, 543 + 167, "GET and POST /orders");
         let orders = benchmarks.iter().find(|b| b.id == "db_calls{method=GET,route=/orders,service=shop-api}").unwrap();
-        assert!(orders.deterministic && orders.samples.len() == 180 && orders.samples[0] == 3.0, "{orders:?}");
+        assert!(orders.deterministic && orders.samples.len() == 543 && orders.samples[0] == 3.0, "{orders:?}");
+        assert_eq!(count(&benchmarks, "errors", "/orders"), (543 + 167, 1.0), "the one 503, from `error = true`");
         let extra = load(&fixture("orders-extra-query.json.gz"), &InputOptions::default()).unwrap();
         let orders = extra.iter().find(|b| b.id == "db_calls{method=GET,route=/orders,service=shop-api}").unwrap();
         assert!(orders.samples.iter().all(|c| *c == 4.0));
-        assert_eq!(count(&extra, DB_CALLS_METRIC, "/search").1, 132.0, "one query per search");
+        assert_eq!(count(&extra, DB_CALLS_METRIC, "/search").1, 394.0, "one query per search");
     }
 }
