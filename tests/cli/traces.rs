@@ -79,6 +79,16 @@ fn one_more_query_on_get_orders_fails_that_route_only_and_exactly() {
     let change = orders["change"].as_f64().unwrap();
     assert!((change - 1.0 / 3.0).abs() < 1e-9, "3 → 4 queries: {orders:#}");
     assert_eq!(orders["ci"][0], orders["ci"][1], "exact: {orders:#}");
+    // Said which was used: exact where every request made as many queries, a two-sample interval
+    // where a cache makes them vary.
+    assert_eq!(orders["method"], "exact", "{orders:#}");
+    let users = report["kpis"][0]["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["bench"] == "db_calls{method=GET,route=/users/{id}}")
+        .unwrap();
+    assert!(users["method"].as_str().is_some_and(|m| m != "exact" && !m.is_empty()), "{users:#}");
 }
 
 #[test]
