@@ -9,7 +9,8 @@ use perfgate::testing::TestRepo;
 
 use super::*;
 
-/// `cargo` for the tests: `steady` takes 1000 ns (±0.2 %), `noisy` 1000 ns ±25 % per run,
+/// `cargo` for the tests: `steady` takes 1000 ns (±0.2 %), `noisy` 1000 ns ±25 % per run (from a
+/// seeded generator, the same in every test run),
 /// `scaled` `work.txt` × 10 ns; with a `^(...)$` filter only the names it matches run.
 const FAKE_CARGO: &str = r#"#!/bin/sh
 printf '%s\n' "$*" >> "$PERFGATE_TEST_LOG"
@@ -21,7 +22,11 @@ for word in "$@"; do
     '^('*) filter="$word" ;;
   esac
 done
-random() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }
+# Seeded: every run takes the next seed from a counter beside the log, so the values repeat.
+count="$PERFGATE_TEST_LOG.count"
+seed=$(( $(cat "$count" 2>/dev/null || echo 0) + 1 ))
+echo "$seed" > "$count"
+random() { seed=$(( (seed * 1103515245 + 12345) % 2147483648 )); echo $(( seed / 65536 )); }
 [ -n "$SLEEP" ] && sleep "$SLEEP"
 work=$(cat work.txt)
 for name in steady noisy scaled; do
