@@ -16,11 +16,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::otlp_json::input_files;
-use crate::input::rows::blocks::Tally;
+use crate::input::rows::blocks::BlockTally;
 use crate::input::rows::ndjson::open_maybe_gzipped;
 use crate::input::traces::assemble::{Assembler, Request};
 use crate::input::traces::series::RequestSeries;
-use crate::input::traces::{self, parse_hex_id, Kind, RequestAttributes, Services, Span};
+use crate::input::traces::{self, parse_hex_id, Kind, Meaning, Services, Span};
 use crate::input::{InputError, InputOptions, Location};
 use crate::model::Benchmark;
 
@@ -99,7 +99,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
             error.message = format!("expected Jaeger's JSON ({{\"data\": [traces]}}); {}", error.message);
             error
         })?;
-        let mut tally = Tally::default();
+        let mut tally = BlockTally::default();
         for (trace_at, trace) in response.data.iter().enumerate() {
             for (span_at, span) in trace.spans.iter().enumerate() {
                 let service = trace.processes.get(&span.process_id).map(|p| p.service_name.to_string());
@@ -108,17 +108,7 @@ pub fn load(path: &Path, options: &InputOptions) -> Result<Vec<Benchmark>, Input
                         tally.rows += 1;
                         assembler.add(span);
                     }
-                    Err(message) => {
-                        tally.bad_rows += 1;
-                        if tally.bad_lines.len() < 5 {
-                            let at = format!("data[{trace_at}].spans[{span_at}]: {message}");
-                            tally.bad_lines.push(crate::input::rows::blocks::BadLine {
-                                line: 0,
-                                column: None,
-                                message: at,
-                            });
-                        }
-                    }
+                    Err(message) => tally.bad_row(0, format!("data[{trace_at}].spans[{span_at}]: {message}")),
                 }
             }
         }
@@ -174,18 +164,7 @@ fn convert(span: &JaegerSpan, service: u32) -> Result<Span, String> {
     };
     let kind = tag("span.kind").map_or(Kind::Unspecified, |kind| Kind::from_name(&kind));
     let error = tag("error").is_some_and(|e| e == "true") || tag("otel.status_code").is_some_and(|c| c == "ERROR");
-    let status = tag("http.response.status_code").or_else(|| tag("http.status_code"));
-    let db = match (tag("db.system.name"), tag("db.system")) {
-        (None, None) => None,
-        (system, old_system) => tag("db.operation.name").or_else(|| tag("db.operation")).or(system).or(old_system),
-    };
-    let request = (kind == Kind::Server).then(|| {
-        Box::new(RequestAttributes {
-            route: tag("http.route").unwrap_or_else(|| span.operation_name.to_string()),
-            method: tag("http.request.method").or_else(|| tag("http.method")),
-            status: status.clone(),
-        })
-    });
+    let Meaning { http_status, db, request } = Meaning::of(kind, &span.operation_name, tag);
     Ok(Span {
         trace,
         id,
@@ -196,7 +175,7 @@ fn convert(span: &JaegerSpan, service: u32) -> Result<Span, String> {
         end_ns,
         service,
         error,
-        http_status: status.and_then(|status| status.parse().ok()),
+        http_status,
         db,
         request,
     })

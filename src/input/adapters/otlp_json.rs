@@ -24,7 +24,7 @@ use crate::input::rows::blocks::{BlockTally, Tally};
 use crate::input::rows::ndjson::open_maybe_gzipped;
 use crate::input::traces::assemble::{Assembler, Request};
 use crate::input::traces::series::RequestSeries;
-use crate::input::traces::{self, parse_hex_id, Kind, RequestAttributes, Services, Span};
+use crate::input::traces::{self, parse_hex_id, Kind, Meaning, Services, Span};
 use crate::input::{InputError, InputOptions};
 use crate::model::Benchmark;
 
@@ -327,7 +327,8 @@ impl TraceReader {
 
     /// A parsed batch into the assembler, its services named in this reader's list.
     fn absorb<F: FnMut(Request)>(&mut self, parsed: Parsed, tally: &mut BlockTally, assembler: &mut Assembler<F>) {
-        let services: Vec<u32> = parsed.services.into_iter().map(|name| self.services.index(name)).collect();
+        let services: Vec<u32> =
+            parsed.services.into_names().into_iter().map(|name| self.services.index(name)).collect();
         for mut span in parsed.spans {
             span.service = services[span.service as usize];
             assembler.add(span);
@@ -351,7 +352,7 @@ const BATCH_BYTES: usize = 4 << 20;
 #[derive(Default)]
 struct Parsed {
     spans: Vec<Span>,
-    services: Vec<String>,
+    services: Services,
     tally: BlockTally,
 }
 
@@ -387,13 +388,7 @@ impl Parsed {
                 .and_then(|resource| resource.attributes.iter().find(|kv| kv.key == "service.name"))
                 .and_then(|kv| kv.value.text())
                 .unwrap_or_default();
-            let service = match self.services.iter().position(|known| *known == name) {
-                Some(index) => index,
-                None => {
-                    self.services.push(name);
-                    self.services.len() - 1
-                }
-            } as u32;
+            let service = self.services.index(name);
             for span in resource_spans.scope_spans.iter().flat_map(|scope| &scope.spans) {
                 place += 1;
                 match convert(span, service) {
@@ -442,20 +437,7 @@ fn convert(span: &OtlpSpan, service: u32) -> Result<Span, String> {
         NumberOrText::Text(name) => name.ends_with("ERROR"),
         number => number.integer() == Some(STATUS_ERROR),
     });
-    let status = attribute("http.response.status_code").or_else(|| attribute("http.status_code"));
-    let db = match (attribute("db.system.name"), attribute("db.system")) {
-        (None, None) => None,
-        (system, old_system) => {
-            attribute("db.operation.name").or_else(|| attribute("db.operation")).or(system).or(old_system)
-        }
-    };
-    let request = (kind == Kind::Server).then(|| {
-        Box::new(RequestAttributes {
-            route: attribute("http.route").unwrap_or_else(|| span.name.to_string()),
-            method: attribute("http.request.method").or_else(|| attribute("http.method")),
-            status: status.clone(),
-        })
-    });
+    let Meaning { http_status, db, request } = Meaning::of(kind, &span.name, attribute);
     let flags = span.flags.unwrap_or(0);
     Ok(Span {
         trace,
@@ -467,7 +449,7 @@ fn convert(span: &OtlpSpan, service: u32) -> Result<Span, String> {
         end_ns,
         service,
         error,
-        http_status: status.and_then(|status| status.parse().ok()),
+        http_status,
         db,
         request,
     })

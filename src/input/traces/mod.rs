@@ -118,6 +118,35 @@ impl Span {
     }
 }
 
+/// What a span's attributes say of it for requests, in the current semantic conventions or the
+/// older ones (`http.method`, `http.status_code`, `db.system`, `db.operation`); `attribute` reads
+/// one as text.
+pub struct Meaning {
+    pub http_status: Option<u16>,
+    pub db: Option<String>,
+    pub request: Option<Box<RequestAttributes>>,
+}
+
+impl Meaning {
+    pub fn of(kind: Kind, name: &str, attribute: impl Fn(&str) -> Option<String>) -> Meaning {
+        let status = attribute("http.response.status_code").or_else(|| attribute("http.status_code"));
+        let db = match (attribute("db.system.name"), attribute("db.system")) {
+            (None, None) => None,
+            (system, old_system) => {
+                attribute("db.operation.name").or_else(|| attribute("db.operation")).or(system).or(old_system)
+            }
+        };
+        let request = (kind == Kind::Server).then(|| {
+            Box::new(RequestAttributes {
+                route: attribute("http.route").unwrap_or_else(|| name.to_string()),
+                method: attribute("http.request.method").or_else(|| attribute("http.method")),
+                status: status.clone(),
+            })
+        });
+        Meaning { http_status: status.and_then(|status| status.parse().ok()), db, request }
+    }
+}
+
 /// The services of an input by name, each span carrying its index.
 #[derive(Debug, Default)]
 pub struct Services(Vec<String>);
@@ -132,6 +161,11 @@ impl Services {
             }
         };
         index as u32
+    }
+
+    /// The names, by index.
+    pub fn into_names(self) -> Vec<String> {
+        self.0
     }
 }
 
