@@ -11,30 +11,7 @@
 use perfgate::testing::TestRepo;
 
 use crate::support::*;
-
-const CARGO_TOML: &str = r#"[package]
-name = "tiny"
-version = "0.1.0"
-edition = "2021"
-
-[dev-dependencies]
-criterion = { version = "0.5", default-features = false, features = ["cargo_bench_support"] }
-
-[[bench]]
-name = "work"
-harness = false
-
-[workspace]
-"#;
-
-fn lib_rs(scaled_work: u64, comment: &str) -> String {
-    format!(
-        "// {comment}\n\
-         pub fn mix(n: u64) -> u64 {{\n    (0..n).fold(0u64, |acc, x| acc.rotate_left(5) ^ x.wrapping_mul(0x9E37_79B9_7F4A_7C15))\n}}\n\n\
-         pub fn steady() -> u64 {{\n    mix(std::hint::black_box(2000))\n}}\n\n\
-         pub fn scaled() -> u64 {{\n    mix(std::hint::black_box({scaled_work}))\n}}\n"
-    )
-}
+use crate::tiny_crate::{lib_rs, CARGO_TOML};
 
 const BENCH_RS: &str = r#"use std::time::Duration;
 

@@ -8,6 +8,7 @@ mod support;
 mod criterion_counting;
 mod criterion_rerun;
 mod init_check;
+mod tiny_crate;
 
 /// Held by each test while it builds and measures: the tests of this binary run one at a time.
 pub static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
