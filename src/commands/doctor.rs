@@ -16,7 +16,7 @@ use crate::github::event::read_pull_request;
 use crate::input::{Format, InputOptions};
 use crate::runner::checkout;
 use crate::runner::collect::{head_tree, used_suites};
-use crate::runner::counting::{self, INSTALL_VALGRIND};
+use crate::runner::counting;
 use crate::runner::harness::Harness;
 use crate::runner::probe::probe_round_options;
 use crate::runner::suite::RunSettings;
@@ -172,8 +172,7 @@ fn counting_tools(suite: &Suite) -> Finding {
     match counting::missing_tools() {
         None => Finding::fine(format!("suite {:?}: Valgrind is installed to count its instructions", suite.name)),
         Some(missing) => {
-            let (what, fix) = missing.split_once("; ").unwrap_or((&missing, INSTALL_VALGRIND));
-            Finding::problem(format!("suite {:?} counts instructions, but {what}", suite.name), fix)
+            Finding::problem(format!("suite {:?} counts instructions, but {}", suite.name, missing.what), missing.fix)
         }
     }
 }

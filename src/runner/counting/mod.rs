@@ -122,19 +122,32 @@ pub fn check_config(config: &Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// A tool counting needs that this machine lacks, and how to install it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingTool {
+    pub what: String,
+    pub fix: String,
+}
+
+impl std::fmt::Display for MissingTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; {}", self.what, self.fix)
+    }
+}
+
 /// Why counting cannot run on this machine (Valgrind or `setarch` missing), if it cannot.
-pub fn missing_tools() -> Option<String> {
+pub fn missing_tools() -> Option<MissingTool> {
     let found = |program: &str| {
         std::env::var_os("PATH")
             .is_some_and(|path| std::env::split_paths(&path).any(|dir| is_executable(&dir.join(program))))
     };
     if !found("valgrind") {
-        return Some(format!("Valgrind is not installed (no `valgrind` on PATH); {INSTALL_VALGRIND}"));
+        let what = "Valgrind is not installed (no `valgrind` on PATH)".to_string();
+        return Some(MissingTool { what, fix: INSTALL_VALGRIND.to_string() });
     }
     if !found("setarch") {
-        return Some(
-            "`setarch` is not on PATH (perfgate turns ASLR off with it while counting); install util-linux".into(),
-        );
+        let what = "`setarch` is not on PATH (perfgate turns ASLR off with it while counting)".to_string();
+        return Some(MissingTool { what, fix: "install util-linux".to_string() });
     }
     None
 }
